@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs every build and run dependency of Sightline from Debian 12 packages.
+# Non-interactive and idempotent: when everything is present it only runs dpkg-query and exits.
+set -eu
+
+PACKAGES="
+  build-essential cmake pkg-config git
+  libgtest-dev libgmock-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
+  libexiv2-dev
+  libsqlite3-dev sqlite3
+  libsodium-dev
+  libssl-dev openssl
+  libzip-dev zip unzip
+  nlohmann-json3-dev
+  libimage-exiftool-perl
+"
+
+missing=""
+for p in $PACKAGES; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    "install ok installed") ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+
+if [ -z "$missing" ]; then
+  exit 0
+fi
+
+echo "setup-debian: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "setup-debian: need root (or sudo) to install:$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

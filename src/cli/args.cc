@@ -1,0 +1,74 @@
+#include "cli/args.h"
+
+namespace sightline::cli {
+
+Result<Args> Args::Parse(const std::vector<std::string>& argv, const OptionSpec& spec) {
+  Args args;
+  bool options_done = false;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (options_done || a.size() < 2 || a[0] != '-' ) {
+      args.positional_.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    if (a[1] != '-') {
+      if (a == "-o" && spec.values.count("output")) {
+        if (i + 1 >= argv.size()) return InvalidArgument("option -o needs a value");
+        args.values_.emplace("output", argv[++i]);
+        continue;
+      }
+      if (a == "-h") {
+        args.flags_.insert("help");
+        continue;
+      }
+      return InvalidArgument("unknown option " + a);
+    }
+    std::string name = a.substr(2), value;
+    bool has_inline = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_inline = true;
+    }
+    if (name == "help") {
+      args.flags_.insert("help");
+    } else if (spec.flags.count(name)) {
+      if (has_inline) return InvalidArgument("option --" + name + " takes no value");
+      args.flags_.insert(name);
+    } else if (spec.values.count(name) || spec.multi.count(name)) {
+      if (!has_inline) {
+        if (i + 1 >= argv.size()) return InvalidArgument("option --" + name + " needs a value");
+        value = argv[++i];
+      }
+      if (spec.values.count(name) && args.values_.count(name)) {
+        return InvalidArgument("option --" + name + " given twice");
+      }
+      args.values_.emplace(name, value);
+    } else {
+      return InvalidArgument("unknown option --" + name);
+    }
+  }
+  return args;
+}
+
+bool Args::Has(const std::string& name) const {
+  return flags_.count(name) > 0 || values_.count(name) > 0;
+}
+
+std::string Args::Get(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+std::vector<std::string> Args::GetAll(const std::string& name) const {
+  std::vector<std::string> out;
+  auto [lo, hi] = values_.equal_range(name);
+  for (auto it = lo; it != hi; ++it) out.push_back(it->second);
+  return out;
+}
+
+}  // namespace sightline::cli

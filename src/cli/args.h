@@ -1,0 +1,40 @@
+// Command-line parsing shared by every subcommand: GNU-style long options ("--case DIR",
+// "--case=DIR"), boolean flags, "--" to end options, and positional arguments.
+#ifndef SIGHTLINE_CLI_ARGS_H_
+#define SIGHTLINE_CLI_ARGS_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace sightline::cli {
+
+struct OptionSpec {
+  std::set<std::string> flags;   // options without a value, e.g. "json"
+  std::set<std::string> values;  // options taking one value, e.g. "case"
+  std::set<std::string> multi;   // options taking a value that may repeat
+};
+
+class Args {
+ public:
+  // Parses argv (without the program and command names). Unknown options are usage errors.
+  static Result<Args> Parse(const std::vector<std::string>& argv, const OptionSpec& spec);
+
+  bool Has(const std::string& name) const;
+  // The value of a value option, or `fallback` when absent.
+  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  std::vector<std::string> GetAll(const std::string& name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::set<std::string> flags_;
+  std::multimap<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+}  // namespace sightline::cli
+
+#endif  // SIGHTLINE_CLI_ARGS_H_

@@ -1,0 +1,18 @@
+#include "cli/command.h"
+
+namespace sightline::cli {
+
+extern const Command kIngestCommand;
+extern const Command kProbeCommand;
+extern const Command kListCommand;
+extern const Command kShowCommand;
+extern const Command kVerifyCommand;
+extern const Command kExportCommand;
+extern const Command kTimestampCommand;
+
+const Command* const kCommands[] = {
+    &kIngestCommand, &kProbeCommand,  &kListCommand,      &kShowCommand,
+    &kVerifyCommand, &kExportCommand, &kTimestampCommand, nullptr,
+};
+
+}  // namespace sightline::cli

@@ -1,0 +1,79 @@
+// sightline: the command-line face of the Sightline library. Thin by design: each subcommand in
+// cmd_*.cc turns arguments into library calls and prints the result.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "version.h"
+
+namespace sightline::cli {
+
+int UsageError(const char* command, const std::string& message) {
+  std::fprintf(stderr, "sightline %s: %s\nTry 'sightline %s --help'.\n", command, message.c_str(),
+               command);
+  return kExitUsage;
+}
+
+static const Command* Find(const std::string& name) {
+  for (const Command* const* c = kCommands; *c; ++c) {
+    if (name == (*c)->name) return *c;
+  }
+  return nullptr;
+}
+
+static void PrintOverview(FILE* out) {
+  std::fprintf(out,
+               "Sightline %s: verify user-generated video, offline.\n\n"
+               "Usage: sightline COMMAND [OPTIONS] [ARGS]\n\nCommands:\n",
+               kSightlineVersion);
+  for (const Command* const* c = kCommands; *c; ++c) {
+    std::fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
+  }
+  std::fprintf(out,
+               "  %-10s %s\n\n"
+               "Run 'sightline help COMMAND' or 'sightline COMMAND --help' for details.\n"
+               "Exit status: 0 all went well, 1 some input failed or a check failed, 2 usage error.\n",
+               "help", "show this overview or a command's help");
+}
+
+static int Main(int argc, char** argv) {
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  if (rest.empty()) {
+    PrintOverview(stderr);
+    return kExitUsage;
+  }
+  const std::string& first = rest[0];
+  if (first == "--version" || first == "version") {
+    std::printf("sightline %s\n", kSightlineVersion);
+    return kExitOk;
+  }
+  if (first == "help" || first == "--help" || first == "-h") {
+    if (rest.size() > 1) {
+      const Command* c = Find(rest[1]);
+      if (!c) return UsageError("help", "no command named '" + rest[1] + "'");
+      std::fputs(c->usage, stdout);
+      return kExitOk;
+    }
+    PrintOverview(stdout);
+    return kExitOk;
+  }
+  const Command* c = Find(first);
+  if (!c) {
+    std::fprintf(stderr, "sightline: '%s' is not a command. See 'sightline help'.\n", first.c_str());
+    return kExitUsage;
+  }
+  rest.erase(rest.begin());
+  Result<Args> args = Args::Parse(rest, c->options);
+  if (!args.ok()) return UsageError(c->name, args.status().message());
+  if (args->Has("help")) {
+    std::fputs(c->usage, stdout);
+    return kExitOk;
+  }
+  return c->run(*args);
+}
+
+}  // namespace sightline::cli
+
+int main(int argc, char** argv) { return sightline::cli::Main(argc, argv); }
