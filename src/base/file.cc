@@ -104,7 +104,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned 
   Status s = WriteAll(fd, data.data(), data.size(), path);
   if (s.ok()) s = FsyncFd(fd, path);
   guard.Reset();
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = ErrnoStatus(path, "rename failed", errno);
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0)
+    s = ErrnoStatus(path, "rename failed", errno);
   if (!s.ok()) {
     ::unlink(tmp.c_str());
     return s;

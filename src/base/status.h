@@ -17,11 +17,11 @@ enum class StatusCode {
   kInvalidArgument,  // the caller (or the user) asked for something malformed
   kNotFound,         // a path, item or entry that does not exist
   kAlreadyExists,
-  kIoError,          // the operating system refused a read or write
-  kNoSpace,          // the disk (or a size limit) is full
-  kCorrupt,          // stored data fails a check (hash, signature, format)
-  kUnsupported,      // a format or feature this build cannot handle
-  kBusy,             // another process holds the resource
+  kIoError,      // the operating system refused a read or write
+  kNoSpace,      // the disk (or a size limit) is full
+  kCorrupt,      // stored data fails a check (hash, signature, format)
+  kUnsupported,  // a format or feature this build cannot handle
+  kBusy,         // another process holds the resource
   kInternal,
 };
 
@@ -47,7 +47,9 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status Corrupt(std::string m) { return {StatusCode::kCorrupt, std::move(m)}; }
@@ -64,9 +66,18 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -89,7 +100,8 @@ class [[nodiscard]] Result {
 #define SL_CONCAT_INNER_(a, b) a##b
 #define SL_CONCAT_(a, b) SL_CONCAT_INNER_(a, b)
 // Declares `lhs` from a Result expression, or returns its Status from the enclosing function.
-#define SL_ASSIGN_OR_RETURN(lhs, expr) SL_ASSIGN_OR_RETURN_IMPL_(SL_CONCAT_(sl_result_, __LINE__), lhs, expr)
+#define SL_ASSIGN_OR_RETURN(lhs, expr) \
+  SL_ASSIGN_OR_RETURN_IMPL_(SL_CONCAT_(sl_result_, __LINE__), lhs, expr)
 #define SL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.status();             \

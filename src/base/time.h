@@ -11,7 +11,8 @@ namespace sightline {
 
 // The current UTC time with millisecond precision.
 std::string UtcNowRfc3339();
-// Seconds (and nanoseconds) since the Unix epoch as RFC 3339 UTC; milliseconds shown when nsec >= 0.
+// Seconds (and nanoseconds) since the Unix epoch as RFC 3339 UTC; milliseconds shown when nsec >=
+// 0.
 std::string FormatUtc(std::int64_t unix_seconds, long nsec = -1);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)" into Unix seconds; nullopt when malformed.
 std::optional<double> ParseRfc3339(std::string_view s);

@@ -1,0 +1,57 @@
+#include "cli/case_access.h"
+
+#include <dirent.h>
+
+#include "base/file.h"
+#include "cli/output.h"
+
+namespace sightline::cli {
+
+namespace {
+
+bool IsEmptyDir(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return false;
+  bool empty = true;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") {
+      empty = false;
+      break;
+    }
+  }
+  ::closedir(d);
+  return empty;
+}
+
+}  // namespace
+
+std::unique_ptr<evidence::Case> OpenCase(const char* command, const std::string& dir,
+                                         evidence::Case::Access access) {
+  auto c = evidence::Case::Open(dir, access);
+  if (!c.ok()) {
+    Warn(command, c.status().message());
+    return nullptr;
+  }
+  return std::move(c).value();
+}
+
+std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std::string& dir,
+                                                 const evidence::Identity& who) {
+  if (evidence::Case::Exists(dir)) return OpenCase(command, dir, evidence::Case::Access::kWrite);
+  if (PathExists(dir) && !(IsDirectory(dir) && IsEmptyDir(dir))) {
+    Warn(command,
+         DisplayPath(dir) + " exists and is not a Sightline case; give a new or empty directory");
+    return nullptr;
+  }
+  auto c = evidence::Case::Create(dir, who);
+  if (!c.ok()) {
+    Warn(command, c.status().message());
+    return nullptr;
+  }
+  std::fprintf(stderr, "sightline %s: created case %s (%s)\n", command, DisplayPath(dir).c_str(),
+               (*c)->case_id().c_str());
+  return std::move(c).value();
+}
+
+}  // namespace sightline::cli

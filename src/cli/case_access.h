@@ -1,0 +1,23 @@
+// Opening the case a command names with --case, with the messages every command shares.
+#ifndef SIGHTLINE_CLI_CASE_ACCESS_H_
+#define SIGHTLINE_CLI_CASE_ACCESS_H_
+
+#include <memory>
+#include <string>
+
+#include "evidence/case.h"
+
+namespace sightline::cli {
+
+// Opens an existing case; prints the reason and returns null when it cannot.
+std::unique_ptr<evidence::Case> OpenCase(const char* command, const std::string& dir,
+                                         evidence::Case::Access access);
+
+// Opens the case at `dir`, creating it when `dir` is absent or empty (and saying so on stderr).
+// Refuses a non-empty directory that is not a case: it is most likely a mistyped path.
+std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std::string& dir,
+                                                 const evidence::Identity& who);
+
+}  // namespace sightline::cli
+
+#endif  // SIGHTLINE_CLI_CASE_ACCESS_H_

@@ -1,0 +1,145 @@
+#include "evidence/case.h"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/file.h"
+#include "base/time.h"
+#include "evidence/schema.h"
+
+namespace sightline::evidence {
+
+namespace {
+
+constexpr char kDbName[] = "case.db";
+constexpr char kReadme[] =
+    "This directory is a Sightline case.\n\n"
+    "  case.db    SQLite database: the catalogue of items and the signed custody log\n"
+    "  objects/   the originals, named by their SHA-256 (objects/ab/cdef...), never modified\n"
+    "  staging/   copies in flight during an ingest\n"
+    "  derived/   data computed from the originals; safe to delete, it is rebuilt\n\n"
+    "The formats are documented in Sightline's doc/case-format.md and doc/custody-log.md.\n"
+    "Do not edit anything here by hand: 'sightline verify --case DIR' will report it.\n";
+
+std::string NewCaseId() {
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;  // RFC 4122 version 4
+  b[8] = (b[8] & 0x3f) | 0x80;
+  std::string hex = ToHex(b, sizeof b);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+}  // namespace
+
+Case::Case(std::string dir, std::unique_ptr<SqliteDb> db)
+    : dir_(std::move(dir)),
+      db_(std::move(db)),
+      catalog_(db_.get()),
+      log_(db_.get()),
+      objects_(dir_) {}
+
+bool Case::Exists(const std::string& dir) { return PathExists(JoinPath(dir, kDbName)); }
+
+Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) {
+  if (!IsDirectory(dir)) return NotFound(DisplayPath(dir) + ": no such case directory");
+  if (!Exists(dir)) {
+    return NotFound(DisplayPath(dir) + ": not a Sightline case (no case.db)");
+  }
+  auto mode = access == Access::kWrite ? SqliteDb::Mode::kReadWrite : SqliteDb::Mode::kReadOnly;
+  SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(JoinPath(dir, kDbName), mode));
+  if (access == Access::kWrite) {
+    SL_RETURN_IF_ERROR(MigrateSchema(db.get()));
+  } else {
+    SL_ASSIGN_OR_RETURN(int version, StoredSchemaVersion(db.get()));
+    if (version > CurrentSchemaVersion()) {
+      return Unsupported(DisplayPath(dir) + ": written by a newer Sightline (schema " +
+                         std::to_string(version) + "); upgrade Sightline");
+    }
+  }
+  std::unique_ptr<Case> c(new Case(dir, std::move(db)));
+  if (access == Access::kWrite) {
+    for (const char* sub : {"objects", "staging", "derived"}) {
+      SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
+    }
+    Catalog& catalog = c->catalog_;
+    auto recovered = c->objects_.Recover([&catalog](const std::string& sha) {
+      Result<std::optional<Item>> item = catalog.FindBySha(sha);
+      return item.ok() && item->has_value();
+    });
+    if (!recovered.ok()) return recovered.status();
+  }
+  return c;
+}
+
+Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identity& who) {
+  for (const char* sub : {"objects", "staging", "derived"}) {
+    SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
+  }
+  {
+    SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(JoinPath(dir, kDbName), SqliteDb::Mode::kCreate));
+    SL_RETURN_IF_ERROR(MigrateSchema(db.get()));
+  }
+  SL_ASSIGN_OR_RETURN(auto c, Open(dir, Access::kWrite));
+  std::string readme = JoinPath(dir, "README.txt");
+  if (!PathExists(readme)) SL_RETURN_IF_ERROR(WriteFileAtomic(readme, kReadme));
+  Result<CustodyEntry> created = c->Write(who, [&](WriteContext& ctx) -> Result<CustodyRecord> {
+    SL_ASSIGN_OR_RETURN(std::string existing, ctx.catalog.Info("case_id"));
+    if (!existing.empty()) return Status(StatusCode::kAlreadyExists, "case exists");
+    std::string id = NewCaseId();
+    SL_RETURN_IF_ERROR(ctx.catalog.SetInfo("case_id", id));
+    SL_RETURN_IF_ERROR(ctx.catalog.SetInfo("created_at", ctx.time));
+    SL_RETURN_IF_ERROR(ctx.catalog.SetInfo("created_by", who.actor));
+    SL_RETURN_IF_ERROR(ctx.catalog.SetInfo("public_key", who.key.PublicHex()));
+    nlohmann::json details = {{"case_id", id}, {"schema_version", CurrentSchemaVersion()}};
+    return CustodyRecord{"case_created", "", details.dump()};
+  });
+  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+    return created.status();
+  }
+  return c;
+}
+
+Result<CustodyEntry> Case::Write(const Identity& who, const Change& change) {
+  SL_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
+  SL_ASSIGN_OR_RETURN(std::optional<CustodyEntry> head, log_.Head());
+  CustodyEntry entry;
+  entry.seq = head ? head->seq + 1 : 1;
+  entry.prev_hash = head ? head->entry_hash : kGenesisHash;
+  entry.time = UtcNowRfc3339();
+  entry.actor = who.actor;
+
+  std::string public_key = who.key.PublicHex();
+  SL_ASSIGN_OR_RETURN(bool known, log_.IsSigner(public_key));
+  if (!known) {
+    CustodyEntry added = entry;
+    added.action = "signer_added";
+    added.details = nlohmann::json{{"public_key", public_key}, {"actor", who.actor}}.dump();
+    SL_RETURN_IF_ERROR(SignEntry(who.key, &added));
+    SL_RETURN_IF_ERROR(log_.Append(added));
+    SL_RETURN_IF_ERROR(log_.AddSigner(public_key, who.actor, added.seq));
+    entry.seq = added.seq + 1;
+    entry.prev_hash = added.entry_hash;
+  }
+
+  WriteContext ctx{entry.seq, entry.time, catalog_, log_};
+  SL_ASSIGN_OR_RETURN(CustodyRecord record, change(ctx));
+  entry.action = record.action;
+  entry.object_sha256 = record.object_sha256;
+  entry.details = record.details.empty() ? "{}" : record.details;
+  SL_RETURN_IF_ERROR(SignEntry(who.key, &entry));
+  SL_RETURN_IF_ERROR(log_.Append(entry));
+  SL_RETURN_IF_ERROR(tx->Commit());
+  return entry;
+}
+
+std::string Case::case_id() {
+  Result<std::string> id = catalog_.Info("case_id");
+  return id.ok() ? *id : "";
+}
+
+std::string Case::DerivedDir() const { return JoinPath(dir_, "derived"); }
+
+}  // namespace sightline::evidence

@@ -1,0 +1,77 @@
+// A case: the directory that holds an investigation's evidence.
+//
+//   case.db     SQLite catalogue (items, names, metadata) and the custody log
+//   objects/    originals named by SHA-256, read-only, never modified
+//   staging/    copies in flight during ingest; cleaned by the next write
+//   derived/    anything rebuildable from the originals (keyframes, fingerprints, …)
+//
+// Every change goes through Case::Write, which runs it in one SQLite transaction together with
+// the signed custody entry that records it: both happen or neither does.
+//
+// Thread safety: a Case is used by one thread. Several processes may open the same case; their
+// writes are serialised by SQLite's write lock.
+#ifndef SIGHTLINE_EVIDENCE_CASE_H_
+#define SIGHTLINE_EVIDENCE_CASE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "evidence/catalog.h"
+#include "evidence/custody.h"
+#include "evidence/custody_log.h"
+#include "evidence/identity.h"
+#include "evidence/object_store.h"
+#include "evidence/sqlite.h"
+
+namespace sightline::evidence {
+
+class Case {
+ public:
+  enum class Access { kRead, kWrite };
+
+  // True when `dir` holds a case (a case.db).
+  static bool Exists(const std::string& dir);
+  // Opens an existing case. With kWrite, also migrates an older schema and finishes or cleans up
+  // ingests that were interrupted (see ObjectStore::Recover).
+  static Result<std::unique_ptr<Case>> Open(const std::string& dir, Access access);
+  // Creates a case in `dir` (created if absent) and records its creation, signed by `who`.
+  // When another process created it meanwhile, opens that case instead.
+  static Result<std::unique_ptr<Case>> Create(const std::string& dir, const Identity& who);
+
+  // What a change sees while it runs: the seq and time its custody entry will carry.
+  struct WriteContext {
+    std::int64_t seq;
+    std::string time;
+    Catalog& catalog;
+    CustodyLog& log;
+  };
+  using Change = std::function<Result<CustodyRecord>(WriteContext&)>;
+
+  // The one way to change a case. Runs `change` inside a write transaction, appends the custody
+  // record it returns (signed by `who`), and commits both. If `change` fails nothing is written
+  // and its Status is returned. A signer new to this case is first recorded by a "signer_added"
+  // entry signed with the new key.
+  Result<CustodyEntry> Write(const Identity& who, const Change& change);
+
+  const std::string& dir() const { return dir_; }
+  std::string case_id();
+  Catalog& catalog() { return catalog_; }
+  CustodyLog& log() { return log_; }
+  ObjectStore& objects() { return objects_; }
+  SqliteDb* db() { return db_.get(); }
+  std::string DerivedDir() const;
+
+ private:
+  Case(std::string dir, std::unique_ptr<SqliteDb> db);
+  std::string dir_;
+  std::unique_ptr<SqliteDb> db_;
+  Catalog catalog_;
+  CustodyLog log_;
+  ObjectStore objects_;
+};
+
+}  // namespace sightline::evidence
+
+#endif  // SIGHTLINE_EVIDENCE_CASE_H_

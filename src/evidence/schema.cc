@@ -1,0 +1,110 @@
+#include "evidence/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace sightline::evidence {
+
+namespace {
+
+// Migration i takes the schema from version i to i+1. Never edit a released migration: add one.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 0 -> 1: the foundation.
+      R"sql(
+CREATE TABLE case_info (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE custody_log (
+  seq           INTEGER PRIMARY KEY,
+  time          TEXT NOT NULL,
+  actor         TEXT NOT NULL,
+  action        TEXT NOT NULL,
+  object_sha256 TEXT NOT NULL DEFAULT '',
+  details       TEXT NOT NULL,
+  prev_hash     TEXT NOT NULL,
+  public_key    TEXT NOT NULL,
+  entry_hash    TEXT NOT NULL UNIQUE,
+  signature     TEXT NOT NULL
+);
+CREATE INDEX custody_log_object ON custody_log(object_sha256);
+CREATE TRIGGER custody_log_no_update BEFORE UPDATE ON custody_log
+  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;
+CREATE TRIGGER custody_log_no_delete BEFORE DELETE ON custody_log
+  BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;
+CREATE TABLE signers (
+  public_key TEXT PRIMARY KEY,
+  actor      TEXT NOT NULL,
+  first_seq  INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE items (
+  id            INTEGER PRIMARY KEY,
+  sha256        TEXT NOT NULL UNIQUE,
+  size          INTEGER NOT NULL,
+  name          TEXT NOT NULL,
+  media_kind    TEXT,
+  media_problem TEXT,
+  ingest_seq    INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE item_names (
+  id          INTEGER PRIMARY KEY,
+  item_id     INTEGER NOT NULL REFERENCES items(id),
+  name        TEXT NOT NULL,
+  name_hex    TEXT,
+  path        TEXT NOT NULL,
+  mtime       TEXT,
+  ingested_at TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  source      TEXT,
+  note        TEXT,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX item_names_item ON item_names(item_id);
+CREATE TABLE item_metadata (
+  item_id       INTEGER PRIMARY KEY REFERENCES items(id),
+  probe_version INTEGER NOT NULL,
+  probe_json    TEXT NOT NULL
+);
+CREATE TABLE timestamps (
+  id           INTEGER PRIMARY KEY,
+  log_seq      INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  log_head     TEXT NOT NULL,
+  tsa_url      TEXT NOT NULL,
+  response_der BLOB NOT NULL,
+  chain_pem    TEXT NOT NULL,
+  gen_time     TEXT NOT NULL,
+  custody_seq  INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace
+
+int CurrentSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Result<int> StoredSchemaVersion(SqliteDb* db) {
+  SL_ASSIGN_OR_RETURN(SqliteStmt stmt, db->Prepare("PRAGMA user_version"));
+  SL_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? static_cast<int>(stmt.Int(0)) : 0;
+}
+
+Status MigrateSchema(SqliteDb* db) {
+  SL_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db));
+  SL_ASSIGN_OR_RETURN(int version, StoredSchemaVersion(db));
+  if (version > CurrentSchemaVersion()) {
+    return Unsupported(db->path() + ": written by a newer Sightline (schema " +
+                       std::to_string(version) + ", this build knows up to " +
+                       std::to_string(CurrentSchemaVersion()) + "); upgrade Sightline");
+  }
+  if (version == CurrentSchemaVersion()) return Status::Ok();
+  for (int v = version; v < CurrentSchemaVersion(); ++v) {
+    SL_RETURN_IF_ERROR(db->Exec(Migrations()[static_cast<std::size_t>(v)]));
+  }
+  SL_RETURN_IF_ERROR(db->Exec("PRAGMA user_version=" + std::to_string(CurrentSchemaVersion())));
+  return tx->Commit();
+}
+
+}  // namespace sightline::evidence
