@@ -37,7 +37,8 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-CommandResult RunProgram(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+CommandResult RunProgram(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
   CommandResult r;
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return r;
@@ -106,8 +107,8 @@ void MakeMedia(const std::vector<std::string>& args, const std::string& output) 
 
 void MakeTestVideo(const std::string& output, double seconds) {
   std::string d = std::to_string(seconds);
-  MakeMedia({"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=" + d, "-f", "lavfi", "-i",
-             "sine=frequency=440:duration=" + d, "-c:v", "libx264", "-preset", "ultrafast",
+  MakeMedia({"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=" + d, "-f", "lavfi",
+             "-i", "sine=frequency=440:duration=" + d, "-c:v", "libx264", "-preset", "ultrafast",
              "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"},
             output);
 }

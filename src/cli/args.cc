@@ -7,7 +7,7 @@ Result<Args> Args::Parse(const std::vector<std::string>& argv, const OptionSpec&
   bool options_done = false;
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
-    if (options_done || a.size() < 2 || a[0] != '-' ) {
+    if (options_done || a.size() < 2 || a[0] != '-') {
       args.positional_.push_back(a);
       continue;
     }

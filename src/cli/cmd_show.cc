@@ -1,16 +1,106 @@
+// sightline show: one item of a case, with its names and custody history.
 #include <cstdio>
 
+#include "base/file.h"
+#include "cli/case_access.h"
 #include "cli/command.h"
+#include "cli/item_json.h"
+#include "cli/output.h"
 
 namespace sightline::cli {
 
-static int Run(const Args&) {
-  std::fprintf(stderr, "sightline show: not implemented yet\n");
-  return kExitFailed;
+namespace {
+
+constexpr char kUsage[] =
+    "Usage: sightline show --case DIR [--json] ITEM\n"
+    "\n"
+    "Shows one item: its hash, size and media kind, every name and path under which it was\n"
+    "ingested (with source and note), the metadata read at ingest, and its custody history.\n"
+    "ITEM is an item id, a file name it was ingested under, or a prefix (4+ hex digits) of its\n"
+    "SHA-256.\n"
+    "\n"
+    "  --json   {\"item\": {…}, \"names\": [{\"name\", \"path\", \"mtime\", \"ingested_at\", "
+    "\"actor\",\n"
+    "           \"source\", \"note\", \"custody_seq\"}], \"metadata\": {…}|null,\n"
+    "           \"custody\": [{\"seq\", \"time\", \"actor\", \"action\", \"object_sha256\", "
+    "\"details\",\n"
+    "           \"prev_hash\", \"entry_hash\", \"public_key\", \"signature\"}]}\n";
+
+int Run(const Args& args) {
+  std::string dir = args.Get("case");
+  if (dir.empty()) return UsageError("show", "--case DIR is required");
+  if (args.positional().size() != 1) return UsageError("show", "give exactly one ITEM");
+  const std::string& ref = args.positional()[0];
+  auto c = OpenCase("show", dir, evidence::Case::Access::kRead);
+  if (!c) return kExitFailed;
+  auto matches = c->catalog().Resolve(ref);
+  if (!matches.ok()) {
+    Warn("show", matches.status().message());
+    return kExitFailed;
+  }
+  if (matches->empty()) {
+    Warn("show", "no item matches '" + ref + "' (give an id, a file name or a hash prefix)");
+    return kExitFailed;
+  }
+  if (matches->size() > 1) {
+    std::string list;
+    for (const auto& m : *matches) {
+      list += "\n  " + std::to_string(m.id) + "  " + m.name + "  " + m.sha256.substr(0, 16);
+    }
+    Warn("show", "'" + ref + "' matches several items; give its id:" + list);
+    return kExitFailed;
+  }
+  const evidence::Item& item = matches->front();
+  auto names = c->catalog().NamesOf(item.id);
+  auto history = c->log().ForObject(item.sha256);
+  auto metadata = c->catalog().Metadata(item.id);
+  auto item_json = ItemJson(*c, item);
+  for (const Status* s :
+       {&names.status(), &history.status(), &metadata.status(), &item_json.status()}) {
+    if (!s->ok()) {
+      Warn("show", s->message());
+      return kExitFailed;
+    }
+  }
+  nlohmann::json meta = metadata->empty() ? nlohmann::json(nullptr)
+                                          : nlohmann::json::parse(*metadata, nullptr, false);
+  if (args.Has("json")) {
+    nlohmann::json jnames = nlohmann::json::array(), jhistory = nlohmann::json::array();
+    for (const auto& n : *names) jnames.push_back(NameJson(n));
+    for (const auto& e : *history) jhistory.push_back(EntryJson(e));
+    PrintJson({{"item", *item_json}, {"names", jnames}, {"metadata", meta}, {"custody", jhistory}});
+    return kExitOk;
+  }
+  std::printf("Item %lld: %s\n", static_cast<long long>(item.id), item.name.c_str());
+  std::printf("  sha256      %s\n", item.sha256.c_str());
+  std::printf("  size        %s (%llu bytes)\n", HumanSize(item.size).c_str(),
+              static_cast<unsigned long long>(item.size));
+  std::printf("  kind        %s\n",
+              item.media_kind.empty() ? "not readable as media" : item.media_kind.c_str());
+  if (!item.media_problem.empty()) std::printf("  problem     %s\n", item.media_problem.c_str());
+  std::printf("  stored as   %s\n", c->objects().PathFor(item.sha256).c_str());
+  std::printf("\nNames (%zu):\n", names->size());
+  for (const auto& n : *names) {
+    std::printf("  %s\n    path %s\n    mtime %s, ingested %s by %s (entry %lld)\n", n.name.c_str(),
+                n.path.c_str(), n.mtime.c_str(), n.ingested_at.c_str(), n.actor.c_str(),
+                static_cast<long long>(n.custody_seq));
+    if (!n.source.empty()) std::printf("    source %s\n", n.source.c_str());
+    if (!n.note.empty()) std::printf("    note %s\n", n.note.c_str());
+  }
+  std::printf("\nCustody history:\n");
+  for (const auto& e : *history) {
+    std::printf("  #%-4lld %s  %-18s %s\n", static_cast<long long>(e.seq), e.time.c_str(),
+                e.action.c_str(), e.actor.c_str());
+  }
+  if (meta.is_object()) std::printf("\nMetadata at ingest:\n%s\n", meta.dump(2).c_str());
+  return kExitOk;
 }
 
+}  // namespace
+
 extern const Command kShowCommand = {
-    "show", "(not implemented yet)", "Usage: sightline show\n", {}, Run,
+    "show", "show one item: names, metadata, custody history", kUsage, {{"json"}, {"case"}, {}},
+    Run,
 };
 
 }  // namespace sightline::cli

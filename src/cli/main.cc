@@ -1,5 +1,6 @@
 // sightline: the command-line face of the Sightline library. Thin by design: each subcommand in
 // cmd_*.cc turns arguments into library calls and prints the result.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -31,11 +32,12 @@ static void PrintOverview(FILE* out) {
   for (const Command* const* c = kCommands; *c; ++c) {
     std::fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
   }
-  std::fprintf(out,
-               "  %-10s %s\n\n"
-               "Run 'sightline help COMMAND' or 'sightline COMMAND --help' for details.\n"
-               "Exit status: 0 all went well, 1 some input failed or a check failed, 2 usage error.\n",
-               "help", "show this overview or a command's help");
+  std::fprintf(
+      out,
+      "  %-10s %s\n\n"
+      "Run 'sightline help COMMAND' or 'sightline COMMAND --help' for details.\n"
+      "Exit status: 0 all went well, 1 some input failed or a check failed, 2 usage error.\n",
+      "help", "show this overview or a command's help");
 }
 
 static int Main(int argc, char** argv) {
@@ -61,7 +63,8 @@ static int Main(int argc, char** argv) {
   }
   const Command* c = Find(first);
   if (!c) {
-    std::fprintf(stderr, "sightline: '%s' is not a command. See 'sightline help'.\n", first.c_str());
+    std::fprintf(stderr, "sightline: '%s' is not a command. See 'sightline help'.\n",
+                 first.c_str());
     return kExitUsage;
   }
   rest.erase(rest.begin());
@@ -76,4 +79,9 @@ static int Main(int argc, char** argv) {
 
 }  // namespace sightline::cli
 
-int main(int argc, char** argv) { return sightline::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // A write past a file-size limit must fail with EFBIG, reported like a full disk, rather than
+  // kill the process halfway through a batch.
+  std::signal(SIGXFSZ, SIG_IGN);
+  return sightline::cli::Main(argc, argv);
+}
