@@ -4,7 +4,7 @@
 #include "base/file.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
-#include "cli/item_json.h"
+#include "evidence/record_json.h"
 #include "cli/output.h"
 
 namespace sightline::cli {
@@ -35,7 +35,7 @@ int Run(const Args& args) {
   if (args.Has("json")) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& item : *items) {
-      auto j = ItemJson(*c, item);
+      auto j = evidence::ItemJson(*c, item);
       if (!j.ok()) {
         Warn("list", j.status().message());
         return kExitFailed;

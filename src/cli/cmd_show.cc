@@ -4,7 +4,7 @@
 #include "base/file.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
-#include "cli/item_json.h"
+#include "evidence/record_json.h"
 #include "cli/output.h"
 
 namespace sightline::cli {
@@ -54,7 +54,7 @@ int Run(const Args& args) {
   auto names = c->catalog().NamesOf(item.id);
   auto history = c->log().ForObject(item.sha256);
   auto metadata = c->catalog().Metadata(item.id);
-  auto item_json = ItemJson(*c, item);
+  auto item_json = evidence::ItemJson(*c, item);
   for (const Status* s :
        {&names.status(), &history.status(), &metadata.status(), &item_json.status()}) {
     if (!s->ok()) {
@@ -66,8 +66,8 @@ int Run(const Args& args) {
                                           : nlohmann::json::parse(*metadata, nullptr, false);
   if (args.Has("json")) {
     nlohmann::json jnames = nlohmann::json::array(), jhistory = nlohmann::json::array();
-    for (const auto& n : *names) jnames.push_back(NameJson(n));
-    for (const auto& e : *history) jhistory.push_back(EntryJson(e));
+    for (const auto& n : *names) jnames.push_back(evidence::NameJson(n));
+    for (const auto& e : *history) jhistory.push_back(evidence::EntryJson(e));
     PrintJson({{"item", *item_json}, {"names", jnames}, {"metadata", meta}, {"custody", jhistory}});
     return kExitOk;
   }

@@ -1,6 +1,6 @@
-#include "cli/item_json.h"
+#include "evidence/record_json.h"
 
-namespace sightline::cli {
+namespace sightline::evidence {
 
 namespace {
 
@@ -10,7 +10,7 @@ nlohmann::json OrNull(const std::string& s) {
 
 }  // namespace
 
-nlohmann::json NameJson(const evidence::ItemName& n) {
+nlohmann::json NameJson(const ItemName& n) {
   nlohmann::json j = {{"name", n.name},           {"path", n.path},
                       {"mtime", OrNull(n.mtime)}, {"ingested_at", n.ingested_at},
                       {"actor", n.actor},         {"source", OrNull(n.source)},
@@ -19,8 +19,8 @@ nlohmann::json NameJson(const evidence::ItemName& n) {
   return j;
 }
 
-Result<nlohmann::json> ItemJson(evidence::Case& c, const evidence::Item& item) {
-  SL_ASSIGN_OR_RETURN(std::vector<evidence::ItemName> names, c.catalog().NamesOf(item.id));
+Result<nlohmann::json> ItemJson(Case& c, const Item& item) {
+  SL_ASSIGN_OR_RETURN(std::vector<ItemName> names, c.catalog().NamesOf(item.id));
   nlohmann::json other = nlohmann::json::array();
   for (std::size_t i = 1; i < names.size(); ++i) other.push_back(names[i].name);
   return nlohmann::json{{"id", item.id},
@@ -33,7 +33,7 @@ Result<nlohmann::json> ItemJson(evidence::Case& c, const evidence::Item& item) {
                         {"other_names", other}};
 }
 
-nlohmann::json EntryJson(const evidence::CustodyEntry& e) {
+nlohmann::json EntryJson(const CustodyEntry& e) {
   // details stay the exact text that was hashed, so that a reader can recompute entry_hash.
   return {{"seq", e.seq},
           {"time", e.time},
@@ -47,4 +47,30 @@ nlohmann::json EntryJson(const evidence::CustodyEntry& e) {
           {"signature", e.signature}};
 }
 
-}  // namespace sightline::cli
+Result<CustodyEntry> EntryFromJson(const nlohmann::json& j) {
+  if (!j.is_object()) return Corrupt("custody entry is not a JSON object");
+  CustodyEntry e;
+  auto text = [&](const char* key, std::string* out) {
+    auto it = j.find(key);
+    if (it == j.end()) return false;
+    if (it->is_null()) {
+      out->clear();
+      return true;
+    }
+    if (!it->is_string()) return false;
+    *out = it->get<std::string>();
+    return true;
+  };
+  auto seq = j.find("seq");
+  if (seq == j.end() || !seq->is_number_integer()) return Corrupt("custody entry without seq");
+  e.seq = seq->get<std::int64_t>();
+  if (!text("time", &e.time) || !text("actor", &e.actor) || !text("action", &e.action) ||
+      !text("object_sha256", &e.object_sha256) || !text("details", &e.details) ||
+      !text("prev_hash", &e.prev_hash) || !text("entry_hash", &e.entry_hash) ||
+      !text("public_key", &e.public_key) || !text("signature", &e.signature)) {
+    return Corrupt("custody entry " + std::to_string(e.seq) + ": a field is missing or mistyped");
+  }
+  return e;
+}
+
+}  // namespace sightline::evidence
