@@ -147,6 +147,38 @@ Status Catalog::PutMetadata(std::int64_t item_id, int probe_version, const std::
   return s.Run();
 }
 
+Result<std::vector<StoredTimestamp>> Catalog::Timestamps() {
+  SL_ASSIGN_OR_RETURN(
+      SqliteStmt s, db_->Prepare("SELECT id, log_seq, log_head, tsa_url, response_der, chain_pem, "
+                                 "gen_time, custody_seq FROM timestamps ORDER BY id"));
+  std::vector<StoredTimestamp> out;
+  for (;;) {
+    SL_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    StoredTimestamp t;
+    t.id = s.Int(0);
+    t.log_seq = s.Int(1);
+    t.log_head = s.Text(2);
+    t.tsa_url = s.Text(3);
+    t.response_der = s.Text(4);
+    t.chain_pem = s.Text(5);
+    t.gen_time = s.Text(6);
+    t.custody_seq = s.Int(7);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Status Catalog::InsertTimestamp(const StoredTimestamp& t) {
+  SL_ASSIGN_OR_RETURN(
+      SqliteStmt s, db_->Prepare("INSERT INTO timestamps (log_seq, log_head, tsa_url, "
+                                 "response_der, chain_pem, gen_time, custody_seq) VALUES (?1, ?2, "
+                                 "?3, ?4, ?5, ?6, ?7)"));
+  s.Bind(1, t.log_seq).Bind(2, t.log_head).Bind(3, t.tsa_url).BindBlob(4, t.response_der);
+  s.Bind(5, t.chain_pem).Bind(6, t.gen_time).Bind(7, t.custody_seq);
+  return s.Run();
+}
+
 Result<std::string> Catalog::Info(const std::string& key) {
   SL_ASSIGN_OR_RETURN(SqliteStmt s, db_->Prepare("SELECT value FROM case_info WHERE key = ?1"));
   s.Bind(1, key);

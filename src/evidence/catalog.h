@@ -39,6 +39,18 @@ struct Item {
   std::string ingested_at;  // of the first presentation
 };
 
+// An RFC 3161 token over the head of the custody log at `log_seq`.
+struct StoredTimestamp {
+  std::int64_t id = 0;
+  std::int64_t log_seq = 0;
+  std::string log_head;  // entry_hash of entry log_seq: the digest the token covers
+  std::string tsa_url;
+  std::string response_der;
+  std::string chain_pem;
+  std::string gen_time;
+  std::int64_t custody_seq = 0;  // the "timestamp" entry that recorded it
+};
+
 class Catalog {
  public:
   explicit Catalog(SqliteDb* db) : db_(db) {}
@@ -55,6 +67,9 @@ class Catalog {
   // The metadata read at ingest (probe JSON), or "" when none was stored.
   Result<std::string> Metadata(std::int64_t item_id);
   Status PutMetadata(std::int64_t item_id, int probe_version, const std::string& json);
+
+  Result<std::vector<StoredTimestamp>> Timestamps();
+  Status InsertTimestamp(const StoredTimestamp& t);
 
   Result<std::string> Info(const std::string& key);  // "" when unset
   Status SetInfo(const std::string& key, const std::string& value);

@@ -91,6 +91,23 @@ class SqliteTransaction {
   bool done_ = false;
 };
 
+// RAII read snapshot: every query between construction and destruction sees the same state of
+// the database, even while another process commits (WAL).
+class SqliteReadSnapshot {
+ public:
+  explicit SqliteReadSnapshot(SqliteDb* db) : db_(db), status_(db->Exec("BEGIN")) {}
+  ~SqliteReadSnapshot() {
+    if (status_.ok()) (void)db_->Exec("COMMIT");
+  }
+  SqliteReadSnapshot(const SqliteReadSnapshot&) = delete;
+  SqliteReadSnapshot& operator=(const SqliteReadSnapshot&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  SqliteDb* db_;
+  Status status_;
+};
+
 }  // namespace sightline::evidence
 
 #endif  // SIGHTLINE_EVIDENCE_SQLITE_H_

@@ -13,6 +13,7 @@
 
 #include "base/file.h"
 #include "base/sha256.h"
+#include "evidence/case_timestamp.h"
 
 namespace sightline::evidence {
 
@@ -51,13 +52,14 @@ Result<std::string> HashFile(const std::string& path,
 
 class Verifier {
  public:
-  Verifier(Case& c, const std::function<void(std::uint64_t)>& on_bytes)
-      : case_(c), on_bytes_(on_bytes) {}
+  Verifier(Case& c, const std::function<void(std::uint64_t)>& on_bytes,
+           const std::string& trusted_tsa_pem)
+      : case_(c), on_bytes_(on_bytes), trusted_tsa_pem_(trusted_tsa_pem) {}
 
   VerifyReport Run() {
     // One read transaction: a consistent snapshot even while another process ingests.
-    Status snapshot = case_.db()->Exec("BEGIN");
-    if (!snapshot.ok()) return Fatal(snapshot);
+    SqliteReadSnapshot snapshot(case_.db());
+    if (!snapshot.status().ok()) return Fatal(snapshot.status());
     Result<std::vector<CustodyEntry>> entries = case_.log().All();
     Result<std::vector<Item>> items = case_.catalog().ListItems();
     if (!entries.ok()) return Fatal(entries.status());
@@ -71,7 +73,7 @@ class Verifier {
     CheckCatalogueAgainstLog(*items, *entries);
     CheckObjects(*items);
     CheckForStrays(*items);
-    (void)case_.db()->Exec("COMMIT");
+    CheckTimestamps(*entries);
     return std::move(report_);
   }
 
@@ -225,16 +227,39 @@ class Verifier {
     }
   }
 
+  void CheckTimestamps(const std::vector<CustodyEntry>& entries) {
+    Result<std::vector<StoredTimestamp>> stored = case_.catalog().Timestamps();
+    if (!stored.ok()) {
+      Add("timestamp_invalid", stored.status().message());
+      return;
+    }
+    report_.timestamps = static_cast<std::int64_t>(stored->size());
+    for (const TimestampStatus& s : CheckCaseTimestamps(*stored, entries, trusted_tsa_pem_)) {
+      std::string which = "timestamp " + std::to_string(s.stored.id) + " (log entry " +
+                          std::to_string(s.stored.log_seq) + ", " + s.stored.tsa_url + ")";
+      if (!s.check.ok) {
+        Add("timestamp_invalid", which + ": " + s.check.problem, "", s.stored.log_seq);
+      } else {
+        report_.notes.push_back(
+            which + ": the log up to entry " + std::to_string(s.stored.log_seq) +
+            " existed no later than " + s.check.gen_time + ", signed by " + s.check.tsa_name +
+            "; trust anchor " + s.check.root_subject + " (sha256 " + s.check.root_sha256 + ")");
+      }
+    }
+  }
+
   Case& case_;
   const std::function<void(std::uint64_t)>& on_bytes_;
+  const std::string& trusted_tsa_pem_;
   VerifyReport report_;
   std::map<std::int64_t, const CustodyEntry*> by_seq_;
 };
 
 }  // namespace
 
-VerifyReport VerifyCase(Case& c, const std::function<void(std::uint64_t)>& on_bytes) {
-  return Verifier(c, on_bytes).Run();
+VerifyReport VerifyCase(Case& c, const std::function<void(std::uint64_t)>& on_bytes,
+                        const std::string& trusted_tsa_pem) {
+  return Verifier(c, on_bytes, trusted_tsa_pem).Run();
 }
 
 }  // namespace sightline::evidence

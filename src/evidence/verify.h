@@ -35,8 +35,11 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
-// `on_bytes` is told of bytes re-hashed, for progress.
-VerifyReport VerifyCase(Case& c, const std::function<void(std::uint64_t)>& on_bytes = {});
+// `on_bytes` is told of bytes re-hashed, for progress. Stored RFC 3161 tokens are checked offline,
+// trusting the roots in `trusted_tsa_pem` when not empty, else the root stored with each token
+// (whose subject and fingerprint are then reported in the notes for a person to compare).
+VerifyReport VerifyCase(Case& c, const std::function<void(std::uint64_t)>& on_bytes = {},
+                        const std::string& trusted_tsa_pem = "");
 
 }  // namespace sightline::evidence
 

@@ -1,0 +1,38 @@
+// Trusted time for a case: an RFC 3161 token over the current head of its custody log, stored in
+// the case and recorded in the log, and the offline check of every stored token.
+#ifndef SIGHTLINE_EVIDENCE_CASE_TIMESTAMP_H_
+#define SIGHTLINE_EVIDENCE_CASE_TIMESTAMP_H_
+
+#include <string>
+#include <vector>
+
+#include "evidence/case.h"
+#include "evidence/timestamp.h"
+
+namespace sightline::evidence {
+
+struct CaseTimestampResult {
+  StoredTimestamp stored;
+  TimestampToken token;
+};
+
+// Asks the TSA at `tsa_url` to timestamp the current log head, then stores the token (with its
+// certificate chain) and appends a "timestamp" entry. The network is used only here.
+Result<CaseTimestampResult> TimestampCase(Case& c, const Identity& who, const std::string& tsa_url,
+                                          int timeout_seconds,
+                                          const std::string& extra_chain_pem = "");
+
+struct TimestampStatus {
+  StoredTimestamp stored;
+  TimestampCheck check;  // check.ok false: check.problem says why
+};
+
+// Checks every stored token offline: the token itself (VerifyTimestamp, trusting `trusted_ca_pem`
+// when not empty) and that the hash it covers is the entry hash at its seq in `entries`.
+std::vector<TimestampStatus> CheckCaseTimestamps(const std::vector<StoredTimestamp>& stored,
+                                                 const std::vector<CustodyEntry>& entries,
+                                                 const std::string& trusted_ca_pem = "");
+
+}  // namespace sightline::evidence
+
+#endif  // SIGHTLINE_EVIDENCE_CASE_TIMESTAMP_H_
