@@ -1,0 +1,47 @@
+#!/bin/sh
+# The main job on bundled samples: ingest into a new case (with a duplicate and a damaged file),
+# list, probe a file with GPS, verify the case, export a bundle and verify it with no case.
+# Everything is written under build/demo/; your own signing key is not touched.
+set -eu
+SIGHTLINE=${1:-build/sightline}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DEMO=$ROOT/build/demo
+rm -rf "$DEMO"
+mkdir -p "$DEMO/incoming"
+export SIGHTLINE_KEY_DIR="$DEMO/keys"
+export SIGHTLINE_ACTOR="demo@sightline"
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+# A phone-style clip with a QuickTime location tag, made from FFmpeg's test sources.
+ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=640x360:rate=30:duration=3 \
+  -f lavfi -i sine=frequency=440:duration=3 -c:v libx264 -preset veryfast -pix_fmt yuv420p \
+  -c:a aac -metadata location=+50.4501+030.5234/ -metadata creation_time=2026-11-24T05:42:10Z \
+  -movflags +faststart "$DEMO/incoming/phone_clip.mov"
+cp "$ROOT"/samples/*.mp4 "$ROOT"/samples/*.jpg "$DEMO/incoming/"
+# The same footage re-posted under another name, and a download cut short.
+cp "$ROOT/samples/bikes.mp4" "$DEMO/incoming/bikes_reupload.mp4"
+head -c 200000 "$ROOT/samples/bottle-detection.mp4" > "$DEMO/incoming/partial_download.mp4"
+
+step sightline ingest --case "$DEMO/case" --source "demo: samples" incoming/
+"$SIGHTLINE" ingest --case "$DEMO/case" --source "demo: samples" "$DEMO/incoming" || true
+
+step sightline list --case "$DEMO/case"
+"$SIGHTLINE" list --case "$DEMO/case"
+
+step sightline probe samples/mapillary_adobe_coords.jpg incoming/phone_clip.mov
+"$SIGHTLINE" probe "$ROOT/samples/mapillary_adobe_coords.jpg" "$DEMO/incoming/phone_clip.mov"
+
+step sightline show --case "$DEMO/case" bikes.mp4
+"$SIGHTLINE" show --case "$DEMO/case" bikes.mp4
+
+step sightline verify --case "$DEMO/case"
+"$SIGHTLINE" verify --case "$DEMO/case"
+
+step sightline export --case "$DEMO/case" -o bundle.zip
+"$SIGHTLINE" export --case "$DEMO/case" -o "$DEMO/bundle.zip"
+
+step sightline verify --bundle bundle.zip
+"$SIGHTLINE" verify --bundle "$DEMO/bundle.zip"
+
+printf '\nDemo case: %s\n' "$DEMO/case"
