@@ -1,20 +1,42 @@
 // Whether a file can be read as media, decided by demuxing it (and decoding a little) with FFmpeg.
 // Used at ingest to flag files that are preserved but cannot be analysed.
+//
+// What it does, and what it costs:
+//  - opens the file with FFmpeg and picks the main stream (video, else audio; a still image is a
+//    one-frame video);
+//  - decodes the first frame (or picture, or audio frame) of that stream — the only decoding;
+//  - demuxes every packet of the file without decoding, to find read errors and data missing
+//    at the end (a cut download whose MP4 index is at the front still opens, but its index points
+//    past the end of the file); for MP4/MOV it also checks the index against the file size.
+// Memory is bounded by one packet and one frame (pictures above DecoderOptions::max_pixels are
+// refused); time by the deadline.
+//
+// Thread-safe; does not modify the file.
 #ifndef SIGHTLINE_MEDIA_MEDIA_CHECK_H_
 #define SIGHTLINE_MEDIA_MEDIA_CHECK_H_
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace sightline::media {
 
 struct MediaCheck {
-  bool readable = false;
-  std::string kind;     // "video", "audio", "image" when readable
-  std::string problem;  // when not readable (or damaged): what is wrong, for a person
+  bool readable = false;  // opened and its first frame decoded: it can be analysed
+  std::string kind;       // "video", "audio", "image" when known (also for damaged files)
+  std::string problem;    // when not readable, or readable but damaged: what is wrong, for a person
+  std::string container;  // FFmpeg's format name ("mov,mp4,m4a,3gp,3g2,mj2"), "" when not opened
+  bool decoded = false;   // the first frame was decoded
+  bool truncated = false;    // data is missing at the end of the file
+  std::int64_t packets = 0;  // packets demuxed
 };
 
-// Thread-safe; does not modify the file.
+struct MediaCheckOptions {
+  std::chrono::milliseconds deadline{120000};  // for the whole check
+};
+
 MediaCheck CheckMedia(const std::string& path);
+MediaCheck CheckMedia(const std::string& path, const MediaCheckOptions& options);
 
 }  // namespace sightline::media
 
