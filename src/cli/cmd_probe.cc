@@ -135,6 +135,7 @@ void PrintText(const media::ProbeResult& r, const std::vector<Anomaly>& anomalie
   if (!r.container.format.empty()) {
     std::string c = r.container.format;
     if (!r.container.format_long.empty()) c += " (" + r.container.format_long + ")";
+    if (!r.container.mime_type.empty()) c += ", " + r.container.mime_type;
     if (!r.container.major_brand.empty()) c += ", brand " + r.container.major_brand;
     if (r.container.duration_s) c += ", " + Number(*r.container.duration_s, "%.3f") + " s";
     if (r.container.bit_rate > 0)
@@ -201,10 +202,9 @@ int Run(const Args& args) {
     }
   }
 
-  bool failed = false;
+  std::size_t failures = empty_dirs.size();
   nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const std::string& d : empty_dirs) {
-    failed = true;
     std::string msg = DisplayPath(d) + ": no media files in this directory";
     std::fprintf(stderr, "sightline probe: %s\n", msg.c_str());
     if (json) array.push_back({{"file", DisplayPath(d)}, {"ok", false}, {"error", msg}});
@@ -213,7 +213,7 @@ int Run(const Args& args) {
     media::ProbeResult r = media::ProbeFile(f);
     std::vector<Anomaly> anomalies = analysis::metadata::FindAnomalies(r);
     if (!r.status.ok()) {
-      failed = true;
+      ++failures;
       std::fprintf(stderr, "sightline probe: %s\n", r.status.message().c_str());
     }
     if (json) {
@@ -236,7 +236,12 @@ int Run(const Args& args) {
         "%s\n",
         array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
   }
-  return failed ? kExitFailed : kExitOk;
+  if (files.size() + empty_dirs.size() > 1) {
+    // As exiftool does, a closing count for batches (on stderr, so stdout stays parseable).
+    std::fprintf(stderr, "sightline probe: %zu file(s) probed, %zu could not be read as media\n",
+                 files.size() - (failures - empty_dirs.size()), failures);
+  }
+  return failures > 0 ? kExitFailed : kExitOk;
 }
 
 }  // namespace

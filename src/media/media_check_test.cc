@@ -102,8 +102,7 @@ TEST(MediaCheckTest, MatroskaCutShortEndsBeforeItsDeclaredDuration) {
   MediaCheck c = CheckMedia(cut);
   EXPECT_TRUE(c.readable) << c.problem;
   EXPECT_TRUE(c.truncated);
-  EXPECT_NE(c.problem.find("of the 4.00 s the container declares"), std::string::npos)
-      << c.problem;
+  EXPECT_NE(c.problem.find("of the 4.00 s the container declares"), std::string::npos) << c.problem;
   MediaCheck whole = CheckMedia(full);
   EXPECT_FALSE(whole.truncated) << whole.problem;
 }

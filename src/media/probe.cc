@@ -467,7 +467,11 @@ ProbeResult ProbeFile(const std::string& path, const ProbeOptions& options) {
         Unsupported(who + ": no picture or sound in this file" +
                     (types.empty() ? std::string(" (no streams)") : " (streams: " + types + ")"));
   }
-  if (r.kind == "image") r.container.duration_s.reset();
+  if (r.kind == "image") {
+    // FFmpeg gives a still image a nominal 1-frame duration and a bit rate derived from it.
+    r.container.duration_s.reset();
+    r.container.bit_rate = 0;
+  }
   if (r.container.truncated) {
     r.warnings.push_back(who + ": file is cut short: " + r.container.truncation);
   }
