@@ -19,6 +19,7 @@ constexpr double kGpsCameraUnzonedSlackS = 15 * 3600;  // no zone: allow any UTC
 constexpr double kCreationDateSlackS = 120;            // plus the recording's duration
 constexpr double kZoneLongitudeSlackH = 4;             // real zones stray ≤ ~3.5 h from solar
 constexpr double kGpsConflictM = 200;
+constexpr double kMaxZoneOffsetS = 14 * 3600;  // UTC-12:00 … UTC+14:00
 
 std::string Duration(double seconds) {
   seconds = std::fabs(seconds);
@@ -135,7 +136,11 @@ void TimeInconsistent(const ProbeResult& r, std::vector<Anomaly>* out) {
   const Timestamp* modified = r.Time(TimeRole::kModified);
   if (Usable(created) && Usable(modified)) {
     double d = Diff(*created, *modified);
-    if (d < -kModifiedBeforeCreatedSlackS) {
+    // When only one of the two carries a zone, the clocks may differ by any UTC offset.
+    bool mixed =
+        created->utc_offset_minutes.has_value() != modified->utc_offset_minutes.has_value();
+    double slack = kModifiedBeforeCreatedSlackS + (mixed ? kMaxZoneOffsetS : 0);
+    if (d < -slack) {
       out->push_back({kTimeInconsistent, "Original time " + Describe(*created) + " is " +
                                              Duration(d) + " after the modification time " +
                                              Describe(*modified) +

@@ -92,6 +92,21 @@ TEST(AnomaliesTest, GpsTimeFarFromCameraTime) {
   EXPECT_TRUE(Has(r, kTimeInconsistent, "more than any time zone"));
 }
 
+TEST(AnomaliesTest, OriginalAfterModified) {
+  ProbeResult r = Photo();
+  r.times.push_back(Exif(TimeRole::kCreated, "Exif.Photo.DateTimeOriginal", "2023:05:01 10:00:00"));
+  r.times.push_back(Exif(TimeRole::kModified, "Exif.Image.DateTime", "2023:05:01 09:59:59"));
+  EXPECT_FALSE(Has(r, kTimeInconsistent));  // within EXIF's one-second resolution
+  r.times[1] = Exif(TimeRole::kModified, "Exif.Image.DateTime", "2023:04:01 09:00:00");
+  EXPECT_TRUE(Has(r, kTimeInconsistent, "after the modification time"));
+  // A local time without zone against a UTC time: a few hours apart is only the zone.
+  r.times[1] = media::UtcTimestamp(TimeRole::kModified, "QuickTime.mvhd.ModificationTime", "",
+                                   1682928000);  // 2023-05-01T08:00:00Z
+  EXPECT_FALSE(Has(r, kTimeInconsistent));
+  r.times[1].wall_seconds -= 3 * 86400;
+  EXPECT_TRUE(Has(r, kTimeInconsistent));
+}
+
 TEST(AnomaliesTest, AppleCreationDateAgainstMovieHeader) {
   ProbeResult r;
   r.kind = "video";
