@@ -1,6 +1,8 @@
 // sightline timestamp: RFC 3161 trusted time over the head of a case's custody log.
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "base/file.h"
 #include "cli/case_access.h"
@@ -25,13 +27,30 @@ constexpr char kUsage[] =
     "  --tsa URL          the TSA's http:// or https:// address\n"
     "  --tsa-chain PEM    the TSA's CA certificates, for a TSA that does not send its root\n"
     "  --timeout SECONDS  give up after this long (default 30)\n"
-    "  --json             {\"log_seq\", \"log_head\", \"gen_time\", \"tsa_name\", \"serial\",\n"
-    "                     \"policy\", \"custody_seq\"}\n";
+    "  --json             {\"log_seq\", \"log_head\", \"gen_time\", \"tsa_url\", \"tsa_name\",\n"
+    "                     \"serial\", \"policy\", \"custody_seq\"}\n"
+    "\n"
+    "Exit status: 0 the token was stored, 1 it was not (the TSA could not be reached, refused,\n"
+    "or its answer failed a check: then nothing is stored or recorded), 2 usage error.\n";
+
+bool HasHttpScheme(const std::string& url) {
+  std::size_t colon = url.find("://");
+  if (colon == std::string::npos) return false;
+  std::string scheme = url.substr(0, colon);
+  for (char& ch : scheme) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return scheme == "http" || scheme == "https";
+}
 
 int Run(const Args& args) {
   std::string dir = args.Get("case"), url = args.Get("tsa");
   if (dir.empty()) return UsageError("timestamp", "--case DIR is required");
   if (url.empty()) return UsageError("timestamp", "--tsa URL is required");
+  if (!args.positional().empty()) {
+    return UsageError("timestamp", "unexpected argument '" + args.positional().front() + "'");
+  }
+  if (!HasHttpScheme(url)) {
+    return UsageError("timestamp", "--tsa " + url + ": give an http:// or https:// URL");
+  }
   char* end = nullptr;
   std::string timeout_text = args.Get("timeout", "30");
   long timeout = std::strtol(timeout_text.c_str(), &end, 10);
@@ -47,16 +66,17 @@ int Run(const Args& args) {
     }
     chain = *pem;
   }
+  // The case first: a mistyped case path must not leave a new signing key behind.
+  auto c = OpenCase("timestamp", dir, evidence::Case::Access::kWrite);
+  if (!c) return kExitFailed;
   auto who = evidence::DefaultIdentity();
   if (!who.ok()) {
     Warn("timestamp", "cannot load the signing key: " + who.status().message());
     return kExitFailed;
   }
-  auto c = OpenCase("timestamp", dir, evidence::Case::Access::kWrite);
-  if (!c) return kExitFailed;
   auto r = evidence::TimestampCase(*c, *who, url, static_cast<int>(timeout), chain);
   if (!r.ok()) {
-    Warn("timestamp", r.status().message());
+    Warn("timestamp", r.status().message() + "; no timestamp was stored");
     return kExitFailed;
   }
   const auto& t = r->stored;

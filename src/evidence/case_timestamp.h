@@ -27,8 +27,12 @@ struct TimestampStatus {
   TimestampCheck check;  // check.ok false: check.problem says why
 };
 
-// Checks every stored token offline: the token itself (VerifyTimestamp, trusting `trusted_ca_pem`
-// when not empty) and that the hash it covers is the entry hash at its seq in `entries`.
+// Checks every stored token offline: that the hash it covers is the entry hash at its log_seq in
+// `entries`; that the "timestamp" entry at its custody_seq recorded it (same log_seq, log_head,
+// tsa_url and gen_time, and the token's signer and serial); and the token itself
+// (VerifyTimestamp, trusting `trusted_ca_pem` when not empty). A "timestamp" entry whose token is
+// no longer stored yields a status with check.ok false, stored.id 0 and the other stored fields
+// taken from the entry.
 std::vector<TimestampStatus> CheckCaseTimestamps(const std::vector<StoredTimestamp>& stored,
                                                  const std::vector<CustodyEntry>& entries,
                                                  const std::string& trusted_ca_pem = "");
