@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -139,6 +140,39 @@ TEST_F(IngestCli, ThousandsOfFilesInADirectory) {
   EXPECT_EQ(r.exit_code, 1);
   auto list = Json(Sightline({"list", "--case", dir_ / "case", "--json"}));
   EXPECT_EQ(list["items"].size(), static_cast<std::size_t>(n));
+}
+
+TEST_F(IngestCli, MetadataIsStoredAndHostileExifIsBounded) {
+  // A phone-style clip with a QuickTime location, and JPEGs whose EXIF is hostile.
+  testing::MakeMedia(
+      {"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=0.5", "-c:v", "libx264",
+       "-pix_fmt", "yuv420p", "-metadata", "location=+48.858370+002.294481/"},
+      dir_ / "eiffel.mov");
+  testing::MakeMedia({"-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1"},
+                     dir_ / "base.jpg");
+  std::string jpeg = testing::ReadFile(dir_ / "base.jpg");
+  std::vector<std::string> args = {"ingest", "--case", dir_ / "case", "--json",
+                                   dir_ / "eiffel.mov"};
+  int n = 0;
+  for (const std::string& tiff : testing::HostileExifBlocks()) {
+    std::string path = dir_ / ("hostile" + std::to_string(n++) + ".jpg");
+    testing::WriteFile(path, testing::JpegWithExif(jpeg, tiff));
+    args.push_back(path);
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto r = Sightline(args);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(secs, 30.0);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // the pictures themselves are intact
+  nlohmann::json j = Json(r);
+  EXPECT_EQ(j["summary"]["stored"], 4);
+
+  auto show = Json(Sightline({"show", "--case", dir_ / "case", "--json", "eiffel.mov"}));
+  ASSERT_TRUE(show["metadata"].is_object()) << show.dump();
+  EXPECT_EQ(show["metadata"]["file"], "eiffel.mov");
+  EXPECT_NEAR(show["metadata"]["gps"]["lat"].get<double>(), 48.858370, 1e-6);
+  EXPECT_NEAR(show["metadata"]["gps"]["lon"].get<double>(), 2.294481, 1e-6);
+  EXPECT_TRUE(show["metadata"]["anomalies"].is_array());
 }
 
 TEST_F(IngestCli, NonCaseDirectoryIsNotTakenOver) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -111,6 +112,40 @@ void MakeTestVideo(const std::string& output, double seconds) {
              "-i", "sine=frequency=440:duration=" + d, "-c:v", "libx264", "-preset", "ultrafast",
              "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"},
             output);
+}
+
+std::string JpegWithExif(const std::string& jpeg, const std::string& tiff) {
+  std::string app1 = std::string("Exif\0\0", 6) + tiff;
+  std::size_t len = app1.size() + 2;
+  std::string segment = "\xFF\xE1";
+  segment += static_cast<char>(len >> 8);
+  segment += static_cast<char>(len & 0xff);
+  return jpeg.substr(0, 2) + segment + app1 + jpeg.substr(2);
+}
+
+namespace {
+
+std::string Le16(unsigned v) { return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
+std::string Le32(std::uint32_t v) {
+  return {static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
+          static_cast<char>((v >> 16) & 0xff), static_cast<char>(v >> 24)};
+}
+std::string IfdEntry(unsigned tag, unsigned type, std::uint32_t count, std::uint32_t value) {
+  return Le16(tag) + Le16(type) + Le32(count) + Le32(value);
+}
+
+}  // namespace
+
+std::vector<std::string> HostileExifBlocks() {
+  std::string header = std::string("II") + Le16(42) + Le32(8);
+  // IFD0 at 8: a Make with a huge count at an offset past the end, Exif and GPS pointers that
+  // point back at IFD0, and a next-IFD link to itself.
+  std::string looping = header + Le16(4) + IfdEntry(0x010F, 2, 0x7FFFFFFF, 0xFFFFFF00) +
+                        IfdEntry(0x8769, 4, 1, 8) + IfdEntry(0x8825, 4, 1, 8) +
+                        IfdEntry(0x0110, 2, 0xFFFFFFFF, 20) + Le32(8);
+  std::string huge = header + Le16(0xFFFF) + IfdEntry(0x010F, 2, 4, 0x41414141) + Le32(0);
+  std::string past_end = std::string("II") + Le16(42) + Le32(0x7FFFFFF0);
+  return {looping, huge, past_end};
 }
 
 void WriteFile(const std::string& path, const std::string& bytes) {

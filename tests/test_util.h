@@ -40,6 +40,12 @@ void MakeMedia(const std::vector<std::string>& args, const std::string& output);
 // A short test-pattern video with a tone (testsrc2 + sine), `seconds` long.
 void MakeTestVideo(const std::string& output, double seconds = 1.0);
 
+// `jpeg` with an APP1 EXIF segment holding `tiff` (a TIFF header and IFDs) inserted after SOI.
+std::string JpegWithExif(const std::string& jpeg, const std::string& tiff);
+// Hostile EXIF blocks: IFDs that loop back on themselves with huge counts at offsets past the
+// end; an IFD claiming 65535 entries in a few bytes; an IFD offset past the end of the segment.
+std::vector<std::string> HostileExifBlocks();
+
 void WriteFile(const std::string& path, const std::string& bytes);
 std::string ReadFile(const std::string& path);
 

@@ -179,7 +179,6 @@ void PrintText(const media::ProbeResult& r, const std::vector<Anomaly>& anomalie
 
 int Run(const Args& args) {
   if (args.positional().empty()) return UsageError("probe", "no FILE given");
-  media::SilenceMediaLibraryLogs();
   const bool json = args.Has("json");
   const bool all = args.Has("all");
 

@@ -4,8 +4,8 @@
 #include "base/file.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
-#include "evidence/record_json.h"
 #include "cli/output.h"
+#include "evidence/record_json.h"
 
 namespace sightline::cli {
 
@@ -25,6 +25,39 @@ constexpr char kUsage[] =
     "           \"custody\": [{\"seq\", \"time\", \"actor\", \"action\", \"object_sha256\", "
     "\"details\",\n"
     "           \"prev_hash\", \"entry_hash\", \"public_key\", \"signature\"}]}\n";
+
+std::string Text(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The lines an investigator checks first, from the metadata stored at ingest (the full record is
+// in --json, and 'sightline probe' on the object prints everything).
+void PrintMetadataSummary(const nlohmann::json& meta) {
+  std::printf("\nMetadata at ingest (sightline probe --json for all):\n");
+  const nlohmann::json& times = meta.value("times", nlohmann::json::object());
+  for (const char* role : {"created", "modified"}) {
+    const nlohmann::json& t = times.value(role, nlohmann::json());
+    if (!t.is_object()) continue;
+    std::string when = t.value("unset", false) ? "unset" : Text(t, "utc");
+    if (when.empty()) when = Text(t, "local") + " (zone unknown)";
+    std::printf("  %-10s %s  [%s]\n", role, when.c_str(), Text(t, "source").c_str());
+  }
+  const nlohmann::json& device = meta.value("device", nlohmann::json::object());
+  std::string d = Text(device, "make") + " " + Text(device, "model");
+  std::printf("  %-10s %s\n", "device", d == " " ? "(none named)" : d.c_str());
+  const nlohmann::json& gps = meta.value("gps", nlohmann::json());
+  if (gps.is_object()) {
+    std::printf("  %-10s %.6f, %.6f  [%s]\n", "gps", gps.value("lat", 0.0), gps.value("lon", 0.0),
+                Text(gps, "source").c_str());
+  } else {
+    std::printf("  %-10s (none)\n", "gps");
+  }
+  for (const nlohmann::json& a : meta.value("anomalies", nlohmann::json::array())) {
+    std::printf("  %-10s ! %s: %s\n", "anomaly", Text(a, "code").c_str(),
+                Text(a, "message").c_str());
+  }
+}
 
 int Run(const Args& args) {
   std::string dir = args.Get("case");
@@ -92,7 +125,7 @@ int Run(const Args& args) {
     std::printf("  #%-4lld %s  %-18s %s\n", static_cast<long long>(e.seq), e.time.c_str(),
                 e.action.c_str(), e.actor.c_str());
   }
-  if (meta.is_object()) std::printf("\nMetadata at ingest:\n%s\n", meta.dump(2).c_str());
+  if (meta.is_object()) PrintMetadataSummary(meta);
   return kExitOk;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "media/probe.h"
 #include "version.h"
 
 namespace sightline::cli {
@@ -83,5 +84,7 @@ int main(int argc, char** argv) {
   // A write past a file-size limit must fail with EFBIG, reported like a full disk, rather than
   // kill the process halfway through a batch.
   std::signal(SIGXFSZ, SIG_IGN);
+  // FFmpeg and exiv2 log to stderr; their errors reach the user as messages naming the file.
+  sightline::media::SilenceMediaLibraryLogs();
   return sightline::cli::Main(argc, argv);
 }

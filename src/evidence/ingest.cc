@@ -13,9 +13,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "analysis/metadata/anomalies.h"
 #include "base/file.h"
 #include "base/time.h"
 #include "media/media_check.h"
+#include "media/probe.h"
+#include "media/probe_json.h"
 
 namespace sightline::evidence {
 
@@ -85,6 +88,19 @@ void Walk(const std::string& dir, const std::string& skip_real, IngestPlan* plan
       plan->total_bytes += static_cast<std::uint64_t>(st.st_size);
     }
   }
+}
+
+// The metadata of the stored copy, as `sightline probe --json` prints it, with anomalies. The
+// copy's own file time says only when it was staged, so it is left out: each presentation's
+// mtime is in item_names.
+std::string ReadMetadataJson(const std::string& staged_path, const std::string& name) {
+  media::ProbeResult probe = media::ProbeFile(staged_path);
+  probe.path = name;
+  std::erase_if(probe.times,
+                [](const media::Timestamp& t) { return t.role == media::TimeRole::kFileModified; });
+  nlohmann::ordered_json j = media::ProbeToJson(probe);
+  j["anomalies"] = analysis::metadata::AnomaliesToJson(analysis::metadata::FindAnomalies(probe));
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -169,10 +185,19 @@ IngestReport IngestFile(Case& c, const Identity& who, const std::string& path,
   report.sha256 = staged->sha256();
   report.size = staged->size();
 
-  // Check media before taking the write lock: it reads the file and may take a while.
+  // Check and probe new content before taking the write lock: both read the file.
   Result<std::optional<Item>> known = c.catalog().FindBySha(staged->sha256());
   media::MediaCheck check;
-  if (known.ok() && !known->has_value()) check = media::CheckMedia(staged->path());
+  std::string metadata;
+  auto examine = [&] {
+    check = media::CheckMedia(staged->path());
+    // Messages name the staged copy; the person knows the file by its own name.
+    for (std::size_t at; (at = check.problem.find(staged->path())) != std::string::npos;) {
+      check.problem.replace(at, staged->path().size(), name.name);
+    }
+    metadata = ReadMetadataJson(staged->path(), name.name);
+  };
+  if (known.ok() && !known->has_value()) examine();
 
   bool is_new = false;
   Result<CustodyEntry> entry = c.Write(who, [&](Case::WriteContext& ctx) -> Result<CustodyRecord> {
@@ -203,29 +228,31 @@ IngestReport IngestFile(Case& c, const Identity& who, const std::string& path,
       details["item_id"] = existing->id;
       return CustodyRecord{"ingest_duplicate", staged->sha256(), details.dump()};
     }
-    if (!check.readable && check.problem.empty()) {
-      // Another process stored this content between our check and our lock; it is new to us only.
-      check = media::CheckMedia(staged->path());
-    }
+    if (metadata.empty()) examine();  // it was catalogued when we looked, and is gone now
     Item item;
     item.sha256 = staged->sha256();
     item.size = staged->size();
     item.name = name.name;
     item.media_kind = check.readable ? check.kind : "";
-    item.media_problem = check.readable ? "" : check.problem;
+    item.media_problem = check.problem;  // also for a damaged file that still plays
     item.ingest_seq = ctx.seq;
     SL_ASSIGN_OR_RETURN(item.id, ctx.catalog.InsertItem(item));
     SL_RETURN_IF_ERROR(ctx.catalog.InsertName(item.id, name));
+    SL_RETURN_IF_ERROR(ctx.catalog.PutMetadata(item.id, media::kProbeJsonVersion, metadata));
     is_new = true;
     report.item_id = item.id;
     report.media_kind = item.media_kind;
-    report.outcome = check.readable ? IngestOutcome::kStored : IngestOutcome::kStoredFlagged;
+    bool flagged = !check.readable || !check.problem.empty();
+    report.outcome = flagged ? IngestOutcome::kStoredFlagged : IngestOutcome::kStored;
     if (!check.readable) {
       report.message = "preserved, but cannot be read as media: " + check.problem;
+    } else if (flagged) {
+      report.message = "preserved, but damaged: " + check.problem;
     }
     details["item_id"] = item.id;
-    details["media"] = check.readable ? nlohmann::json{{"kind", check.kind}}
-                                      : nlohmann::json{{"problem", check.problem}};
+    details["media"] = nlohmann::json::object();
+    if (check.readable) details["media"]["kind"] = check.kind;
+    if (!check.problem.empty()) details["media"]["problem"] = check.problem;
     return CustodyRecord{"ingest", staged->sha256(), details.dump()};
   });
   if (!entry.ok()) {

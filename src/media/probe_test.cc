@@ -337,47 +337,16 @@ TEST(ProbeTest, MdatCutAfterFastStartIsReportedAsTruncated) {
   EXPECT_FALSE(ProbeFile(full).container.truncated);
 }
 
-// A JPEG whose EXIF segment is built by hand to be hostile.
-std::string HostileJpeg(const std::string& jpeg, const std::string& tiff) {
-  std::string app1 = "Exif";
-  app1 += std::string("\0\0", 2);
-  app1 += tiff;
-  std::size_t len = app1.size() + 2;
-  std::string seg = "\xFF\xE1";
-  seg += static_cast<char>(len >> 8);
-  seg += static_cast<char>(len & 0xff);
-  return jpeg.substr(0, 2) + seg + app1 + jpeg.substr(2);
-}
-
-std::string Le16(unsigned v) { return {static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
-std::string Le32(std::uint32_t v) {
-  return {static_cast<char>(v & 0xff), static_cast<char>((v >> 8) & 0xff),
-          static_cast<char>((v >> 16) & 0xff), static_cast<char>(v >> 24)};
-}
-std::string Entry(unsigned tag, unsigned type, std::uint32_t count, std::uint32_t value) {
-  return Le16(tag) + Le16(type) + Le32(count) + Le32(value);
-}
-
 TEST(ProbeTest, HostileExifCostsBoundedTimeAndNeverCrashes) {
   ScratchDir dir;
   std::string base = dir / "base.jpg";
   MakeJpeg(base);
   std::string jpeg = ReadFile(base);
   ASSERT_GT(jpeg.size(), 100u);
-  std::string header = std::string("II") + Le16(42) + Le32(8);
-  // IFD0 at 8: a Make with a huge count at an offset past the end, Exif and GPS pointers that
-  // point back at IFD0, and a next-IFD link to itself.
-  std::string looping = header + Le16(4) + Entry(0x010F, 2, 0x7FFFFFFF, 0xFFFFFF00) +
-                        Entry(0x8769, 4, 1, 8) + Entry(0x8825, 4, 1, 8) +
-                        Entry(0x0110, 2, 0xFFFFFFFF, 20) + Le32(8);
-  // An IFD that claims 65535 entries in a few bytes.
-  std::string huge = header + Le16(0xFFFF) + Entry(0x010F, 2, 4, 0x41414141) + Le32(0);
-  // An IFD offset past the end of the segment.
-  std::string past_end = std::string("II") + Le16(42) + Le32(0x7FFFFFF0);
   int n = 0;
-  for (const std::string& tiff : {looping, huge, past_end}) {
+  for (const std::string& tiff : sightline::testing::HostileExifBlocks()) {
     std::string path = dir / ("hostile" + std::to_string(n++) + ".jpg");
-    WriteFile(path, HostileJpeg(jpeg, tiff));
+    WriteFile(path, sightline::testing::JpegWithExif(jpeg, tiff));
     auto start = std::chrono::steady_clock::now();
     ProbeResult r = ProbeFile(path);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
