@@ -320,6 +320,8 @@ TEST_F(TimestampCli, UsageErrors) {
       {{"timestamp", "--case", case_, "--tsa", url, "--timeout", "0"}, "--timeout"},
       {{"timestamp", "--case", case_, "--tsa", url, "--timeout", "ten"}, "--timeout"},
       {{"timestamp", "--case", case_, "--tsa", "ftp://127.0.0.1/tsa"}, "http:// or https://"},
+      {{"timestamp", "--case", case_, "--tsa", "http://user:secret@127.0.0.1/tsa"},
+       "user name or password"},
       {{"timestamp", "--case", case_, "--tsa", url, "extra"}, "unexpected argument 'extra'"},
   };
   for (const Case& c : cases) {

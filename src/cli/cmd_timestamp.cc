@@ -41,6 +41,17 @@ bool HasHttpScheme(const std::string& url) {
   return scheme == "http" || scheme == "https";
 }
 
+// True when the URL's authority carries "user:password@": the URL is stored in the case and in
+// its signed log, where credentials must never go.
+bool HasUserInfo(const std::string& url) {
+  std::size_t start = url.find("://");
+  if (start == std::string::npos) return false;
+  start += 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start).find('@') !=
+         std::string::npos;
+}
+
 int Run(const Args& args) {
   std::string dir = args.Get("case"), url = args.Get("tsa");
   if (dir.empty()) return UsageError("timestamp", "--case DIR is required");
@@ -50,6 +61,11 @@ int Run(const Args& args) {
   }
   if (!HasHttpScheme(url)) {
     return UsageError("timestamp", "--tsa " + url + ": give an http:// or https:// URL");
+  }
+  if (HasUserInfo(url)) {
+    return UsageError("timestamp",
+                      "--tsa: the URL holds a user name or password; it would be "
+                      "stored in the case and its log, so give it without them");
   }
   char* end = nullptr;
   std::string timeout_text = args.Get("timeout", "30");

@@ -235,8 +235,10 @@ class Verifier {
     }
     report_.timestamps = static_cast<std::int64_t>(stored->size());
     for (const TimestampStatus& s : CheckCaseTimestamps(*stored, entries, trusted_tsa_pem_)) {
-      std::string which = "timestamp " + std::to_string(s.stored.id) + " (log entry " +
-                          std::to_string(s.stored.log_seq) + ", " + s.stored.tsa_url + ")";
+      // Named by the custody entry that recorded it: that survives the token's row being lost.
+      std::string which = "timestamp of custody entry " + std::to_string(s.stored.custody_seq) +
+                          " (over log entry " + std::to_string(s.stored.log_seq) + ", " +
+                          s.stored.tsa_url + ")";
       if (!s.check.ok) {
         Add("timestamp_invalid", which + ": " + s.check.problem, "", s.stored.log_seq);
       } else {
