@@ -2,6 +2,7 @@
 # each first runs scripts/setup-debian.sh (a fast no-op once everything is installed).
 BUILD_DIR ?= build
 JOBS ?= 2
+MAKEFLAGS += --no-print-directory
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
 
 .PHONY: all setup configure build test demo bench format clean

@@ -57,6 +57,24 @@ printf '%-48s %8.3f %8s %10s\n' "sightline ingest (fsync, custody, media check)"
   "$(rate "$t_ingest")" "$(ratio "$t_ingest" "$t_cp")"
 echo "(goal: sightline ingest within 1.5x of cp + sha256sum)"
 
+# The same comparison on real media, when the development corpus is beside the checkout: here the
+# media check demuxes every packet and decodes a first frame, and probe reads the metadata.
+CORPUS=${SIGHTLINE_CORPUS:-$(dirname "$0")/../../shared/corpus}
+if [ -d "$CORPUS/video" ]; then
+  rm -rf "$D/data"
+  cp -r "$CORPUS/video" "$D/data"
+  n=$(find "$D/data" -type f | wc -l)
+  CORPUS_MB=$(du -sm "$D/data" | cut -f1)
+  t_cp=$(median_time "rm -rf $D/dst" "cp -r $D/data $D/dst && find $D/dst -type f -exec sha256sum {} +")
+  t_ingest=$(median_time "rm -rf $D/case" "$SIGHTLINE ingest --case $D/case $D/data")
+  TOTAL_MB=$CORPUS_MB
+  printf '\nIngest of the corpus videos (%s files, %s MiB), median of %d runs\n' "$n" "$CORPUS_MB" "$RUNS"
+  printf '%-48s %8s %8s %10s\n' "job" "seconds" "MiB/s" "vs cp+sha"
+  printf '%-48s %8.3f %8s %10s\n' "cp + sha256sum (baseline)" "$t_cp" "$(rate "$t_cp")" "1.00"
+  printf '%-48s %8.3f %8s %10s\n' "sightline ingest (fsync, custody, media check)" "$t_ingest" \
+    "$(rate "$t_ingest")" "$(ratio "$t_ingest" "$t_cp")"
+fi
+
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"
 rm -rf "$WORK"

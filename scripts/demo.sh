@@ -3,8 +3,8 @@
 # list, probe a file with GPS, verify the case, export a bundle and verify it with no case.
 # Everything is written under build/demo/; your own signing key is not touched.
 set -eu
-SIGHTLINE=${1:-build/sightline}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SIGHTLINE=$(cd "$(dirname "${1:-build/sightline}")" && pwd)/$(basename "${1:-build/sightline}")
 DEMO=$ROOT/build/demo
 rm -rf "$DEMO"
 mkdir -p "$DEMO/incoming"
@@ -23,25 +23,27 @@ cp "$ROOT"/samples/*.mp4 "$ROOT"/samples/*.jpg "$DEMO/incoming/"
 cp "$ROOT/samples/bikes.mp4" "$DEMO/incoming/bikes_reupload.mp4"
 head -c 200000 "$ROOT/samples/bottle-detection.mp4" > "$DEMO/incoming/partial_download.mp4"
 
-step sightline ingest --case "$DEMO/case" --source "demo: samples" incoming/
-"$SIGHTLINE" ingest --case "$DEMO/case" --source "demo: samples" "$DEMO/incoming" || true
+cd "$DEMO"
 
-step sightline list --case "$DEMO/case"
-"$SIGHTLINE" list --case "$DEMO/case"
+step sightline ingest --case case --source "demo: samples" incoming
+"$SIGHTLINE" ingest --case case --source "demo: samples" incoming || true
 
-step sightline probe samples/mapillary_adobe_coords.jpg incoming/phone_clip.mov
-"$SIGHTLINE" probe "$ROOT/samples/mapillary_adobe_coords.jpg" "$DEMO/incoming/phone_clip.mov"
+step sightline list --case case
+"$SIGHTLINE" list --case case
 
-step sightline show --case "$DEMO/case" bikes.mp4
-"$SIGHTLINE" show --case "$DEMO/case" bikes.mp4
+step sightline probe incoming/mapillary_adobe_coords.jpg incoming/phone_clip.mov
+"$SIGHTLINE" probe incoming/mapillary_adobe_coords.jpg incoming/phone_clip.mov
 
-step sightline verify --case "$DEMO/case"
-"$SIGHTLINE" verify --case "$DEMO/case"
+step sightline show --case case bikes.mp4
+"$SIGHTLINE" show --case case bikes.mp4
 
-step sightline export --case "$DEMO/case" -o bundle.zip
-"$SIGHTLINE" export --case "$DEMO/case" -o "$DEMO/bundle.zip"
+step sightline verify --case case
+"$SIGHTLINE" verify --case case
+
+step sightline export --case case -o bundle.zip
+"$SIGHTLINE" export --case case -o bundle.zip
 
 step sightline verify --bundle bundle.zip
-"$SIGHTLINE" verify --bundle "$DEMO/bundle.zip"
+"$SIGHTLINE" verify --bundle bundle.zip
 
-printf '\nDemo case: %s\n' "$DEMO/case"
+printf '\nDemo case: %s (explore it with the commands above)\n' "$DEMO/case"
