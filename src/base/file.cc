@@ -1,5 +1,6 @@
 #include "base/file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <random>
 
 namespace sightline {
@@ -111,6 +113,19 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned 
     return s;
   }
   return FsyncDir(DirName(path));
+}
+
+Result<std::vector<std::string>> ListDirectory(const std::string& dir) {
+  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+  if (!d) return ErrnoStatus(dir, "cannot list directory", errno);
+  std::vector<std::string> names;
+  errno = 0;
+  while (dirent* e = ::readdir(d.get())) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(std::move(n));
+  }
+  if (errno != 0) return ErrnoStatus(dir, "cannot list directory", errno);
+  return names;
 }
 
 bool PathExists(const std::string& path) {

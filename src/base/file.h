@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -51,6 +52,9 @@ Status MakeDirs(const std::string& path, unsigned mode = 0755);
 Result<std::string> ReadFileToString(const std::string& path, std::uint64_t max_bytes = 1ull << 30);
 // Writes `data` to `path` through a temporary file, fsync and rename.
 Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode = 0644);
+
+// The names in `dir` (without "." and ".."), unsorted; fails when it cannot be listed.
+Result<std::vector<std::string>> ListDirectory(const std::string& dir);
 
 bool PathExists(const std::string& path);
 bool IsDirectory(const std::string& path);

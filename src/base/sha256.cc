@@ -41,18 +41,21 @@ Digest256 Sha256Of(std::string_view bytes) {
 
 std::string Sha256Hex(std::string_view bytes) { return ToHex(Sha256Of(bytes)); }
 
-Result<Digest256> Sha256File(const std::string& path) {
-  SL_ASSIGN_OR_RETURN(UniqueFd fd, OpenForRead(path));
+Result<Digest256> Sha256File(const std::string& path,
+                             const std::function<void(std::uint64_t)>& on_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) return ErrnoStatus(path, "cannot open", errno);
   Sha256 h;
   std::vector<char> buf(1 << 20);
   for (;;) {
     ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return IoError(path + ": read failed: " + std::strerror(errno));
+      return ErrnoStatus(path, "read failed", errno);
     }
     if (n == 0) break;
     h.Update(buf.data(), static_cast<std::size_t>(n));
+    if (on_bytes) on_bytes(static_cast<std::uint64_t>(n));
   }
   return h.Finish();
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,8 +38,10 @@ class Sha256 {
 Digest256 Sha256Of(std::string_view bytes);
 std::string Sha256Hex(std::string_view bytes);
 
-// Hashes a whole file. Fails with the path named when it cannot be read.
-Result<Digest256> Sha256File(const std::string& path);
+// Hashes a whole file, telling `on_bytes` of progress. Does not follow a symbolic link at `path`.
+// Fails with the path named when it cannot be read.
+Result<Digest256> Sha256File(const std::string& path,
+                             const std::function<void(std::uint64_t)>& on_bytes = {});
 
 std::string ToHex(const std::uint8_t* data, std::size_t size);
 inline std::string ToHex(const Digest256& d) { return ToHex(d.data(), d.size()); }

@@ -20,6 +20,17 @@ std::string FormatUtc(std::int64_t unix_seconds, long nsec) {
   return buf;
 }
 
+std::int64_t UnixFromUtcFields(int year, int month, int day, int hour, int minute, int second) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
 std::string UtcNowRfc3339() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -74,15 +85,7 @@ std::optional<double> ParseRfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  std::time_t t = timegm(&tm);
-  return static_cast<double>(t) - offset + frac;
+  return static_cast<double>(UnixFromUtcFields(y, mo, d, h, mi, sec)) - offset + frac;
 }
 
 }  // namespace sightline

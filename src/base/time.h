@@ -14,6 +14,8 @@ std::string UtcNowRfc3339();
 // Seconds (and nanoseconds) since the Unix epoch as RFC 3339 UTC; milliseconds shown when nsec >=
 // 0.
 std::string FormatUtc(std::int64_t unix_seconds, long nsec = -1);
+// Seconds since the Unix epoch of a UTC calendar time (fields as written: month 1-12, day 1-31).
+std::int64_t UnixFromUtcFields(int year, int month, int day, int hour, int minute, int second);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)" into Unix seconds; nullopt when malformed.
 std::optional<double> ParseRfc3339(std::string_view s);
 

@@ -1,7 +1,5 @@
 #include "cli/case_access.h"
 
-#include <dirent.h>
-
 #include "base/file.h"
 #include "cli/output.h"
 
@@ -10,18 +8,8 @@ namespace sightline::cli {
 namespace {
 
 bool IsEmptyDir(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return false;
-  bool empty = true;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") {
-      empty = false;
-      break;
-    }
-  }
-  ::closedir(d);
-  return empty;
+  Result<std::vector<std::string>> names = ListDirectory(dir);
+  return names.ok() && names->empty();
 }
 
 }  // namespace

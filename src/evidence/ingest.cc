@@ -1,6 +1,5 @@
 #include "evidence/ingest.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -51,17 +50,16 @@ void Walk(const std::string& dir, const std::string& skip_real, IngestPlan* plan
     plan->refused.push_back(Refused(dir, "directory nesting deeper than 64 levels; not followed"));
     return;
   }
-  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-  if (!d) {
-    plan->refused.push_back(Refused(dir, "cannot list directory: " + ErrnoText(errno)));
+  Result<std::vector<std::string>> listed = ListDirectory(dir);
+  if (!listed.ok()) {
+    // The report names the directory; keep only the reason.
+    std::string why = listed.status().message();
+    std::string prefix = DisplayPath(dir) + ": ";
+    if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
+    plan->refused.push_back(Refused(dir, why));
     return;
   }
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d.get())) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
-  }
-  d.reset();
+  std::vector<std::string> names = std::move(listed).value();
   std::sort(names.begin(), names.end());
   for (const std::string& n : names) {
     std::string p = JoinPath(dir, n);

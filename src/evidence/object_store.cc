@@ -1,6 +1,5 @@
 #include "evidence/object_store.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -31,17 +30,6 @@ UniqueFd TryLock(const std::string& path) {
   if (!fd.valid()) return fd;
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return UniqueFd();
   return fd;
-}
-
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-  if (!d) return names;
-  while (dirent* e = ::readdir(d.get())) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
-  }
-  return names;
 }
 
 }  // namespace
@@ -140,7 +128,7 @@ Status ObjectStore::Publish(StagedObject* staged) {
 
 std::vector<std::string> ObjectStore::StagedCopies(const std::string& sha256) const {
   std::vector<std::string> out;
-  for (const std::string& name : ListDir(staging_dir_)) {
+  for (const std::string& name : ListDirectory(staging_dir_).value_or({})) {
     if (name.size() > 65 && name.compare(0, 64, sha256) == 0 && name[64] == '.') {
       out.push_back(JoinPath(staging_dir_, name));
     }
@@ -151,7 +139,7 @@ std::vector<std::string> ObjectStore::StagedCopies(const std::string& sha256) co
 Result<ObjectStore::Recovery> ObjectStore::Recover(
     const std::function<bool(const std::string&)>& is_catalogued) {
   Recovery r;
-  for (const std::string& name : ListDir(staging_dir_)) {
+  for (const std::string& name : ListDirectory(staging_dir_).value_or({})) {
     std::string path = JoinPath(staging_dir_, name);
     UniqueFd lock = TryLock(path);
     if (!lock.valid()) continue;  // a live ingest owns it, or it is already gone

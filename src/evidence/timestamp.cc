@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "evidence/openssl_util.h"
 #include "evidence/tsa_http.h"
 
@@ -178,14 +179,7 @@ Status ConvertGenTime(const ASN1_GENERALIZEDTIME* t, TokenInfo* info) {
       min > 59 || sec < 0 || sec > 60 || pos + 1 != s.size() || s[pos] != 'Z') {
     return Corrupt("the token's genTime \"" + std::string(s) + "\" is not a UTC GeneralizedTime");
   }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = mon - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = min;
-  tm.tm_sec = sec;
-  info->gen_time_unix = timegm(&tm);
+  info->gen_time_unix = UnixFromUtcFields(year, mon, day, hour, min, sec);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", year, mon, day, hour, min, sec);
   info->gen_time = buf;

@@ -1,6 +1,5 @@
 #include "evidence/verify.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,35 +18,10 @@ namespace sightline::evidence {
 
 namespace {
 
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
-  if (!d) return names;
-  while (dirent* e = ::readdir(d.get())) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
-  }
-  return names;
-}
-
-// Hashes `path` without following a symbolic link, reporting progress.
 Result<std::string> HashFile(const std::string& path,
                              const std::function<void(std::uint64_t)>& on_bytes) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd.valid()) return ErrnoStatus(path, "cannot open", errno);
-  Sha256 h;
-  std::vector<char> buf(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus(path, "read failed", errno);
-    }
-    if (n == 0) break;
-    h.Update(buf.data(), static_cast<std::size_t>(n));
-    if (on_bytes) on_bytes(static_cast<std::uint64_t>(n));
-  }
-  return ToHex(h.Finish());
+  SL_ASSIGN_OR_RETURN(Digest256 digest, Sha256File(path, on_bytes));
+  return ToHex(digest);
 }
 
 class Verifier {
@@ -200,7 +174,7 @@ class Verifier {
     std::set<std::string> expected;
     for (const Item& item : items) expected.insert(item.sha256);
     const std::string& root = case_.objects().objects_dir();
-    for (const std::string& sub : ListDir(root)) {
+    for (const std::string& sub : ListDirectory(root).value_or({})) {
       std::string sub_path = JoinPath(root, sub);
       struct stat st;
       bool is_dir = ::lstat(sub_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -211,7 +185,7 @@ class Verifier {
             "", 0, sub_path);
         continue;
       }
-      for (const std::string& name : ListDir(sub_path)) {
+      for (const std::string& name : ListDirectory(sub_path).value_or({})) {
         std::string sha = sub + name;
         std::string path = JoinPath(sub_path, name);
         if (!IsSha256Hex(sha) || !expected.count(sha)) {
