@@ -1,0 +1,302 @@
+#include "media/frame_source.h"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "base/file.h"
+#include "media/ffmpeg_util.h"
+
+extern "C" {
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+}
+
+namespace sightline::media {
+
+namespace {
+
+struct SwsDeleter {
+  void operator()(SwsContext* c) const { sws_freeContext(c); }
+};
+
+// Degrees clockwise to turn the coded picture upright (the display matrix holds the
+// counter-clockwise angle).
+int RotationOf(const AVStream* st) {
+  std::size_t size = 0;
+  const std::uint8_t* m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  if (!m || size < 9 * sizeof(std::int32_t)) return 0;
+  double angle = av_display_rotation_get(reinterpret_cast<const std::int32_t*>(m));
+  if (std::isnan(angle)) return 0;
+  long r = std::lround(-angle / 90.0) * 90 % 360;
+  return static_cast<int>(r < 0 ? r + 360 : r);
+}
+
+bool IsImageFormat(const AVFormatContext* fmt) {
+  const std::string name = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
+  return name == "image2" || name.find("_pipe") != std::string::npos;
+}
+
+// Converts decoded frames to the delivered layout and size, upright.
+class FrameConverter {
+ public:
+  FrameConverter(PixelLayout layout, int max_side, int rotation)
+      : layout_(layout), max_side_(max_side), rotation_(rotation) {}
+
+  // Fills `out` (pointing into this converter's buffers) from `in`.
+  Status Convert(const AVFrame* in, Frame* out) {
+    int w = in->width, h = in->height;
+    if (w <= 0 || h <= 0) return Corrupt("decoded frame has no size");
+    int dw = w, dh = h;
+    if (max_side_ > 0 && std::max(w, h) > max_side_) {
+      double s = static_cast<double>(max_side_) / std::max(w, h);
+      dw = std::max(1, static_cast<int>(std::lround(w * s)));
+      dh = std::max(1, static_cast<int>(std::lround(h * s)));
+    }
+    const AVPixelFormat dst_fmt =
+        layout_ == PixelLayout::kGray8 ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24;
+    const int bpp = layout_ == PixelLayout::kGray8 ? 1 : 3;
+    sws_.reset(sws_getCachedContext(sws_.release(), w, h, static_cast<AVPixelFormat>(in->format),
+                                    dw, dh, dst_fmt, dw == w && dh == h ? SWS_POINT : SWS_AREA,
+                                    nullptr, nullptr, nullptr));
+    if (!sws_) return Unsupported("cannot convert frames of this pixel format");
+    // Full-range output whatever the source range, so luma matches what RGB-based tools compute.
+    int src_full = in->color_range == AVCOL_RANGE_JPEG || in->format == AV_PIX_FMT_YUVJ420P ||
+                   in->format == AV_PIX_FMT_YUVJ422P || in->format == AV_PIX_FMT_YUVJ444P;
+    const int* coefs = sws_getCoefficients(SWS_CS_DEFAULT);
+    sws_setColorspaceDetails(sws_.get(), coefs, src_full, coefs, 1, 0, 1 << 16, 1 << 16);
+    int stride = dw * bpp;
+    scaled_.resize(static_cast<std::size_t>(stride) * dh);
+    std::uint8_t* dst[4] = {scaled_.data(), nullptr, nullptr, nullptr};
+    int dst_stride[4] = {stride, 0, 0, 0};
+    sws_scale(sws_.get(), in->data, in->linesize, 0, h, dst, dst_stride);
+    out->layout = layout_;
+    if (rotation_ == 0) {
+      out->width = dw;
+      out->height = dh;
+      out->stride = stride;
+      out->data = scaled_.data();
+      return Status::Ok();
+    }
+    Rotate(dw, dh, bpp, out);
+    return Status::Ok();
+  }
+
+ private:
+  void Rotate(int w, int h, int bpp, Frame* out) {
+    bool swap = rotation_ == 90 || rotation_ == 270;
+    int rw = swap ? h : w, rh = swap ? w : h;
+    rotated_.resize(static_cast<std::size_t>(rw) * rh * bpp);
+    for (int y = 0; y < h; ++y) {
+      const std::uint8_t* src = scaled_.data() + static_cast<std::size_t>(y) * w * bpp;
+      for (int x = 0; x < w; ++x) {
+        int nx, ny;  // where (x, y) lands after turning clockwise
+        switch (rotation_) {
+          case 90:
+            nx = h - 1 - y, ny = x;
+            break;
+          case 180:
+            nx = w - 1 - x, ny = h - 1 - y;
+            break;
+          default:  // 270
+            nx = y, ny = w - 1 - x;
+            break;
+        }
+        std::memcpy(rotated_.data() + (static_cast<std::size_t>(ny) * rw + nx) * bpp,
+                    src + static_cast<std::size_t>(x) * bpp, static_cast<std::size_t>(bpp));
+      }
+    }
+    out->width = rw;
+    out->height = rh;
+    out->stride = rw * bpp;
+    out->data = rotated_.data();
+  }
+
+  PixelLayout layout_;
+  int max_side_;
+  int rotation_;
+  std::unique_ptr<SwsContext, SwsDeleter> sws_;
+  std::vector<std::uint8_t> scaled_, rotated_;
+};
+
+// Decides which decoded frames are delivered.
+class Sampler {
+ public:
+  Sampler(Sampling sampling, double rate) : sampling_(sampling), rate_(rate) {}
+  bool Take(double t) {
+    if (sampling_ != Sampling::kRate) return true;
+    // A tolerance of a microsecond absorbs timestamp rounding (1001/30000 time bases).
+    if (t + 1e-6 < next_) return false;
+    next_ = (std::floor(t * rate_ + 1e-6) + 1) / rate_;
+    return true;
+  }
+
+ private:
+  Sampling sampling_;
+  double rate_;
+  double next_ = -1e300;
+};
+
+class Pipeline {
+ public:
+  Pipeline(const std::string& path, const FrameSourceOptions& options, FrameConsumer& consumer)
+      : path_(path),
+        options_(options),
+        consumer_(consumer),
+        sampler_(options.sampling, options.rate) {}
+
+  Result<DecodeSummary> Run() {
+    if (options_.sampling == Sampling::kRate && !(options_.rate > 0 && options_.rate <= 1000)) {
+      return InvalidArgument("sampling rate must be between 0 and 1000 frames per second");
+    }
+    DemuxOptions demux_options;
+    demux_options.deadline = options_.deadline;
+    demux_options.max_pixels = options_.max_pixels;
+    SL_ASSIGN_OR_RETURN(demuxer_, Demuxer::Open(path_, demux_options));
+    AVFormatContext* fmt = demuxer_->format();
+    int index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    if (index < 0 || (fmt->streams[index]->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
+      return Unsupported(DisplayPath(path_) + ": no video stream (an audio-only file?)");
+    }
+    stream_ = fmt->streams[index];
+    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+      if (static_cast<int>(i) != index) fmt->streams[i]->discard = AVDISCARD_ALL;
+    }
+    summary_.is_image = IsImageFormat(fmt);
+    summary_.rotation = RotationOf(stream_);
+    if (stream_->duration != AV_NOPTS_VALUE && stream_->duration > 0) {
+      summary_.duration_s = static_cast<double>(stream_->duration) * av_q2d(stream_->time_base);
+    } else if (fmt->duration > 0) {
+      summary_.duration_s = static_cast<double>(fmt->duration) / AV_TIME_BASE;
+    }
+    if (stream_->avg_frame_rate.num > 0 && stream_->avg_frame_rate.den > 0) {
+      summary_.frame_rate = av_q2d(stream_->avg_frame_rate);
+    }
+    start_ = stream_->start_time != AV_NOPTS_VALUE ? stream_->start_time : 0;
+
+    DecoderOptions decoder_options;
+    decoder_options.threads = options_.threads;
+    decoder_options.max_pixels = options_.max_pixels;
+    auto decoder = OpenDecoder(stream_, decoder_options);
+    if (!decoder.ok()) return decoder.status().WithContext(DisplayPath(path_));
+    decoder_ = std::move(decoder).value();
+    // Skip what need not be decoded: for keyframes, all but intra frames; for sparse sampling,
+    // frames no other frame refers to (they are never needed to decode a sample).
+    if (options_.sampling == Sampling::kKeyframes) {
+      decoder_->skip_frame = AVDISCARD_NONKEY;
+    } else if (options_.sampling == Sampling::kRate && summary_.frame_rate > 2.5 * options_.rate) {
+      decoder_->skip_frame = AVDISCARD_NONREF;
+    }
+    converter_ =
+        std::make_unique<FrameConverter>(options_.layout, options_.max_side, summary_.rotation);
+
+    PacketPtr packet = MakePacket();
+    frame_ = MakeFrame();
+    if (!packet || !frame_) return Internal("out of memory");
+    for (;;) {
+      Result<bool> more = demuxer_->ReadPacket(packet.get());
+      if (!more.ok()) {
+        // A read error mid-file is damage: keep what was decoded.
+        if (demuxer_->DeadlinePassed()) return more.status();
+        Warn(last_t_, "the file cannot be read further (" + more.status().message() + ")");
+        break;
+      }
+      if (!*more) break;
+      if (packet->stream_index != stream_->index) continue;
+      if (packet->flags & AV_PKT_FLAG_CORRUPT) Warn(PacketTime(packet.get()), "corrupt packet");
+      int rc = avcodec_send_packet(decoder_.get(), packet.get());
+      if (rc < 0 && rc != AVERROR(EAGAIN)) Warn(PacketTime(packet.get()), AvErrorText(rc));
+      SL_RETURN_IF_ERROR(Drain());
+      if (stop_) break;
+    }
+    if (!stop_) {
+      avcodec_send_packet(decoder_.get(), nullptr);
+      SL_RETURN_IF_ERROR(Drain());
+    }
+    if (summary_.frames_decoded == 0) {
+      std::string why = summary_.warnings.empty() ? "" : " (" + summary_.warnings.front() + ")";
+      return Corrupt(DisplayPath(path_) + ": no frame could be decoded" + why);
+    }
+    return std::move(summary_);
+  }
+
+ private:
+  double Seconds(std::int64_t ts) const {
+    return static_cast<double>(ts - start_) * av_q2d(stream_->time_base);
+  }
+  double PacketTime(const AVPacket* p) const {
+    std::int64_t ts = p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
+    return ts == AV_NOPTS_VALUE ? last_t_ : Seconds(ts);
+  }
+
+  // One warning per damaged stretch: a new one only a second after the last.
+  void Warn(double t, const std::string& what) {
+    if (t < last_warning_t_ + 1.0 && !summary_.warnings.empty()) return;
+    last_warning_t_ = t;
+    char when[32];
+    std::snprintf(when, sizeof when, "%.3f", t);
+    summary_.warnings.push_back("damaged data near " + std::string(when) + " s: " + what);
+  }
+
+  Status Drain() {
+    for (;;) {
+      int rc = avcodec_receive_frame(decoder_.get(), frame_.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return Status::Ok();
+      if (rc < 0) {
+        Warn(last_t_, AvErrorText(rc));
+        if (rc == AVERROR(ENOMEM)) return Internal("out of memory while decoding");
+        continue;
+      }
+      std::int64_t ts = frame_->best_effort_timestamp;
+      double t = ts == AV_NOPTS_VALUE ? last_t_ : Seconds(ts);
+      if (frame_->decode_error_flags || (frame_->flags & AV_FRAME_FLAG_CORRUPT)) {
+        Warn(t, "the frame decoded with errors");
+      }
+      last_t_ = t;
+      std::int64_t n = summary_.frames_decoded++;
+      bool take = summary_.is_image ? n == 0 : sampler_.Take(t);
+      if (take) {
+        Frame out;
+        out.t = t;
+        out.index = n;
+        out.keyframe = frame_->key_frame != 0;
+        SL_RETURN_IF_ERROR(converter_->Convert(frame_.get(), &out));
+        summary_.width = out.width;
+        summary_.height = out.height;
+        ++summary_.frames_delivered;
+        Status s = consumer_.OnFrame(out);
+        if (!s.ok()) return s;
+      }
+      av_frame_unref(frame_.get());
+      if (summary_.is_image) {
+        stop_ = true;
+        return Status::Ok();
+      }
+    }
+  }
+
+  std::string path_;
+  FrameSourceOptions options_;
+  FrameConsumer& consumer_;
+  Sampler sampler_;
+  std::unique_ptr<Demuxer> demuxer_;
+  AVStream* stream_ = nullptr;
+  std::int64_t start_ = 0;
+  CodecContextPtr decoder_;
+  FramePtr frame_;
+  std::unique_ptr<FrameConverter> converter_;
+  DecodeSummary summary_;
+  double last_t_ = 0;
+  double last_warning_t_ = -1e300;
+  bool stop_ = false;
+};
+
+}  // namespace
+
+Result<DecodeSummary> DecodeFrames(const std::string& path, const FrameSourceOptions& options,
+                                   FrameConsumer& consumer) {
+  return Pipeline(path, options, consumer).Run();
+}
+
+}  // namespace sightline::media
