@@ -8,6 +8,7 @@ PACKAGES="
   libgtest-dev libgmock-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
   libexiv2-dev
+  libheif-dev
   libsqlite3-dev sqlite3
   libsodium-dev
   libssl-dev openssl

@@ -11,6 +11,7 @@
 #include "base/file.h"
 #include "media/bmff_boxes.h"
 #include "media/ffmpeg_util.h"
+#include "media/heif_image.h"
 
 namespace sightline::media {
 namespace {
@@ -23,14 +24,44 @@ bool IsImageFormat(const AVInputFormat* f) {
   return name == "image2" || name.ends_with("_pipe");
 }
 
-bool IsHeifBrand(const std::string& b) {
-  return b == "heic" || b == "heix" || b == "heim" || b == "heis" || b == "mif1" || b == "avif" ||
-         b == "avis";
-}
-
 void AddProblem(MediaCheck* c, const std::string& p) {
   if (!c->problem.empty()) c->problem += "; ";
   c->problem += p;
+}
+
+// `status`'s message without the leading "<who>: ": the problem is prefixed with the path once.
+std::string WithoutPath(const Status& status, const std::string& who) {
+  std::string m = status.message();
+  if (m.rfind(who + ": ", 0) == 0) m = m.substr(who.size() + 2);
+  return m;
+}
+
+bool HasTopLevelBox(const BmffSummary& b, const char* type) {
+  return std::find(b.top_level.begin(), b.top_level.end(), type) != b.top_level.end();
+}
+
+// HEIF/AVIF stills: FFmpeg 5.1 cannot read them, libheif decodes the primary image (within
+// heif_image.h's pixel limit). The box summary tells a file cut short.
+void CheckHeif(const std::string& path, const BmffSummary& b, MediaCheck* out) {
+  const std::string who = DisplayPath(path);
+  out->kind = "image";
+  out->container = "heif";
+  if (b.truncated) {
+    out->truncated = true;
+    AddProblem(out, "cut short: the '" + b.truncated_box + "' box lacks " +
+                        std::to_string(b.truncated_missing_bytes) + " bytes");
+  }
+  Result<HeifFile> file = HeifFile::Open(path);
+  if (!file.ok()) {
+    AddProblem(out, WithoutPath(file.status(), who));
+  } else {
+    Result<HeifImagePtr> image = file->DecodePrimary();
+    if (image.ok()) {
+      out->decoded = true;
+    } else {
+      AddProblem(out, WithoutPath(image.status(), who));
+    }
+  }
 }
 
 // Why FFmpeg could not open an ISO BMFF file, told from its boxes.
@@ -44,16 +75,8 @@ void ExplainUnopenable(const std::string& path, MediaCheck* out, const std::stri
     AddProblem(out, ffmpeg_error);
     return;
   }
-  if (IsHeifBrand(b->major_brand)) {
-    out->kind = "image";
-    AddProblem(out,
-               "HEIF/AVIF image: this build's FFmpeg cannot decode it (its metadata can still "
-               "be read with 'sightline probe')");
-    if (b->truncated) {
-      out->truncated = true;
-      AddProblem(out, "and it is cut short: the '" + b->truncated_box + "' box lacks " +
-                          std::to_string(b->truncated_missing_bytes) + " bytes");
-    }
+  if (IsHeifStillBrand(b->major_brand, b->compatible_brands)) {
+    CheckHeif(path, *b, out);
     return;
   }
   bool has_moov = false;
@@ -90,12 +113,28 @@ MediaCheck CheckMedia(const std::string& path, const MediaCheckOptions& options)
   }
   const std::uint64_t file_size = static_cast<std::uint64_t>(st.st_size);
 
+  auto finish = [&] {
+    out.readable = out.decoded;
+    if (!out.problem.empty() && out.problem.find(who) != 0) out.problem = who + ": " + out.problem;
+    return out;
+  };
+
+  // HEIF/AVIF stills (no 'moov': not an image sequence) go to libheif; FFmpeg 5.1 cannot read them.
+  if (LooksLikeBmff(path)) {
+    Result<BmffSummary> b = ReadBmffSummary(path);
+    if (b.ok() && IsHeifStillBrand(b->major_brand, b->compatible_brands) &&
+        !HasTopLevelBox(*b, "moov")) {
+      CheckHeif(path, *b, &out);
+      return finish();
+    }
+  }
+
   DemuxOptions dopts;
   dopts.deadline = options.deadline;
   Result<std::unique_ptr<Demuxer>> opened = Demuxer::Open(path, dopts);
   if (!opened.ok()) {
     ExplainUnopenable(path, &out, opened.status().message());
-    return out;
+    return finish();
   }
   Demuxer& dmx = **opened;
   AVFormatContext* fc = dmx.format();
@@ -225,9 +264,7 @@ MediaCheck CheckMedia(const std::string& path, const MediaCheckOptions& options)
   if (out.truncated && out.problem.find("cut short") == std::string::npos) {
     AddProblem(&out, "the file is cut short");
   }
-  out.readable = out.decoded;
-  if (!out.problem.empty() && out.problem.find(who) != 0) out.problem = who + ": " + out.problem;
-  return out;
+  return finish();
 }
 
 }  // namespace sightline::media

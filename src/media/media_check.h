@@ -11,6 +11,13 @@
 // Memory is bounded by one packet and one frame (pictures above DecoderOptions::max_pixels are
 // refused); time by the deadline.
 //
+// HEIF/AVIF stills (HEIC photos from phones), which FFmpeg 5.1 cannot read, are checked with
+// libheif instead (heif_image.h): the primary image is decoded in full, after its declared size
+// is checked against kMaxHeifPixels (100 MP; larger is refused, undecoded, with a problem saying
+// so); a box that runs past the end of the file marks it truncated. `container` is then "heif"
+// and `packets` 0. libheif has no interrupt, so the deadline does not apply there: the pixel
+// limit bounds the work (under a second for a 16 MP phone photo).
+//
 // Thread-safe; does not modify the file.
 #ifndef SIGHTLINE_MEDIA_MEDIA_CHECK_H_
 #define SIGHTLINE_MEDIA_MEDIA_CHECK_H_

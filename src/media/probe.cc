@@ -10,6 +10,7 @@
 #include "media/bmff_boxes.h"
 #include "media/exif_reader.h"
 #include "media/ffmpeg_util.h"
+#include "media/heif_image.h"
 #include "media/iso6709.h"
 
 extern "C" {
@@ -387,21 +388,41 @@ ProbeResult ProbeFile(const std::string& path, const ProbeOptions& options) {
   dopts.export_xmp = true;
   Result<std::unique_ptr<Demuxer>> demuxer = Demuxer::Open(path, dopts);
   if (!demuxer.ok()) {
-    // FFmpeg 5.1 cannot open HEIF/AVIF stills; exiv2 still gives their metadata and size.
-    if (have_embedded && bmff && !CodecFromBrand(bmff->major_brand).empty()) {
+    // FFmpeg 5.1 cannot open HEIF/AVIF stills: libheif gives the primary image's size (its
+    // 'ispe', read without decoding), exiv2 their metadata (and the size when libheif fails).
+    std::string codec;
+    if (bmff) {
+      codec = CodecFromBrand(bmff->major_brand);
+      if (codec.empty() && IsHeifStillBrand(bmff->major_brand, bmff->compatible_brands)) {
+        for (const std::string& b : bmff->compatible_brands) {
+          if (codec.empty()) codec = CodecFromBrand(b);
+        }
+      }
+    }
+    Result<HeifInfo> heif = Unsupported(who + ": not a HEIF image");
+    if (!codec.empty()) heif = ReadHeifInfo(path);
+    if ((have_embedded || heif.ok()) && !codec.empty()) {
       r.kind = "image";
       r.container.format = "heif";
-      r.container.format_long = "HEIF image (read with exiv2)";
+      r.container.format_long = !heif.ok()      ? "HEIF image (read with exiv2)"
+                                : have_embedded ? "HEIF image (read with libheif and exiv2)"
+                                                : "HEIF image (read with libheif)";
       r.container.mime_type = exiv2_mime;
       StreamInfo s;
       s.type = "video";
-      s.codec = CodecFromBrand(bmff->major_brand);
-      s.width = exiv2_w;
-      s.height = exiv2_h;
+      s.codec = codec;
+      // The coded size, before the file's rotation (as FFmpeg reports a video's, and exiftool's
+      // ImageWidth/ImageHeight); libheif's, else exiv2's (both from the 'ispe' box).
+      bool from_heif = heif.ok() && heif->coded_width > 0 && heif->coded_height > 0;
+      s.width = from_heif ? heif->coded_width : exiv2_w;
+      s.height = from_heif ? heif->coded_height : exiv2_h;
       r.streams.push_back(s);
-      r.warnings.push_back("this FFmpeg cannot open HEIF images; metadata read with exiv2");
+      if (!heif.ok()) {
+        r.warnings.push_back(heif.status().message() + "; size and metadata read with exiv2");
+      }
     } else {
-      r.status = demuxer.status();
+      // A HEIF image neither libheif nor exiv2 reads: libheif says why (cut short, damaged).
+      r.status = codec.empty() ? demuxer.status() : heif.status();
     }
     if (r.status.ok()) {
       r.gps = r.gps_all.empty() ? std::nullopt : std::optional<GpsPosition>(r.gps_all.front());

@@ -29,7 +29,7 @@ namespace sightline::media {
 
 struct ContainerInfo {
   std::string format;       // FFmpeg's short name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm",
-                            // "image2"), or exiv2's type when only exiv2 reads it ("heif")
+                            // "image2"), or "heif" for HEIF stills (read with libheif, exiv2)
   std::string format_long;  // "QuickTime / MOV"
   std::string mime_type;    // for images read by exiv2 ("image/jpeg", "image/heic"), else ""
   std::string major_brand;  // ISO BMFF ftyp major brand ("isom", "qt", "heic"), else ""
