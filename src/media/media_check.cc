@@ -131,6 +131,9 @@ MediaCheck CheckMedia(const std::string& path, const MediaCheckOptions& options)
 
   DemuxOptions dopts;
   dopts.deadline = options.deadline;
+  // The check decodes the first frame itself: the frames find_stream_info would decode to learn
+  // codec parameters are the most expensive part of opening, and probe pays for them already.
+  dopts.find_stream_info = false;
   Result<std::unique_ptr<Demuxer>> opened = Demuxer::Open(path, dopts);
   if (!opened.ok()) {
     ExplainUnopenable(path, &out, opened.status().message());
