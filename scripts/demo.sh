@@ -1,8 +1,8 @@
-#!/bin/sh
+#!/bin/bash
 # The main job on bundled samples: ingest into a new case (with a duplicate and a damaged file),
 # list, probe a file with GPS, verify the case, export a bundle and verify it with no case.
 # Everything is written under build/demo/; your own signing key is not touched.
-set -eu
+set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIGHTLINE=$(cd "$(dirname "${1:-build/sightline}")" && pwd)/$(basename "${1:-build/sightline}")
 DEMO=$ROOT/build/demo
@@ -12,6 +12,8 @@ export SIGHTLINE_KEY_DIR="$DEMO/keys"
 export SIGHTLINE_ACTOR="demo@sightline"
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Keep a transcript (scripts/update-readme-examples.py refreshes the README from it).
+exec > >(tee "$DEMO/demo.log") 2>&1
 
 # A phone-style clip with a QuickTime location tag, made from FFmpeg's test sources.
 ffmpeg -nostdin -loglevel error -y -f lavfi -i testsrc2=size=640x360:rate=30:duration=3 \
@@ -25,7 +27,7 @@ head -c 200000 "$ROOT/samples/bottle-detection.mp4" > "$DEMO/incoming/partial_do
 
 cd "$DEMO"
 
-step sightline ingest --case case --source "demo: samples" incoming
+step 'sightline ingest --case case --source "demo: samples" incoming'
 "$SIGHTLINE" ingest --case case --source "demo: samples" incoming || true
 
 step sightline list --case case

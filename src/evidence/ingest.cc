@@ -193,6 +193,8 @@ IngestReport IngestFile(Case& c, const Identity& who, const std::string& path,
     for (std::size_t at; (at = check.problem.find(staged->path())) != std::string::npos;) {
       check.problem.replace(at, staged->path().size(), name.name);
     }
+    // Reports already name the file.
+    if (check.problem.rfind(name.name + ": ", 0) == 0) check.problem.erase(0, name.name.size() + 2);
     metadata = ReadMetadataJson(staged->path(), name.name);
   };
   if (known.ok() && !known->has_value()) examine();
