@@ -350,22 +350,29 @@ TEST(PdqHasherTest, FlatImagesHaveLowQuality) {
   EXPECT_GE(HashFile(kData + "opensfm_lund_01_320x240.jpg").quality, 50);
 }
 
-TEST(PdqHasherTest, MatchesMetaReferenceHashesOfTestImages) {
-  // Hashes printed by Meta's reference pdq-photo-hasher for these unmodified files (the corpus'
-  // pdq_reference.tsv; see tests/data/README.md). JPEG decoders differ by a few bits.
+TEST(PdqHasherTest, KnownHashesOfTestImagesDoNotDrift) {
+  // Regression values: our hashes of these BSD-licensed pictures, recorded when this
+  // implementation matched Meta's reference on the development corpus (median 0, max 2 bits;
+  // CorpusMatchesMetaReference below). Meta's own tool cannot run here, so these are not Meta's
+  // numbers; a drift of more than a couple of bits means the algorithm changed.
   const struct {
     const char* file;
     const char* hash;
   } cases[] = {
-      {"commons_Canon_40D.jpg", "6f2282ce85bf4b47b82bda6d7de003404e95f67e5ab1b49225eda14b945224f5"},
-      {"commons_Nikon_D70.jpg", "f63aaf474e3bdcf309b57b31604b4c9039f231ac3f5bfa005980511b6d11781f"},
-      {"commons_Sony_HDR-HC3.jpg",
-       "4dbc25e3a0d0f4c8fef21a40034fa153fd3c5d2f55a3bef4a83e00d35558ed28"},
+      {"opensfm_lund_01_320x240.jpg",
+       "e0f0f3c37a70edd8da0b733774a61ccc0d7fce16174e1a8540d6c6a1f013f0aa"},
+      {"opensfm_lund_15_320x240.jpg",
+       "478b9094f706ee0fabd54922d2bfd40a0dadbd50925e4ffce08f00af5453e323"},
+      {"opensfm_berlin_01_320x240.jpg",
+       "ba040ff9e84671437ed5a0447dcb851ee78fa684fb1f2c1e914416595b6c5a66"},
+      {"opensfm_berlin_02_320x240.jpg",
+       "550f000084523ff5ffd9c6fdb5ef9d9f2c7c83070fc0c9f4510916399cb640e3"},
   };
   PdqHasher hasher;
   for (const auto& c : cases) {
     const PdqHash expected = *PdqHash::FromHex(c.hash);
     const PdqHash via_rgb = HashFile(kData + c.file);
+    // JPEG decoders differ slightly between FFmpeg versions.
     EXPECT_LE(HammingDistance(via_rgb, expected), 4) << c.file << " " << via_rgb.Hex();
     EXPECT_EQ(via_rgb.quality, 100) << c.file;
     Luma luma = Decode(kData + c.file);
@@ -439,8 +446,8 @@ TEST(PdqHasherTest, EditedCopiesStayCloseAndOtherPicturesAreFar) {
   EXPECT_GT(HammingDistance(mirror, base), 60);
 
   // Unrelated pictures: about half the bits differ.
-  for (const char* other : {"opensfm_berlin_01_320x240.jpg", "commons_Canon_40D.jpg",
-                            "commons_Nikon_D70.jpg", "commons_Sony_HDR-HC3.jpg"}) {
+  for (const char* other : {"opensfm_berlin_01_320x240.jpg", "opensfm_berlin_02_320x240.jpg",
+                            "opensfm_lund_15_320x240.jpg"}) {
     const int d = HammingDistance(HashFile(kData + other), base);
     EXPECT_GE(d, 90) << other;
     EXPECT_LE(d, 166) << other;
