@@ -29,7 +29,11 @@ namespace sightline::media {
 
 enum class Sampling {
   kEveryFrame,  // every decoded frame
-  kRate,        // the first frame at or after each multiple of 1/rate seconds
+  kRate,        // at each multiple of 1/rate seconds, the first frame at or after it that is
+                // cheap to reach: when the container's index shows a keyframe between the last
+                // sample and the next one, decoding jumps to that keyframe (so the sample may be
+                // that keyframe, a few frames late, rather than a frame that needs the whole
+                // previous group of pictures)
   kKeyframes,   // intra frames only (cheapest: nothing else is decoded)
 };
 
@@ -76,6 +80,7 @@ struct DecodeSummary {
   int width = 0, height = 0;  // delivered size
   std::int64_t frames_decoded = 0;
   std::int64_t frames_delivered = 0;
+  std::int64_t packets_skipped = 0;   // never given to the decoder (sparse sampling)
   bool is_image = false;              // a still image (one frame)
   std::vector<std::string> warnings;  // damage, each naming its time
 };

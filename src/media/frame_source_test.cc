@@ -71,6 +71,26 @@ TEST(FrameSource, SamplesAtRateWithExactTimes) {
   for (bool k : keys.keyframes) EXPECT_TRUE(k);
 }
 
+TEST(FrameSource, SparseSamplingJumpsToKeyframes) {
+  ScratchDir dir;
+  // A keyframe every second, as phones write: at 1 sample a second only keyframes need decoding.
+  MakeMedia(
+      {"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=8", "-c:v", "libx264", "-g",
+       "25", "-keyint_min", "25", "-sc_threshold", "0", "-bf", "2", "-pix_fmt", "yuv420p"},
+      dir / "v.mp4");
+  FrameSourceOptions o;
+  o.rate = 1;
+  Collector c;
+  auto r = DecodeFrames(dir / "v.mp4", o, c);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(c.times.size(), 8u);
+  for (int i = 0; i < 8; ++i) EXPECT_NEAR(c.times[i], i, 1e-3) << i;
+  // The keyframes and the few frames the decoder's threads start before each sample comes out,
+  // instead of all 200.
+  EXPECT_LE(r->frames_decoded, 60);
+  EXPECT_GE(r->packets_skipped, 120);
+}
+
 TEST(FrameSource, VariableFrameRateKeepsTrueTimes) {
   ScratchDir dir;
   // Frames at irregular times: 10 fps for 1 s, then 2 fps for 2 s (passthrough keeps the gaps).
