@@ -9,10 +9,15 @@ extern const Command kShowCommand;
 extern const Command kVerifyCommand;
 extern const Command kExportCommand;
 extern const Command kTimestampCommand;
+extern const Command kHashCommand;
+extern const Command kShotsCommand;
+extern const Command kKeyframesCommand;
+extern const Command kSheetCommand;
 
 const Command* const kCommands[] = {
-    &kIngestCommand, &kProbeCommand,  &kListCommand,      &kShowCommand,
-    &kVerifyCommand, &kExportCommand, &kTimestampCommand, nullptr,
+    &kIngestCommand, &kProbeCommand,     &kListCommand,      &kShowCommand,
+    &kVerifyCommand, &kExportCommand,    &kTimestampCommand, &kHashCommand,
+    &kShotsCommand,  &kKeyframesCommand, &kSheetCommand,     nullptr,
 };
 
 }  // namespace sightline::cli

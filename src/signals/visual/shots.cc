@@ -9,10 +9,10 @@ namespace sightline::signals::visual {
 
 namespace {
 
-constexpr int kWorkSide = 64;   // the picture compared frame to frame
-constexpr int kFineSide = 128;  // the picture sharpness is measured on
-constexpr int kMidSide = 32;    // the picture blend tests run on
-constexpr int kBlock = 8;       // block-matching block side, on the working picture
+constexpr int kWorkSide = 64;        // the picture compared frame to frame
+constexpr int kFineSide = 128;       // the picture sharpness is measured on
+constexpr int kMidSide = 32;         // the picture blend tests run on
+constexpr int kBlock = 8;            // block-matching block side, on the working picture
 constexpr int kMaxHalfWindow = 150;  // frames: the longest gradual-transition window is twice this
 constexpr float kContrastFloor = 3.0f;  // added to contrast so flat pictures do not divide by ~0
 
@@ -41,8 +41,7 @@ void BoxRanges(int in, int out, std::vector<int>* begin, std::vector<int>* end) 
 }
 
 // Area-averages a gray or RGB frame into `dw` × `dh` luma floats (0..255).
-void ResampleFrame(const media::Frame& f, int dw, int dh, std::vector<float>* row_acc,
-                   float* dst) {
+void ResampleFrame(const media::Frame& f, int dw, int dh, std::vector<float>* row_acc, float* dst) {
   std::vector<int> xb, xe, yb, ye;
   BoxRanges(f.width, dw, &xb, &xe);
   BoxRanges(f.height, dh, &yb, &ye);
@@ -160,8 +159,7 @@ struct Superposition {
 // predicted by the blend far better than by either end; motion is predicted by an end as well as
 // by the blend.
 Superposition SuperpositionErrors(const std::uint8_t* a, const std::uint8_t* b,
-                                  const std::uint8_t* mid, int w, int h, double alpha,
-                                  int radius) {
+                                  const std::uint8_t* mid, int w, int h, double alpha, int radius) {
   Superposition out;
   const int nbx = w / kBlock, nby = h / kBlock;
   if (nbx == 0 || nby == 0) return out;
@@ -337,7 +335,8 @@ void ShotDetector::Setup(int width, int height) {
   FitSize(width, height, kMidSide, &mid_w_, &mid_h_);
   FitSize(width, height, FrameFeatures::kThumbSide, &thumb_w_, &thumb_h_);
   scales_.clear();
-  for (int w = 2; w <= kMaxHalfWindow; w = std::max(w + 1, static_cast<int>(std::lround(w * 1.4)))) {
+  for (int w = 2; w <= kMaxHalfWindow;
+       w = std::max(w + 1, static_cast<int>(std::lround(w * 1.4)))) {
     scales_.push_back(w);
   }
 }
@@ -434,10 +433,9 @@ void ShotDetector::ComputeBridge(std::size_t i) {
       if (a == ii - 1 && b == ii) continue;
       const Picture& pa = Recent(a);
       const Picture& pb = Recent(b);
-      const int radius = std::min(2 * options_.search_radius,
-                                  options_.search_radius * static_cast<int>(b - a));
-      float d = BlockMatchDifference(pa.pixels.data(), pb.pixels.data(), work_w_, work_h_,
-                                     radius) /
+      const int radius =
+          std::min(2 * options_.search_radius, options_.search_radius * static_cast<int>(b - a));
+      float d = BlockMatchDifference(pa.pixels.data(), pb.pixels.data(), work_w_, work_h_, radius) /
                 (0.5f * (pa.contrast + pb.contrast) + kContrastFloor);
       if (best < 0 || d < best) best = d;
     }
@@ -534,6 +532,9 @@ bool ShotDetector::TestWindow(std::int64_t a, std::int64_t b, float* residual) {
   const Superposition sp =
       SuperpositionErrors(pa.pixels.data(), pb.pixels.data(), pm.pixels.data(), work_w_, work_h_,
                           middle_alpha, options_.search_radius);
+  // The middle frame must be poorly predicted from either end (else it is that end, moved).
+  const double floor = std::max(2.0, 0.15 * pm.contrast);
+  if (std::min(sp.from_a, sp.from_b) < floor) return false;
   if (sp.blend > options_.max_superposition_ratio * std::min(sp.from_a, sp.from_b)) return false;
   *residual = worst;
   return true;
@@ -670,22 +671,35 @@ ShotList ShotDetector::Finish() {
 
   // Gradual transitions first; a cut candidate within one (a fade's darkest frames change a lot
   // relative to their little contrast) is part of it.
+  // Elsewhere, a cut inside a "gradual transition" shows that the blend fit was fooled by motion
+  // on either side of the cut: the cut stands and the gradual transition goes.
+  std::vector<Transition> gradual;
+  FindGradual(&gradual);
+  std::vector<bool> drop(gradual.size(), false);
   std::vector<Transition> found;
-  FindGradual(&found);
-  const std::size_t gradual = found.size();
   for (std::int64_t c : DecideCuts()) {
-    bool inside = false;
-    for (std::size_t k = 0; k < gradual && !inside; ++k) {
-      inside = c >= found[k].start_frame - 1 && c <= found[k].end_frame + 1;
+    bool keep = true;
+    for (std::size_t k = 0; k < gradual.size(); ++k) {
+      if (c < gradual[k].start_frame - 1 || c > gradual[k].end_frame + 1) continue;
+      const bool dim =
+          frames_[static_cast<std::size_t>(c)].deviation < 3 * options_.mono_deviation ||
+          frames_[static_cast<std::size_t>(c - 1)].deviation < 3 * options_.mono_deviation;
+      if (dim) {
+        keep = false;
+      } else {
+        drop[k] = true;
+      }
     }
-    if (inside) continue;
+    if (!keep) continue;
     Transition tr;
     tr.start_frame = tr.end_frame = c;
     found.push_back(tr);
   }
-  std::sort(found.begin(), found.end(), [](const Transition& x, const Transition& y) {
-    return x.start_frame < y.start_frame;
-  });
+  for (std::size_t k = 0; k < gradual.size(); ++k) {
+    if (!drop[k]) found.push_back(gradual[k]);
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Transition& x, const Transition& y) { return x.start_frame < y.start_frame; });
 
   // Transitions separated only by one-colour frames are one (a fade out, black, a fade in).
   auto all_mono = [&](std::int64_t from, std::int64_t to) {  // [from, to)
@@ -752,7 +766,8 @@ ShotList ShotDetector::Finish() {
       for (int k = 0; k < p; ++k) d2 += (fa[k] - fb[k]) * (fa[k] - fb[k]);
       if (std::sqrt(d2 / p) < options_.min_blend_change) continue;
     }
-    if (tr.start_frame == tr.end_frame) tr.kind = TransitionKind::kCut;
+    // A blend over one or two frames inside a shot is motion that happened to fit, not an edit.
+    if (tr.kind == TransitionKind::kDissolve && tr.end_frame - tr.start_frame < 2) continue;
     tr.start = frames_[static_cast<std::size_t>(tr.start_frame)].t;
     tr.end = frames_[static_cast<std::size_t>(tr.end_frame)].t;
     kept.push_back(tr);
@@ -780,6 +795,43 @@ ShotList ShotDetector::Finish() {
   }
   list.transitions = std::move(kept);
   return list;
+}
+
+namespace {
+
+class ProgressConsumer : public media::FrameConsumer {
+ public:
+  ProgressConsumer(ShotDetector& detector, const std::function<void(double)>& on_frame)
+      : detector_(detector), on_frame_(on_frame) {}
+  Status OnFrame(const media::Frame& frame) override {
+    if (on_frame_) on_frame_(frame.t);
+    return detector_.OnFrame(frame);
+  }
+
+ private:
+  ShotDetector& detector_;
+  const std::function<void(double)>& on_frame_;
+};
+
+}  // namespace
+
+Result<ShotAnalysis> AnalyzeShots(const std::string& path, const ShotOptions& options,
+                                  const std::function<void(double)>& on_frame) {
+  media::FrameSourceOptions fo;
+  fo.sampling = media::Sampling::kEveryFrame;
+  fo.layout = media::PixelLayout::kGray8;
+  fo.max_side = kShotFrameSide;
+  ShotDetector detector(options);
+  ProgressConsumer consumer(detector, on_frame);
+  auto decoded = media::DecodeFrames(path, fo, consumer);
+  if (!decoded.ok()) return decoded.status();
+  ShotAnalysis a;
+  a.list = detector.Finish();
+  a.frames = detector.frames();
+  a.thumb_width = detector.thumb_width();
+  a.thumb_height = detector.thumb_height();
+  a.decode = std::move(decoded).value();
+  return a;
 }
 
 }  // namespace sightline::signals::visual

@@ -13,9 +13,9 @@
 //    the blocks ignored: Shahraray 1995), normalised by the pictures' contrast. A cut needs this
 //    difference to be high in absolute terms and several times the local level of change around it
 //    (an adaptive threshold in the manner of Yeo & Liu 1995 and Truong et al. 2000), so steady fast
-//    camera motion raises the bar for itself. Before a candidate becomes a cut, frames before it are
-//    compared with frames up to `max_flash_frames` after it: when the picture returns to what it
-//    was (a muzzle flash, an explosion's flash, a camera flash), it is not a cut.
+//    camera motion raises the bar for itself. Before a candidate becomes a cut, frames before it
+//    are compared with frames up to `max_flash_frames` after it: when the picture returns to what
+//    it was (a muzzle flash, an explosion's flash, a camera flash), it is not a cut.
 //  - Gradual transitions: within the frames between cuts, windows [a, b] of growing length are
 //    tested for the dissolve model F(t) = (1 − α(t)) F(a) + α(t) F(b) with α rising from 0 to 1
 //    (Zhang et al. 1993's observation that gradual transitions are slow accumulations of change,
@@ -38,6 +38,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,7 @@ struct ShotOptions {
   // Cuts. `cut_threshold` is on the normalised motion-compensated difference (about 0.05-0.4
   // within a shot, 0.6-1.5 across a cut); the difference must also be `cut_context_ratio` times the
   // 75th percentile of the differences within `context_frames` frames either side.
-  double cut_threshold = 0.45;
+  double cut_threshold = 0.35;
   double cut_context_ratio = 2.0;
   int context_frames = 12;
   int search_radius = 6;  // pixels on the 64-pixel picture (about 10% of its width per frame)
@@ -69,15 +70,16 @@ struct ShotOptions {
   // is not a cut.
   int max_flash_frames = 3;
   // Gradual transitions.
-  double max_transition_s = 3.0;  // longest dissolve or fade looked for
+  double max_transition_s = 3.0;     // longest dissolve or fade looked for
   double max_blend_residual = 0.40;  // worst frame's misfit to the blend model (0 = perfect)
   // The middle frame's misfit to the blend, at most this fraction of its misfit to either end
   // moved by block matching (a superposition, not motion).
   double max_superposition_ratio = 0.6;
-  double max_ramp_misfit = 0.06;  // RMS misfit of alpha to a linear ramp
-  double min_blend_change = 10.0;    // RMS luma change (0..255) between the ends of a transition
+  double max_ramp_misfit = 0.06;      // RMS misfit of alpha to a linear ramp
+  double min_blend_change = 10.0;     // RMS luma change (0..255) between the ends of a transition
   double max_end_correlation = 0.75;  // ends more alike in structure than this are one scene
-  double mono_deviation = 3.0;  // luma standard deviation (0..255) under which a frame is one colour
+  double mono_deviation =
+      3.0;  // luma standard deviation (0..255) under which a frame is one colour
 };
 
 enum class TransitionKind { kCut, kDissolve, kFade };
@@ -139,7 +141,7 @@ class ShotDetector : public media::FrameConsumer {
 
  private:
   using Window = ShotWindow;
-  struct Picture {  // what is kept of the most recent frames
+  struct Picture {                     // what is kept of the most recent frames
     std::vector<std::uint8_t> pixels;  // the working picture
     float contrast = 0;                // its mean absolute deviation from the mean
     std::vector<float> mid;            // the 32-pixel picture (blend tests)
@@ -167,6 +169,20 @@ class ShotDetector : public media::FrameConsumer {
   std::vector<double> alpha_;  // scratch
   std::vector<float> fine_, scratch_;
 };
+
+// Everything shot detection learns from one file.
+struct ShotAnalysis {
+  ShotList list;
+  std::vector<FrameFeatures> frames;
+  int thumb_width = 0, thumb_height = 0;
+  media::DecodeSummary decode;
+};
+
+// Decodes every frame of `path` at kShotFrameSide (gray) and detects its shots. `on_frame`, when
+// set, is called with each frame's time (for progress). Fails, naming the file, when it has no
+// video or no decodable frame.
+Result<ShotAnalysis> AnalyzeShots(const std::string& path, const ShotOptions& options = {},
+                                  const std::function<void(double)>& on_frame = {});
 
 }  // namespace sightline::signals::visual
 
