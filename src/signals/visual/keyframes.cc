@@ -8,6 +8,9 @@ namespace sightline::signals::visual {
 
 namespace {
 
+// A long shot adds a frame for every this many seconds (or clip duration / max_count, if longer).
+constexpr double kMinPieceSeconds = 10.0;
+
 struct Candidate {
   std::int64_t frame;
   int shot;
@@ -84,7 +87,8 @@ std::vector<Keyframe> SelectKeyframes(const ShotList& shots,
     // 3. Long shots add their best frame in each further stretch they cover.
     for (const Candidate& c : primary) {
       const Shot& s = shots.shots[static_cast<std::size_t>(c.shot)];
-      const int pieces = static_cast<int>(std::floor((s.end - s.start) / stretch));
+      const int pieces =
+          static_cast<int>(std::floor((s.end - s.start) / std::max(stretch, kMinPieceSeconds)));
       if (pieces < 2) continue;
       const std::int64_t len = s.last_frame - s.first_frame + 1;
       for (int p = 0; p < pieces; ++p) {

@@ -7,8 +7,9 @@
 //     stretches of time and each stretch keeps the keyframe of its longest shot; stretches with
 //     no shot leave their place to the longest remaining shots. So the selection spreads over
 //     the whole clip instead of crowding into a burst of short shots.
-//  3. When there are fewer shots than `max_count`, long shots add frames (their best frame in
-//     each stretch of clip duration / max_count), so a long continuous clip is still covered.
+//  3. When there are fewer shots than `max_count`, long shots add frames (their sharpest frame in
+//     each stretch of max(10 s, clip duration / max_count)), so a long continuous clip is still
+//     covered.
 //  4. Near-identical frames are dropped (the thumbnails differ by less than `min_difference`
 //     luma levels on average): a static shot, or a shot/reverse-shot edit, gives one frame per
 //     distinct view.
