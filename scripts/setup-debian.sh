@@ -12,7 +12,7 @@ PACKAGES="
   libsqlite3-dev sqlite3
   libsodium-dev
   libssl-dev openssl
-  libzip-dev zip unzip
+  libzip-dev zip unzip zlib1g-dev
   nlohmann-json3-dev
   libimage-exiftool-perl
 "

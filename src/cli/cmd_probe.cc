@@ -10,6 +10,7 @@
 #include "analysis/metadata/anomalies.h"
 #include "base/file.h"
 #include "cli/command.h"
+#include "cli/output.h"
 #include "media/probe.h"
 #include "media/probe_json.h"
 
@@ -219,9 +220,7 @@ int Run(const Args& args) {
       nlohmann::ordered_json j = media::ProbeToJson(r, {.include_tags = all});
       j["anomalies"] = analysis::metadata::AnomaliesToJson(anomalies);
       if (single_object) {
-        std::printf(
-            "%s\n",
-            j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+        PrintOrderedJson(j);
       } else {
         array.push_back(std::move(j));
       }
@@ -230,11 +229,7 @@ int Run(const Args& args) {
     }
     std::fflush(stdout);
   }
-  if (json && !single_object) {
-    std::printf(
-        "%s\n",
-        array.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
-  }
+  if (json && !single_object) PrintOrderedJson(array);
   if (files.size() + empty_dirs.size() > 1) {
     // As exiftool does, a closing count for batches (on stderr, so stdout stays parseable).
     std::fprintf(stderr, "sightline probe: %zu file(s) probed, %zu could not be read as media\n",

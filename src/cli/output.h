@@ -12,28 +12,37 @@ namespace sightline::cli {
 
 // Prints `j` indented, followed by a newline.
 void PrintJson(const nlohmann::json& j);
+void PrintOrderedJson(const nlohmann::ordered_json& j);  // keeps keys in the order added
 // "1.2 MB", "532 B" (decimal units, as file managers show).
 std::string HumanSize(std::uint64_t bytes);
 // "sightline CMD: message" on stderr.
 void Warn(const char* command, const std::string& message);
 
 // A one-line progress meter with rate and ETA, redrawn at most ten times a second. Silent when
-// stderr is not a terminal (scripts and CI see only results).
+// stderr is not a terminal (scripts and CI see only results). Work is counted in bytes, or in
+// seconds of media for commands that decode.
 class ProgressMeter {
  public:
-  ProgressMeter(std::string label, std::uint64_t total_bytes, std::uint64_t total_files);
+  enum class Unit { kBytes, kMediaSeconds };
+  ProgressMeter(std::string label, std::uint64_t total, std::uint64_t total_files,
+                Unit unit = Unit::kBytes);
   ~ProgressMeter();
-  void AddBytes(std::uint64_t n);
+  void AddBytes(std::uint64_t n) { Add(static_cast<double>(n)); }
+  void Add(double amount);
   void FileDone();
   // Clears the line; call before printing results to stderr.
   void Clear();
 
  private:
   void Draw(bool force);
+  std::string Amount(double v) const;
   bool enabled_;
   std::string label_;
-  std::uint64_t total_bytes_, total_files_;
-  std::uint64_t bytes_ = 0, files_ = 0;
+  double total_;
+  std::uint64_t total_files_;
+  Unit unit_;
+  double done_ = 0;
+  std::uint64_t files_ = 0;
   std::chrono::steady_clock::time_point start_, last_draw_;
   bool drawn_ = false;
 };

@@ -77,6 +77,31 @@ CREATE TABLE timestamps (
   custody_seq  INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
 );
 )sql",
+      // 1 -> 2: derived signals (fingerprints) per item, keyed by kind, algorithm version and
+      // parameters so that a change of algorithm recomputes rather than mixes; frame hashes as
+      // rows for indexing.
+      R"sql(
+CREATE TABLE signals (
+  id          INTEGER PRIMARY KEY,
+  item_id     INTEGER NOT NULL REFERENCES items(id),
+  kind        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  params      TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  sha256      TEXT NOT NULL,
+  summary     TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (item_id, kind, version, params)
+);
+CREATE TABLE frame_hashes (
+  signal_id INTEGER NOT NULL REFERENCES signals(id),
+  t         REAL NOT NULL,
+  hash      BLOB NOT NULL,
+  quality   INTEGER NOT NULL
+);
+CREATE INDEX frame_hashes_signal ON frame_hashes(signal_id);
+)sql",
   };
   return kMigrations;
 }

@@ -110,6 +110,12 @@ SqliteStmt& SqliteStmt::BindBlob(int index, std::string_view v) {
   return *this;
 }
 
+SqliteStmt& SqliteStmt::BindDouble(int index, double v) {
+  int rc = sqlite3_bind_double(stmt_, index, v);
+  if (rc != SQLITE_OK) bind_error_ = SqliteError(db_->handle(), db_->path(), rc, "bind failed");
+  return *this;
+}
+
 SqliteStmt& SqliteStmt::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -138,6 +144,8 @@ Status SqliteStmt::Reset() {
 bool SqliteStmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 std::int64_t SqliteStmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double SqliteStmt::Double(int col) const { return sqlite3_column_double(stmt_, col); }
 
 std::string SqliteStmt::Text(int col) const {
   const void* p = sqlite3_column_blob(stmt_, col);

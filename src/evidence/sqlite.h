@@ -56,6 +56,7 @@ class SqliteStmt {
   SqliteStmt& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
   SqliteStmt& Bind(int index, const std::optional<std::string>& v);  // NULL when empty
   SqliteStmt& BindBlob(int index, std::string_view v);
+  SqliteStmt& BindDouble(int index, double v);
   SqliteStmt& BindNull(int index);
 
   // Advances to the next row: true when a row is available, false when done.
@@ -66,6 +67,7 @@ class SqliteStmt {
 
   bool IsNull(int col) const;
   std::int64_t Int(int col) const;
+  double Double(int col) const;
   std::string Text(int col) const;  // "" for NULL
   std::optional<std::string> OptText(int col) const;
 

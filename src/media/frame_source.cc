@@ -249,8 +249,9 @@ class Pipeline {
     } else if (options_.sampling == Sampling::kRate && summary_.frame_rate > 2.5 * options_.rate) {
       decoder_->skip_frame = AVDISCARD_NONREF;
     }
-    converter_ =
-        std::make_unique<FrameConverter>(options_.layout, options_.max_side, summary_.rotation);
+    const PixelLayout layout =
+        summary_.is_image && options_.still_layout ? *options_.still_layout : options_.layout;
+    converter_ = std::make_unique<FrameConverter>(layout, options_.max_side, summary_.rotation);
     // Sparse sampling may jump ahead to the keyframe before the next sample, using the
     // container's index (MP4/MOV, Matroska cues); without an index every packet is decoded.
     can_jump_ = options_.sampling == Sampling::kRate && !summary_.is_image &&
@@ -359,6 +360,7 @@ class Pipeline {
         out.t = t;
         out.index = n;
         out.keyframe = frame_->key_frame != 0;
+        out.still = summary_.is_image;
         SL_RETURN_IF_ERROR(converter_->Convert(frame_.get(), &out));
         summary_.width = out.width;
         summary_.height = out.height;

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct FrameSourceOptions {
   Sampling sampling = Sampling::kRate;
   double rate = 1.0;  // frames per second, for kRate
   PixelLayout layout = PixelLayout::kGray8;
+  // The layout for a still image, when it should differ (RGB lets image hashes follow tools that
+  // compute luminance from RGB, while video frames take the cheaper luma plane).
+  std::optional<PixelLayout> still_layout;
   // Scale delivered frames so that neither side exceeds this (aspect kept); 0 keeps the size.
   int max_side = 0;
   int threads = 2;  // decoder threads; 0 lets FFmpeg choose
@@ -60,6 +64,7 @@ struct Frame {
   double t = 0;            // presentation time in seconds from the start of the stream
   std::int64_t index = 0;  // position among decoded frames (0-based)
   bool keyframe = false;
+  bool still = false;         // the only frame of a still image
   int width = 0, height = 0;  // upright, after rotation and scaling
   int stride = 0;             // bytes per row
   PixelLayout layout = PixelLayout::kGray8;

@@ -11,6 +11,8 @@
 #include <new>
 #include <utility>
 
+#include "media/bmff_boxes.h"
+
 #include "base/file.h"
 
 namespace sightline::media {
@@ -276,6 +278,13 @@ bool IsHeifStillBrand(const std::string& major_brand,
   if (still(major_brand)) return true;
   if (sequence(major_brand)) return false;
   return std::any_of(compatible_brands.begin(), compatible_brands.end(), still);
+}
+
+bool IsHeifStillFile(const std::string& path) {
+  if (!LooksLikeBmff(path)) return false;
+  Result<BmffSummary> b = ReadBmffSummary(path);
+  return b.ok() && IsHeifStillBrand(b->major_brand, b->compatible_brands) &&
+         std::find(b->top_level.begin(), b->top_level.end(), "moov") == b->top_level.end();
 }
 
 }  // namespace sightline::media

@@ -135,6 +135,10 @@ Result<LumaImage> DecodeHeifLuma(const std::string& path, const HeifOptions& opt
 bool IsHeifStillBrand(const std::string& major_brand,
                       const std::vector<std::string>& compatible_brands);
 
+// Whether `path` is a HEIF/AVIF still that libheif should read (not FFmpeg): an ISO BMFF file
+// with a still-image brand (IsHeifStillBrand) and no 'moov' movie box. Reads only the boxes.
+bool IsHeifStillFile(const std::string& path);
+
 }  // namespace sightline::media
 
 #endif  // SIGHTLINE_MEDIA_HEIF_IMAGE_H_
