@@ -151,6 +151,7 @@ float BlockMatchDifference(const std::uint8_t* prev, const std::uint8_t* cur, in
 
 struct Superposition {
   double from_a = 0, from_b = 0, blend = 0;  // mean absolute errors per pixel
+  double superposed = 0;  // fraction of blocks better explained by the blend than by either end
 };
 
 // How well `mid` is predicted from `a` moved, from `b` moved, and from the blend
@@ -237,6 +238,12 @@ Superposition SuperpositionErrors(const std::uint8_t* a, const std::uint8_t* b,
     for (std::size_t i = 0; i < keep; ++i) s += v[i];
     return s / (static_cast<double>(keep) * kBlock * kBlock);
   };
+  int superposed = 0;
+  for (std::size_t k = 0; k < ebl.size(); ++k) {
+    const int ends = std::min(ea[k], eb[k]);
+    if (ends >= 3 * kBlock * kBlock && ebl[k] <= 0.6 * ends) ++superposed;
+  }
+  out.superposed = ebl.empty() ? 0 : static_cast<double>(superposed) / ebl.size();
   out.from_a = robust(ea);
   out.from_b = robust(eb);
   out.blend = robust(ebl);
@@ -536,6 +543,8 @@ bool ShotDetector::TestWindow(std::int64_t a, std::int64_t b, float* residual) {
   const double floor = std::max(2.0, 0.15 * pm.contrast);
   if (std::min(sp.from_a, sp.from_b) < floor) return false;
   if (sp.blend > options_.max_superposition_ratio * std::min(sp.from_a, sp.from_b)) return false;
+  // ... over most of the picture (an object moving over a still background is not a dissolve).
+  if (sp.superposed < 0.5) return false;
   *residual = worst;
   return true;
 }
