@@ -75,6 +75,44 @@ if [ -d "$CORPUS/video" ]; then
     "$(rate "$t_ingest")" "$(ratio "$t_ingest" "$t_cp")"
 fi
 
+# Visual signals on a long 1080p H.264 clip with B-frames (made once from the corpus, or from
+# FFmpeg's test source without it, and kept in $BUILD/bench-media): each job side by side with a
+# bare 2-thread decode of the same file, with peak memory.
+MEDIA=$BUILD/bench-media
+LONG=$MEDIA/long1080.mp4
+mkdir -p "$MEDIA"
+if [ ! -s "$LONG" ]; then
+  echo "(making a 171 s 1080p test clip, once: about 2-3 minutes)"
+  if [ -f "$CORPUS/video/natural/samplelib_sample-5s.mp4" ]; then
+    SRC="-stream_loop 29 -i $CORPUS/video/natural/samplelib_sample-5s.mp4"
+  else
+    SRC="-f lavfi -i testsrc2=size=1920x1080:rate=30,trim=duration=171"
+  fi
+  ffmpeg -nostdin -loglevel error -y $SRC -an -c:v libx264 -preset veryfast -bf 3 -g 60 \
+    -pix_fmt yuv420p "$LONG.tmp.mp4" && mv "$LONG.tmp.mp4" "$LONG"
+fi
+# Prints "seconds peak_kib" for one run of a command.
+measure() {
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" sh -c "$1" >/dev/null 2>&1 || true
+  cat "$WORK/time.txt"
+}
+set -- $(measure "ffmpeg -nostdin -loglevel error -threads 2 -i $LONG -f null -")
+t_dec=$1 m_dec=$2
+printf '\nVisual signals on %s (1080p H.264, B-frames, %s)\n' "$(basename "$LONG")" \
+  "$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$LONG" | cut -d. -f1) s"
+printf '%-48s %8s %10s %10s\n' "job" "seconds" "vs decode" "peak MiB"
+printf '%-48s %8.2f %10s %10d\n' "ffmpeg -threads 2 -i F -f null - (decode)" "$t_dec" "1.00" \
+  $((m_dec / 1024))
+for job in "hash F (1 frame/s)|$SIGHTLINE hash $LONG" \
+           "hash --rate all F (every frame)|$SIGHTLINE hash --rate all $LONG" \
+           "shots F|$SIGHTLINE shots $LONG"; do
+  name=${job%%|*}
+  cmd=${job#*|}
+  set -- $(measure "$cmd")
+  printf '%-48s %8.2f %10s %10d\n' "sightline $name" "$1" "$(ratio "$1" "$t_dec")" $(($2 / 1024))
+done
+echo "(goals: hash at 1 frame/s <= 0.5x decode, every frame <= 1.3x; memory bounded)"
+
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"
 rm -rf "$WORK"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The main job on bundled samples: ingest into a new case (with a duplicate and a damaged file),
-# list, probe a file with GPS, verify the case, export a bundle and verify it with no case.
+# list, probe a file with GPS, fingerprint every item, find the shots of a clip and draw its
+# contact sheet, verify the case, export a bundle and verify it with no case.
 # Everything is written under build/demo/; your own signing key is not touched.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,18 @@ step sightline probe incoming/mapillary_adobe_coords.jpg incoming/phone_clip.mov
 
 step sightline show --case case bikes.mp4
 "$SIGHTLINE" show --case case bikes.mp4
+
+step sightline hash --case case
+"$SIGHTLINE" hash --case case
+
+step sightline hash incoming/bikes.mp4
+"$SIGHTLINE" hash incoming/bikes.mp4
+
+step sightline shots incoming/bikes.mp4
+"$SIGHTLINE" shots incoming/bikes.mp4
+
+step sightline sheet incoming/bikes.mp4 -o bikes-sheet.jpg
+"$SIGHTLINE" sheet incoming/bikes.mp4 -o bikes-sheet.jpg
 
 step sightline verify --case case
 "$SIGHTLINE" verify --case case

@@ -64,10 +64,11 @@ void PrintReadable(const std::string& file, const visual::FrameHashes& h,
                 h.frames[0].pdq.quality);
     return;
   }
-  std::printf("== %s  (%.3f s, %zu frames hashed at %s, %dx%d)\n", file.c_str(), h.duration_s,
-              h.frames.size(),
-              o.every_frame ? "every frame" : (std::to_string(o.rate) + "/s").c_str(), h.width,
-              h.height);
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g/s", o.rate);
+  std::printf("== %s  (%.3f s, %zu frame%s hashed at %s, %dx%d)\n", file.c_str(), h.duration_s,
+              h.frames.size(), h.frames.size() == 1 ? "" : "s",
+              o.every_frame ? "every frame" : rate, h.width, h.height);
   for (const auto& f : h.frames) {
     std::printf("%10.3f  %s  quality %d\n", f.t, f.pdq.Hex().c_str(), f.pdq.quality);
   }
@@ -175,11 +176,13 @@ int HashCase(const Args& args, const visual::FrameHashOptions& options) {
     progress.FileDone();
     progress.Clear();
     if (!json) {
+      std::string frames;
+      if (r.contains("frames")) {
+        std::size_t n = r["frames"].get<std::size_t>();
+        frames = "  " + std::to_string(n) + (n == 1 ? " frame" : " frames");
+      }
       std::printf("%-10s item %-4lld %s%s\n", r["status"].get<std::string>().c_str(),
-                  static_cast<long long>(item.id), item.name.c_str(),
-                  r.contains("frames")
-                      ? ("  " + std::to_string(r["frames"].get<std::size_t>()) + " frames").c_str()
-                      : "");
+                  static_cast<long long>(item.id), item.name.c_str(), frames.c_str());
     }
     report.push_back(r);
   }
