@@ -15,6 +15,8 @@ PACKAGES="
   libzip-dev zip unzip zlib1g-dev
   nlohmann-json3-dev
   libimage-exiftool-perl
+  libopencv-dev
+  libfaiss-dev
 "
 
 missing=""
