@@ -17,6 +17,8 @@ PACKAGES="
   libimage-exiftool-perl
   libopencv-dev
   libfaiss-dev
+  libchromaprint-dev
+  libfftw3-dev
 "
 
 missing=""
