@@ -1,5 +1,8 @@
 #include "cli/args.h"
 
+#include <cerrno>
+#include <cstdlib>
+
 namespace sightline::cli {
 
 Result<Args> Args::Parse(const std::vector<std::string>& argv, const OptionSpec& spec) {
@@ -69,6 +72,16 @@ std::vector<std::string> Args::GetAll(const std::string& name) const {
   auto [lo, hi] = values_.equal_range(name);
   for (auto it = lo; it != hi; ++it) out.push_back(it->second);
   return out;
+}
+
+bool ParseWholeNumber(const std::string& text, long lo, long hi, int* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  *out = static_cast<int>(v);
+  return true;
 }
 
 }  // namespace sightline::cli

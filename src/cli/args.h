@@ -35,6 +35,9 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// Parses a whole decimal number in [lo, hi] (an option's value); false when it is not one.
+bool ParseWholeNumber(const std::string& text, long lo, long hi, int* out);
+
 }  // namespace sightline::cli
 
 #endif  // SIGHTLINE_CLI_ARGS_H_

@@ -10,23 +10,13 @@
 
 #include "base/file.h"
 #include "cli/command.h"
+#include "cli/keyframe_pictures.h"
 #include "cli/output.h"
-#include "media/probe.h"
 #include "report/contact_sheet.h"
 #include "signals/visual/keyframes.h"
 
 namespace sightline::cli {
 namespace {
-
-bool ParseCount(const std::string& s, int lo, int hi, int* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (errno || *end || v < lo || v > hi) return false;
-  *out = static_cast<int>(v);
-  return true;
-}
 
 // "t000012.480.jpg" for 12.48 s.
 std::string NameFor(double t) {
@@ -42,46 +32,19 @@ int Run(const Args& args) {
   const std::string dir = args.Get("output");
   if (dir.empty()) return UsageError("keyframes", "no output directory given (-o DIR)");
   int max_count = 24, size = 640;
-  if (args.Has("max") && !ParseCount(args.Get("max"), 1, 1000, &max_count)) {
+  if (args.Has("max") && !ParseWholeNumber(args.Get("max"), 1, 1000, &max_count)) {
     return UsageError("keyframes", "--max needs a whole number from 1 to 1000");
   }
-  if (args.Has("size") && !ParseCount(args.Get("size"), 16, 8192, &size)) {
+  if (args.Has("size") && !ParseWholeNumber(args.Get("size"), 16, 8192, &size)) {
     return UsageError("keyframes", "--size needs a whole number of pixels from 16 to 8192");
   }
   const bool json = args.Has("json");
   const std::string& file = args.positional()[0];
 
-  std::error_code ec;
-  const double bytes = static_cast<double>(std::filesystem::file_size(file, ec));
-  const double duration = media::ProbeFile(file).container.duration_s.value_or(0);
-  ProgressMeter progress("keyframes", ec ? 0 : static_cast<std::uint64_t>(2 * bytes), 1);
-  double reported = 0;
-  auto on_frame = [&](double t) {
-    if (ec || duration <= 0) return;
-    const double want = bytes * std::min(1.0, t / duration);
-    if (want > reported) {
-      progress.AddBytes(static_cast<std::uint64_t>(want - reported));
-      reported = want;
-    }
-  };
-  auto a = signals::visual::AnalyzeShots(file, {}, on_frame);
-  if (!a.ok()) {
-    progress.Clear();
-    Warn("keyframes", a.status().message());
-    return kExitFailed;
-  }
-  signals::visual::KeyframeOptions ko;
-  ko.max_count = max_count;
-  auto chosen =
-      signals::visual::SelectKeyframes(a->list, a->frames, a->thumb_width, a->thumb_height, ko);
-  std::vector<std::int64_t> numbers;
-  for (const auto& k : chosen) numbers.push_back(k.frame);
-  auto pictures = signals::visual::ReadFramePictures(file, numbers, size);
-  progress.Clear();
-  if (!pictures.ok()) {
-    Warn("keyframes", pictures.status().message());
-    return kExitFailed;
-  }
+  auto keyframes = ReadKeyframePictures("keyframes", file, max_count, size, false);
+  if (!keyframes.ok()) return kExitFailed;
+  const auto& chosen = keyframes->chosen;
+  const auto* pictures = &keyframes->pictures;
   if (chosen.empty()) {
     Warn("keyframes",
          DisplayPath(file) + ": no keyframe: every frame is a single colour (black or white)");
@@ -114,7 +77,7 @@ int Run(const Args& args) {
   }
   if (json) {
     PrintJson(nlohmann::ordered_json{
-        {"file", DisplayPath(file)}, {"shots", a->list.shots.size()}, {"keyframes", list}});
+        {"file", DisplayPath(file)}, {"shots", keyframes->shots}, {"keyframes", list}});
   }
   return failures ? kExitFailed : kExitOk;
 }

@@ -10,8 +10,8 @@
 
 #include "base/file.h"
 #include "cli/command.h"
+#include "cli/keyframe_pictures.h"
 #include "cli/output.h"
-#include "media/probe.h"
 #include "report/contact_sheet.h"
 #include "signals/visual/keyframes.h"
 
@@ -26,54 +26,15 @@ int Run(const Args& args) {
   const std::string out = args.Get("output");
   if (out.empty()) return UsageError("sheet", "no output file given (-o sheet.jpg)");
   int max_count = 24;
-  if (args.Has("max")) {
-    const std::string v = args.Get("max");
-    char* end = nullptr;
-    errno = 0;
-    long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || errno || *end || n < 1 || n > 200) {
-      return UsageError("sheet", "--max needs a whole number from 1 to 200");
-    }
-    max_count = static_cast<int>(n);
+  if (args.Has("max") && !ParseWholeNumber(args.Get("max"), 1, 200, &max_count)) {
+    return UsageError("sheet", "--max needs a whole number from 1 to 200");
   }
   const std::string& file = args.positional()[0];
 
-  std::error_code ec;
-  const double bytes = static_cast<double>(std::filesystem::file_size(file, ec));
-  const double duration = media::ProbeFile(file).container.duration_s.value_or(0);
-  ProgressMeter progress("sheet", ec ? 0 : static_cast<std::uint64_t>(2 * bytes), 1);
-  double reported = 0;
-  auto on_frame = [&](double t) {
-    if (ec || duration <= 0) return;
-    const double want = bytes * std::min(1.0, t / duration);
-    if (want > reported) {
-      progress.AddBytes(static_cast<std::uint64_t>(want - reported));
-      reported = want;
-    }
-  };
-  auto a = signals::visual::AnalyzeShots(file, {}, on_frame);
-  if (!a.ok()) {
-    progress.Clear();
-    Warn("sheet", a.status().message());
-    return kExitFailed;
-  }
-  signals::visual::KeyframeOptions ko;
-  ko.max_count = max_count;
-  auto chosen =
-      signals::visual::SelectKeyframes(a->list, a->frames, a->thumb_width, a->thumb_height, ko);
-  if (chosen.empty() && !a->list.shots.empty()) {
-    // A clip of one colour: show its middle frame rather than nothing.
-    chosen.push_back(
-        {a->frames[a->frames.size() / 2].t, static_cast<std::int64_t>(a->frames.size() / 2), 0});
-  }
-  std::vector<std::int64_t> numbers;
-  for (const auto& k : chosen) numbers.push_back(k.frame);
-  auto pictures = signals::visual::ReadFramePictures(file, numbers, kTileWidth);
-  progress.Clear();
-  if (!pictures.ok()) {
-    Warn("sheet", pictures.status().message());
-    return kExitFailed;
-  }
+  auto keyframes = ReadKeyframePictures("sheet", file, max_count, kTileWidth, true);
+  if (!keyframes.ok()) return kExitFailed;
+  const auto& chosen = keyframes->chosen;
+  auto* pictures = &keyframes->pictures;
   std::vector<report::SheetTile> tiles;
   for (std::size_t i = 0; i < pictures->size() && i < chosen.size(); ++i) {
     tiles.push_back({std::move((*pictures)[i]), chosen[i].t});
@@ -92,7 +53,7 @@ int Run(const Args& args) {
     return kExitFailed;
   }
   std::printf("wrote %s (%zu frames of %zu shots, %dx%d)\n", DisplayPath(out).c_str(), tiles.size(),
-              a->list.shots.size(), sheet->width, sheet->height);
+              keyframes->shots, sheet->width, sheet->height);
   return kExitOk;
 }
 
