@@ -4,6 +4,8 @@
 #
 #   ingest: `sightline ingest` (copy + SHA-256 in one pass + fsync + media check + signed custody
 #           entry) vs `cp` + `sha256sum` of the same files (no fsync), and vs cp + sync + sha256sum.
+#   match:  shared footage found by `sightline match` on a set generated from the corpus
+#           (bench/match/; recall per edit, false pairs, segment error, time per file).
 #   micro:  library-level rates (bench_main.cc).
 set -eu
 BUILD=${1:-build}
@@ -112,6 +114,21 @@ for job in "hash F (1 frame/s)|$SIGHTLINE hash $LONG" \
   printf '%-48s %8.2f %10s %10d\n' "sightline $name" "$1" "$(ratio "$1" "$t_dec")" $(($2 / 1024))
 done
 echo "(goals: hash at 1 frame/s <= 0.5x decode, every frame <= 1.3x; memory bounded)"
+
+# Shared footage: `sightline match` over a test set made once from the corpus by
+# bench/match/make_set.sh (kept in $BUILD/match-set; bench/match/README.md) and scored by
+# sightline_match_eval: recall per edit, segment-time error, false pairs, time per file.
+if [ ! -d "$CORPUS/video" ]; then
+  printf '\nShared footage (sightline match)\n'
+  echo "(skipped: needs the corpus, ../shared/corpus or \$SIGHTLINE_CORPUS)"
+elif ! "$SIGHTLINE" match --help >/dev/null 2>&1; then
+  printf '\nShared footage (sightline match)\n(skipped: this build has no sightline match)\n'
+elif SIGHTLINE_CORPUS=$CORPUS "$(dirname "$0")/match/make_set.sh" "$BUILD"; then
+  "$BUILD/sightline_match_eval" --sightline "$SIGHTLINE" --mode "${BENCH_MATCH_MODE:-all}" \
+    "$BUILD/match-set" || echo "(sightline match failed on the set: see above)"
+else
+  printf '\nShared footage (sightline match)\n(skipped: the test set could not be made)\n'
+fi
 
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"
