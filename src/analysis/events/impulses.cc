@@ -1,0 +1,558 @@
+#include "analysis/events/impulses.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <numbers>
+
+#include "analysis/events/dsp.h"
+#include "analysis/events/fft.h"
+
+namespace sightline::analysis::events {
+
+namespace {
+
+using dsp::Biquad;
+using dsp::Clamp01;
+using dsp::Db;
+using dsp::FromDb;
+
+// Onset detection (doc/events.md, "Impulses"). A block is an onset when its level is kMinStepDb
+// above the median of the 10 ms before it and the next 5 ms reach kMinRiseDb above that median and
+// kMinContrastDb above the background.
+constexpr double kMinStepDb = 6;
+constexpr double kMinRiseDb = 10;
+constexpr double kMinContrastDb = 8;
+constexpr int kPreBlocks = 10;       // the local level before an onset: median of 10 blocks
+constexpr int kPreGapBlocks = 2;     // ending 2 blocks before (the onset may start mid-block)
+constexpr int kPeakBlocks = 5;       // the peak is looked for in the 5 blocks from the onset
+constexpr int kBgGroup = 10;         // background: 10 ms groups…
+constexpr int kBgGroups = 300;       // …over the 3 s before (longer than a burst)…
+constexpr double kBgQuantile = 0.2;  // …their 20th percentile (between syllables, between cars)
+constexpr int kSlowBlocks = 10;      // the slow envelope: the whole band's trailing 10 ms
+constexpr int kSlowPreSteps = 7;     // its level before: median at 5 ms steps over 35 ms
+constexpr int kSlowPreBlocks = kSlowBlocks / 2 + 5 * kSlowPreSteps + 1;
+constexpr int kSlowPeakBlocks = 20;
+constexpr double kSlowRiseDb = 12;
+constexpr double kSlowContrastDb = 10;
+constexpr double kClipLevel = 0.985;
+constexpr double kClipStepDb = 3;
+constexpr double kDecayCapS = 3.0;
+constexpr double kEndCapS = 4.0;
+
+// Grouping (GroupImpulses).
+constexpr double kKeepScore = 0.3;  // impulses below this are not considered at all
+constexpr double kSameSoundS = 0.025;
+constexpr double kEchoWindowS = 0.4;  // a much weaker impulse this soon after a shot is an echo
+constexpr double kEchoBelowDb = 9;
+constexpr double kBlastWindowS = 1.5;  // …or this soon after a blast, and 6 dB weaker
+constexpr double kBlastBelowDb = 3;
+constexpr double kBurstGapS = 0.25;  // automatic fire: 600-1200 rounds/min, 50-100 ms apart
+constexpr int kBurstMin = 3;
+constexpr double kCrackMinS = 0.003;  // crack-thump intervals looked for: 3 ms ...
+constexpr double kCrackMaxS = 1.0;    // ... to 1 s (about 350-1000 m)
+
+double MeanSquare(const float* p, std::size_t n) {
+  double s = 0;
+  for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(p[i]) * p[i];
+  return n ? s / static_cast<double>(n) : 0;
+}
+
+// Share of the spectral energy (200 Hz - 8 kHz) of the 40 ms from `from` that sits in narrow
+// peaks: a local maximum 9 dB above the bins three away on both sides (the Hann window's main lobe
+// is ±2 bins), counted with its two neighbours. Near 1 for notes, chords and vowels; near 0 for
+// noise, for the smooth spectra of blast waves and for broad humps.
+double Tonality(RealFft& fft, const std::vector<float>& x, std::size_t from, int rate) {
+  const std::size_t n = fft.size();
+  const std::size_t len = std::min(n, static_cast<std::size_t>(0.04 * rate));
+  float* in = fft.time();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double w = i < len ? 0.5 - 0.5 * std::cos(2 * std::numbers::pi * (i + 0.5) / len) : 0;
+    in[i] = from + i < x.size() && i < len ? static_cast<float>(x[from + i] * w) : 0.0f;
+  }
+  fft.Forward();
+  const std::complex<float>* spec = fft.freq();
+  const double hz = static_cast<double>(rate) / static_cast<double>(len);  // resolution
+  const double bin_hz = static_cast<double>(rate) / static_cast<double>(n);
+  const std::size_t gap =
+      std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(3 * hz / bin_hz / 2)));
+  const std::size_t k_lo = static_cast<std::size_t>(200 / bin_hz),
+                    k_hi =
+                        std::min(n / 2 - gap,
+                                 static_cast<std::size_t>(std::min(8000.0, 0.45 * rate) / bin_hz));
+  if (k_hi <= k_lo + 10 || k_lo < gap) return 0;
+  std::vector<double> p(n / 2 + 1);
+  for (std::size_t k = 0; k <= n / 2; ++k) p[k] = std::norm(spec[k]);
+  double total = 0, tonal = 0;
+  for (std::size_t k = k_lo; k < k_hi; ++k) {
+    total += p[k];
+    if (p[k] >= p[k - 1] && p[k] >= p[k + 1] && p[k] > 8 * std::max(p[k - gap], p[k + gap]))
+      tonal += p[k - 1] + p[k] + p[k + 1];
+  }
+  return total > 0 ? std::min(1.0, tonal / total) : 0;
+}
+
+}  // namespace
+
+std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
+                                  std::size_t keep_from, std::size_t keep_to) {
+  std::vector<Impulse> out;
+  if (rate < 4000) return out;
+  const std::size_t block = static_cast<std::size_t>(std::max(1L, std::lround(rate / 1000.0)));
+  const double block_s = static_cast<double>(block) / rate;
+  const std::size_t nb = x.size() / block;
+  if (nb < 6 * kPreBlocks) return out;
+  const auto ms = [&](double m) { return static_cast<std::size_t>(std::lround(m * 1e-3 * rate)); };
+
+  // Bands: above 1 kHz for the fast envelope (steep, broadband onsets: 1 ms blocks hold several
+  // cycles, so the envelope is steady in noise), above 2 kHz for cracks, above 100 Hz for onset
+  // refinement, and the whole band without DC (above 20 Hz) for the slow envelope (blasts,
+  // whose energy is low), peaks and the low-frequency share.
+  const std::size_t ns = nb * block;
+  std::vector<float> y(ns), f(ns), h(ns), r(ns);
+  {
+    Biquad hp = Biquad::HighPass(100, rate),
+           hf = Biquad::HighPass(std::min(1000.0, 0.3 * rate), rate),
+           hh = Biquad::HighPass(std::min(2000.0, 0.4 * rate), rate),
+           dc = Biquad::HighPass(20, rate);
+    for (std::size_t i = 0; i < ns; ++i) {
+      y[i] = static_cast<float>(hp(x[i]));
+      f[i] = static_cast<float>(hf(x[i]));
+      h[i] = static_cast<float>(hh(x[i]));
+      r[i] = static_cast<float>(dc(x[i]));
+    }
+  }
+  std::vector<double> ef(nb), er(nb), ey(nb), lf(nb), ls(nb);
+  std::vector<bool> clip(nb);
+  for (std::size_t b = 0; b < nb; ++b)
+    for (std::size_t i = b * block; i < (b + 1) * block && !clip[b]; ++i)
+      clip[b] = std::fabs(x[i]) >= kClipLevel;
+  for (std::size_t b = 0; b < nb; ++b) {
+    ef[b] = MeanSquare(&f[b * block], block);
+    er[b] = MeanSquare(&r[b * block], block);
+    ey[b] = MeanSquare(&y[b * block], block);
+    lf[b] = Db(ef[b]);
+  }
+  {
+    double run = 0;  // trailing 10 ms mean of the whole band
+    for (std::size_t b = 0; b < nb; ++b) {
+      run += er[b];
+      if (b >= kSlowBlocks) run -= er[b - kSlowBlocks];
+      ls[b] =
+          Db(std::max(0.0, run) / static_cast<double>(std::min<std::size_t>(b + 1, kSlowBlocks)));
+    }
+  }
+  // Backgrounds per 10-block group: a low percentile of the 0.6 s before it.
+  const std::size_t ng = nb / kBgGroup;
+  const auto background = [&](const std::vector<double>& e) {
+    std::vector<double> group(ng), bg(ng);
+    for (std::size_t g = 0; g < ng; ++g) {
+      double s = 0;
+      for (int i = 0; i < kBgGroup; ++i) s += e[g * kBgGroup + i];
+      group[g] = Db(s / kBgGroup);
+    }
+    for (std::size_t g = 0; g < ng; ++g) {
+      std::size_t lo = g >= kBgGroups ? g - kBgGroups : 0, hi = g;
+      if (hi - lo < 50) hi = std::min(ng, lo + kBgGroups);  // a stream's start: look ahead
+      bg[g] = dsp::Quantile({group.begin() + lo, group.begin() + hi}, kBgQuantile);
+    }
+    return bg;
+  };
+  const std::vector<double> bgf = background(ef), bgs = background(er), bgy = background(ey);
+  const auto bg_at = [&](const std::vector<double>& bg, std::size_t b) {
+    return bg[std::min(ng - 1, b / kBgGroup)];
+  };
+  std::size_t fft_n = 256;
+  while (static_cast<double>(fft_n) < 0.04 * rate) fft_n *= 2;
+  RealFft fft(fft_n);
+
+  const std::size_t first_b = kSlowPreBlocks + kSlowBlocks;
+  std::array<double, kPreBlocks> pre_v;
+  std::array<double, kSlowPreSteps> pre_s;
+  std::size_t slow_quiet_until = 0;  // no slow onsets while a fast one's level still rises
+  for (std::size_t b = first_b; b + kSlowPeakBlocks < nb; ++b) {
+    if (b * block + block <= keep_from) continue;
+    if (b * block >= keep_to + block) break;
+    // Fast: a steep rise above 1 kHz. Slow: a strong rise of the 10 ms level (blasts).
+    bool fast = false, slow = false;
+    std::size_t pb = b;
+    double contrast = 0;
+    if (lf[b] - lf[b - kPreGapBlocks - 1] >= kMinStepDb ||
+        lf[b] - lf[b - kPreGapBlocks - 3] >= kMinStepDb) {
+      for (int i = 0; i < kPreBlocks; ++i) pre_v[i] = lf[b - kPreGapBlocks - 1 - i];
+      std::nth_element(pre_v.begin(), pre_v.begin() + kPreBlocks / 2, pre_v.end());
+      const double pre = pre_v[kPreBlocks / 2];
+      for (std::size_t i = b; i < b + kPeakBlocks; ++i)
+        if (lf[i] > lf[pb]) pb = i;
+      fast = lf[b] - pre >= kMinStepDb && lf[pb] - pre >= kMinRiseDb &&
+             lf[pb] - bg_at(bgf, b) >= kMinContrastDb;
+      contrast = lf[pb] - bg_at(bgf, b);
+    }
+    // Clipping hides the rise of a loud shot over the tail of the one before (automatic fire
+    // close to a phone): a block that starts clipping after 5 that did not, with some rise.
+    if (!fast && clip[b] && !clip[b - 1] && !clip[b - 2] && !clip[b - 3] && !clip[b - 4] &&
+        !clip[b - 5] && lf[b] - lf[b - kPreGapBlocks - 1] >= kClipStepDb) {
+      fast = true;
+      pb = b;
+      for (std::size_t i = b; i < b + kPeakBlocks; ++i)
+        if (lf[i] > lf[pb]) pb = i;
+      contrast = lf[pb] - bg_at(bgf, b);
+    }
+    std::size_t spb = b;
+    for (std::size_t i = b; i < b + kSlowPeakBlocks; ++i)
+      if (ls[i] > ls[spb]) spb = i;
+    if (!fast && b >= slow_quiet_until && ls[b] - ls[b - 1] >= 2) {
+      for (int i = 0; i < kSlowPreSteps; ++i) pre_s[i] = ls[b - kSlowBlocks / 2 - 5 * i - 1];
+      std::nth_element(pre_s.begin(), pre_s.begin() + kSlowPreSteps / 2, pre_s.end());
+      const double pre = pre_s[kSlowPreSteps / 2];
+      slow = ls[spb] - pre >= kSlowRiseDb && ls[spb] - bg_at(bgs, b) >= kSlowContrastDb;
+    }
+    if (!fast && !slow) continue;
+    // Contrast: the largest of the three views (a short pulse is diluted in the 10 ms level, a
+    // low one is weak above 1 kHz).
+    contrast = std::max(contrast, ls[spb] - bg_at(bgs, b));
+    {
+      double top_y = 0;
+      for (std::size_t i = b >= 1 ? b - 1 : b; i < b + kSlowPeakBlocks; ++i)
+        top_y = std::max(top_y, ey[i]);
+      contrast = std::max(contrast, Db(top_y) - bg_at(bgy, b));
+    }
+
+    // Onset to the sample (band above 100 Hz): the first sample from two blocks back that
+    // reaches a tenth of the peak amplitude and three times the RMS before it.
+    const std::size_t s_lo = (b - 3) * block, s_hi = (fast ? pb + 1 : spb + 1) * block;
+    std::size_t sp = s_lo;
+    for (std::size_t s = s_lo; s < s_hi; ++s)
+      if (std::fabs(y[s]) > std::fabs(y[sp])) sp = s;
+    double pre_e = 0;
+    {
+      std::array<double, 8> v;
+      for (std::size_t i = 0; i < v.size(); ++i)
+        v[i] = MeanSquare(&y[(b - 4 - 2 * i) * block], block);
+      std::nth_element(v.begin(), v.begin() + 4, v.end());
+      pre_e = v[4];
+    }
+    const double thr = std::max(0.1 * std::fabs(y[sp]), 3.0 * std::sqrt(pre_e));
+    std::size_t so = sp;
+    for (std::size_t s = s_lo; s <= sp; ++s) {
+      if (std::fabs(y[s]) >= thr) {
+        so = s;
+        break;
+      }
+    }
+    const std::size_t onset_b = b;
+    // The next onset comes after this one's peak (a fast one: its 1 ms peak, so that the crack
+    // of the next round of automatic fire, a few ms after a muzzle blast, is seen).
+    slow_quiet_until = spb + kPeakBlocks;
+    b = fast ? pb + kPeakBlocks : spb + kPeakBlocks;
+    if (so < keep_from || so >= keep_to) continue;
+
+    Impulse imp;
+    imp.t = t0 + static_cast<double>(so) / rate;
+    imp.level_db = ls[spb];
+    imp.contrast_db = contrast;
+    const std::size_t n = ns;
+    const auto energy = [&](const std::vector<float>& v, std::size_t from, std::size_t to) {
+      from = std::min(from, n);
+      to = std::min(to, n);
+      return to > from ? MeanSquare(&v[from], to - from) * static_cast<double>(to - from) : 0.0;
+    };
+    // Peak amplitude (raw) and rise time (band above 100 Hz) over the first 200 ms / 50 ms.
+    float peak = 0;
+    for (std::size_t s = so; s < std::min(n, so + ms(200)); ++s)
+      peak = std::max(peak, std::fabs(x[s]));
+    imp.peak_dbfs = dsp::AmplitudeDb(peak);
+    float ypk = 0;
+    for (std::size_t s = so; s < std::min(n, so + ms(50)); ++s)
+      ypk = std::max(ypk, std::fabs(y[s]));
+    std::size_t s70 = so;
+    while (s70 < n && std::fabs(y[s70]) < 0.7f * ypk) ++s70;
+    imp.rise_ms = 1e3 * static_cast<double>(s70 - so) / rate;
+    // Decay and end on the 10 ms level of the whole band.
+    const double top = ls[spb], bgl = bg_at(bgs, onset_b);
+    const std::size_t cap20 = std::min(nb, spb + static_cast<std::size_t>(kDecayCapS / block_s));
+    std::size_t j = spb;
+    while (j < cap20 && ls[j] > top - 20 && ls[j] > bg_at(bgs, j) + 3) ++j;
+    imp.t20_ms = 1e3 * static_cast<double>(j - spb) * block_s;
+    const std::size_t cap_end = std::min(nb, spb + static_cast<std::size_t>(kEndCapS / block_s));
+    std::size_t k = spb;
+    while (k < cap_end && ls[k] > std::max(top - 40, bgl + 3)) ++k;
+    imp.end = std::max(imp.t + 0.001, t0 + static_cast<double>(k) * block_s);
+    // Energy growth after the onset (a consonant before a vowel; a swelling sound): the median
+    // 10 ms power over 30-200 ms against the first 20 ms. The median ignores the next shots of a
+    // burst (short) but not a vowel (long).
+    {
+      const double first = energy(y, so, so + ms(20)) / 2;
+      std::vector<double> later;
+      for (std::size_t s = so + ms(30); s + ms(10) <= std::min(n, so + ms(200)); s += ms(5))
+        later.push_back(energy(y, s, s + ms(10)));
+      imp.growth_db = later.empty() ? -20 : Db(dsp::Quantile(later, 0.5)) - Db(first);
+    }
+    // Low-frequency share.
+    {
+      Biquad lp = Biquad::LowPass(250, rate), lp2 = Biquad::LowPass(250, rate);
+      const std::size_t from = so >= ms(20) ? so - ms(20) : 0, to = std::min(n, so + ms(100));
+      double lo = 0, all = 0;
+      for (std::size_t s = from; s < to; ++s) {
+        const double v = lp2(lp(r[s]));
+        if (s >= so) {
+          lo += v * v;
+          all += static_cast<double>(r[s]) * r[s];
+        }
+      }
+      imp.low_share = all > 0 ? std::min(1.0, lo / all) : 0;
+    }
+    const std::size_t c0 = so >= ms(0.5) ? so - ms(0.5) : 0;
+    const double head = energy(y, c0, so + ms(2.5));
+    imp.hf_share = head > 0 ? std::min(1.0, energy(h, c0, so + ms(2.5)) / head) : 0;
+    const double head20 = energy(y, c0, so + ms(20));
+    imp.compact = head20 > 0 ? head / head20 : 0;
+    // An N-wave (Maher 2007's shock-wave signature): a jump to one extreme, a nearly straight
+    // ramp over 0.1-1.2 ms to the opposite extreme of comparable size, and a jump back. Noise
+    // bursts and clicks have extremes too, but not the straight ramp between them.
+    bool nwave = false;
+    if (rate >= 32000) {
+      std::size_t imax = c0, imin = c0;
+      for (std::size_t s = c0; s < std::min(n, so + ms(0.7)); ++s) {
+        if (y[s] > y[imax]) imax = s;
+        if (y[s] < y[imin]) imin = s;
+      }
+      const std::size_t i1 = std::min(imax, imin), i2 = std::max(imax, imin);
+      const double a = std::fabs(y[i1]), z = std::fabs(y[i2]);
+      const double dt = static_cast<double>(i2 - i1) / rate;
+      bool clipped = false;
+      for (std::size_t s = i1; s <= i2; ++s) clipped = clipped || std::fabs(x[s]) >= kClipLevel;
+      if (std::min(a, z) >= 0.3 * std::max(a, z) && dt >= 0.0001 && dt <= 0.0012 && i1 >= 2 &&
+          i2 + 3 < n) {
+        double resid = 0;
+        for (std::size_t s = i1 + 1; s < i2; ++s) {
+          const double line = y[i1] + (y[i2] - y[i1]) * static_cast<double>(s - i1) / (i2 - i1);
+          resid += (y[s] - line) * (y[s] - line);
+        }
+        resid = std::sqrt(resid / std::max<std::size_t>(1, i2 - i1 - 1));
+        if (clipped) resid = 0;  // a clipped ramp is flat-topped: the jumps have to do
+        const double scale = 0.5 * (a + z);
+        nwave = resid <= 0.2 * scale && std::fabs(y[i1 - 2]) < 0.6 * a &&
+                std::fabs(y[i2 + 3]) < 0.6 * z;
+      }
+    }
+    // A crack without a clean N-wave (clipped, or smeared by the recording chain) is still
+    // nearly all in its first 2.5 ms, mostly above 2 kHz, and gone within 15 ms.
+    imp.crack = (nwave && imp.compact >= 0.5 && imp.hf_share >= 0.3) ||
+                (imp.compact >= 0.9 && imp.hf_share >= 0.3 && imp.t20_ms <= 15);
+    if (imp.crack) {
+      imp.score = Clamp01(0.5 + 0.5 * Clamp01((imp.contrast_db - 10) / 10));
+      out.push_back(imp);
+      continue;
+    }
+    imp.tonality = Tonality(fft, r, so, rate);
+    // The score (doc/events.md): contrast gates (0 at 10 dB over the background, full at 20 dB);
+    // steepness, absence of tones and decay weigh.
+    const double c_contrast = Clamp01((imp.contrast_db - 10) / 10);
+    const double c_rise = Clamp01(1 - (imp.rise_ms - 2) / 15);
+    const double c_tone = Clamp01(1 - (imp.tonality - 0.15) / 0.35);
+    const double c_decay = Clamp01((3 - imp.growth_db) / 9);
+    imp.score = c_contrast * (0.4 * c_rise + 0.3 * c_tone + 0.3 * c_decay);
+    if (imp.tonality > 0.5 || imp.growth_db > 3) imp.score *= 0.3;
+    out.push_back(imp);
+  }
+  return out;
+}
+
+namespace {
+
+bool IsBlast(const Impulse& i) {
+  return (i.t20_ms >= 150 && i.low_share >= 0.45) || (i.t20_ms >= 600 && i.low_share >= 0.3);
+}
+
+struct Group {
+  std::vector<const Impulse*> shots;  // the muzzle blasts (or the blast)
+  bool blast = false;
+  std::vector<const Impulse*> cracks;
+};
+
+}  // namespace
+
+std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
+                                      const EventOptions& options) {
+  std::vector<const Impulse*> cracks, others;
+  for (const Impulse& i : impulses) {
+    if (i.score < kKeepScore) continue;
+    (i.crack ? cracks : others).push_back(&i);
+  }
+  // Onsets closer than 25 ms are one sound (clipping makes a loud shot's high band fall and rise
+  // again; automatic fire is never that fast).
+  {
+    std::vector<const Impulse*> merged;
+    for (const Impulse* i : others) {
+      if (!merged.empty() && i->t - merged.back()->t < kSameSoundS) {
+        if (i->score > merged.back()->score && i->level_db > merged.back()->level_db)
+          merged.back() = i;
+        continue;
+      }
+      merged.push_back(i);
+    }
+    others = std::move(merged);
+  }
+  // Echoes and the rumble of blasts.
+  std::vector<const Impulse*> kept;
+  for (const Impulse* i : others) {
+    bool absorbed = false;
+    for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+      const Impulse* p = *it;
+      const bool blast = IsBlast(*p);
+      const double window = blast ? std::min(kBlastWindowS, 1e-3 * p->t20_ms + 0.2) : kEchoWindowS;
+      if (i->t - p->t > std::max(kEchoWindowS, kBlastWindowS)) break;
+      const bool rumble = blast && i->low_share >= 0.5;  // the blast's own rumble swelling
+      if (i->t - p->t <= window &&
+          (rumble || i->level_db < p->level_db - (blast ? kBlastBelowDb : kEchoBelowDb))) {
+        absorbed = true;
+        break;
+      }
+    }
+    if (!absorbed) kept.push_back(i);
+  }
+  // Blasts alone; shots grouped when at most kBurstGapS apart.
+  std::vector<Group> groups;
+  for (const Impulse* i : kept) {
+    if (IsBlast(*i)) {
+      groups.push_back({{i}, true, {}});
+      continue;
+    }
+    if (!groups.empty() && !groups.back().blast &&
+        i->t - groups.back().shots.back()->t <= kBurstGapS) {
+      groups.back().shots.push_back(i);
+    } else {
+      groups.push_back({{i}, false, {}});
+    }
+  }
+  // Runs of two shots are two shots.
+  std::vector<Group> split;
+  for (Group& g : groups) {
+    if (!g.blast && g.shots.size() > 1 && static_cast<int>(g.shots.size()) < kBurstMin) {
+      for (const Impulse* s : g.shots) split.push_back({{s}, false, {}});
+    } else {
+      split.push_back(std::move(g));
+    }
+  }
+  groups = std::move(split);
+  // Cracks to the shots that follow them, in order: the earliest unused crack 3 ms-1 s before.
+  std::vector<bool> used(cracks.size(), false);
+  std::size_t first_free = 0;
+  for (Group& g : groups) {
+    if (g.blast) continue;
+    for (const Impulse* s : g.shots) {
+      while (first_free < cracks.size() &&
+             (used[first_free] || cracks[first_free]->t < s->t - kCrackMaxS))
+        ++first_free;
+      for (std::size_t c = first_free; c < cracks.size(); ++c) {
+        if (cracks[c]->t > s->t - kCrackMinS) break;
+        if (used[c]) continue;
+        used[c] = true;
+        g.cracks.push_back(cracks[c]);
+        break;
+      }
+    }
+  }
+  // Unpaired cracks inside a burst are its rounds' (automatic fire interleaves cracks and blasts,
+  // and some cracks hide in the blasts before them); others stand alone (the muzzle blast was
+  // too weak or masked).
+  for (std::size_t c = 0; c < cracks.size(); ++c) {
+    if (used[c]) continue;
+    bool inside = false;
+    for (const Group& g : groups) {
+      if (g.blast || g.shots.size() < static_cast<std::size_t>(kBurstMin)) continue;
+      const double from = g.cracks.empty() ? g.shots.front()->t : g.cracks.front()->t;
+      inside = inside || (cracks[c]->t >= from && cracks[c]->t <= g.shots.back()->t);
+    }
+    if (!inside) groups.push_back({{cracks[c]}, false, {}});
+  }
+
+  std::vector<AudioEvent> events;
+  for (const Group& g : groups) {
+    AudioEvent ev;
+    const Impulse& first = *g.shots.front();
+    ev.t = first.t;
+    ev.end = first.end;
+    ev.peak_dbfs = -120;
+    double score = 0;
+    for (const Impulse* s : g.shots) {
+      ev.end = std::max(ev.end, s->end);
+      ev.peak_dbfs = std::max(ev.peak_dbfs, s->peak_dbfs);
+      score += s->score;
+    }
+    score /= static_cast<double>(g.shots.size());
+    if (g.blast) {
+      ev.kind = EventKind::kBlast;
+    } else if (g.shots.size() >= static_cast<std::size_t>(kBurstMin)) {
+      ev.kind = EventKind::kBurst;
+      ev.count = static_cast<int>(g.shots.size());
+      score = std::min(1.0, score + 0.1);  // a regular run of impulses is itself evidence
+    } else {
+      ev.kind = EventKind::kShot;
+      if (first.crack) score *= 0.9;  // a lone crack could be a click
+    }
+    if (!g.cracks.empty()) {
+      std::vector<double> intervals;
+      for (std::size_t i = 0; i < g.cracks.size(); ++i)
+        intervals.push_back(g.shots[i]->t - g.cracks[i]->t);
+      std::nth_element(intervals.begin(), intervals.begin() + intervals.size() / 2,
+                       intervals.end());
+      const double interval = intervals[intervals.size() / 2];
+      const double crack_t = g.cracks.front()->t;
+      CrackThump ct = MakeCrackThump(crack_t, crack_t + interval, options.distance);
+      ct.thump_t = g.shots.front()->t;
+      ev.crack_thump = ct;
+      ev.t = std::min(ev.t, crack_t);
+      for (const Impulse* c : g.cracks) ev.peak_dbfs = std::max(ev.peak_dbfs, c->peak_dbfs);
+      score = std::max(score, std::min(1.0, 0.5 * (score + g.cracks.front()->score) + 0.2));
+    }
+    ev.confidence = Clamp01(score);
+    if (ev.confidence >= options.min_confidence) events.push_back(ev);
+  }
+  std::sort(events.begin(), events.end(),
+            [](const AudioEvent& a, const AudioEvent& b) { return a.t < b.t; });
+  return events;
+}
+
+ImpulseChunker::ImpulseChunker(int rate, double t0, double chunk_s)
+    : rate_(rate),
+      t0_(t0),
+      chunk_(static_cast<std::size_t>(std::max(1.0, chunk_s) * rate)),
+      pre_(static_cast<std::size_t>(3.5 * rate)),
+      post_(static_cast<std::size_t>(4.5 * rate)) {}
+
+void ImpulseChunker::Push(const float* samples, std::size_t n) {
+  buf_.insert(buf_.end(), samples, samples + n);
+  while (buf_start_ + static_cast<std::int64_t>(buf_.size()) >=
+         next_keep_ + static_cast<std::int64_t>(chunk_ + post_)) {
+    Process(static_cast<std::size_t>(next_keep_) + chunk_, false);
+  }
+}
+
+void ImpulseChunker::Process(std::size_t keep_end, bool last) {
+  const std::size_t from = static_cast<std::size_t>(next_keep_ - buf_start_);
+  const std::size_t to = keep_end - static_cast<std::size_t>(buf_start_);
+  auto found = FindImpulses(buf_, rate_, t0_ + static_cast<double>(buf_start_) / rate_, from,
+                            last ? buf_.size() : to);
+  found_.insert(found_.end(), found.begin(), found.end());
+  next_keep_ = static_cast<std::int64_t>(keep_end);
+  const std::int64_t drop =
+      std::max<std::int64_t>(0, next_keep_ - static_cast<std::int64_t>(pre_) - buf_start_);
+  if (drop > 0) {
+    buf_.erase(buf_.begin(),
+               buf_.begin() + std::min<std::int64_t>(drop, static_cast<std::int64_t>(buf_.size())));
+    buf_start_ += drop;
+  }
+}
+
+std::vector<Impulse> ImpulseChunker::Finish() {
+  const std::int64_t end = buf_start_ + static_cast<std::int64_t>(buf_.size());
+  if (end > next_keep_) Process(static_cast<std::size_t>(end), true);
+  std::sort(found_.begin(), found_.end(),
+            [](const Impulse& a, const Impulse& b) { return a.t < b.t; });
+  return std::move(found_);
+}
+
+}  // namespace sightline::analysis::events

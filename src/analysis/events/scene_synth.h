@@ -1,0 +1,104 @@
+// Synthetic acoustic scenes with known contents, for the event detectors' tests and benchmarks:
+// backgrounds (street noise, speech-like voices, music-like tones, traffic rumble) and, at known
+// times, gunshots (a Friedlander muzzle-blast pulse with its recording chain, room or street
+// reverberation and a discrete echo), bursts of automatic fire, explosions (long, low-frequency
+// heavy) and supersonic shots (an N-wave crack, its ground reflection, then the muzzle blast after
+// the crack-thump interval of a given distance and bullet speed).
+//
+// The models are deliberately simple and documented in doc/events.md ("Test scenes"): they follow
+// the published shapes (Friedlander 1946 blast wave; the N-wave of a supersonic projectile, Whitham
+// 1952, as measured in Maher 2007) rather than recordings. Everything is deterministic for a seed.
+#ifndef SIGHTLINE_ANALYSIS_EVENTS_SCENE_SYNTH_H_
+#define SIGHTLINE_ANALYSIS_EVENTS_SCENE_SYNTH_H_
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "analysis/events/events.h"
+
+namespace sightline::analysis::events::synth {
+
+enum class BedKind { kStreet, kSpeech, kMusic, kTraffic, kQuiet };
+const char* BedName(BedKind kind);
+
+struct TruthEvent {
+  double t = 0;  // onset: the first sound to arrive (the crack when there is one)
+  double end = 0;
+  EventKind kind = EventKind::kShot;
+  int count = 1;
+  double interval_s = 0;  // crack-thump interval when supersonic, else 0
+  double distance_m = 0;  // of a supersonic shot
+  double bullet_speed = 0;
+};
+
+struct Scene {
+  int rate = 48000;
+  std::vector<float> samples;
+  std::vector<TruthEvent> events;
+  std::vector<SpeechRegion> speech;  // where the speech bed has phrases
+};
+
+struct SceneSpec {
+  double seconds = 30;
+  BedKind bed = BedKind::kStreet;
+  BedKind second_bed = BedKind::kQuiet;  // mixed 6 dB below the first
+  double bed_rms_dbfs = -30;
+  int events = 5;                         // placed at random times, well apart
+  double snr_lo_db = 20, snr_hi_db = 40;  // event peak over the bed's RMS
+  bool supersonic = true;                 // some shots and bursts have cracks
+  bool blasts = true, bursts = true;
+};
+
+class Synth {
+ public:
+  explicit Synth(std::uint64_t seed, int rate = 48000);
+
+  // A background `seconds` long at `rms_dbfs`; speech regions are appended to `speech`.
+  std::vector<float> Bed(BedKind kind, double seconds, double rms_dbfs,
+                         std::vector<SpeechRegion>* speech = nullptr);
+
+  // Events added into `x` (which must be long enough); each returns its truth.
+  TruthEvent AddShot(std::vector<float>& x, double t, double peak_dbfs);
+  TruthEvent AddBurst(std::vector<float>& x, double t, double peak_dbfs, int count,
+                      double interval_s, double crack_thump_s = 0);
+  TruthEvent AddBlast(std::vector<float>& x, double t, double peak_dbfs);
+  // A supersonic shot: crack at t, muzzle blast at t + IntervalForDistance(distance, c, v).
+  TruthEvent AddSupersonicShot(std::vector<float>& x, double t, double distance_m,
+                               double bullet_speed, double sound_speed, double thump_dbfs,
+                               double crack_dbfs);
+
+  Scene MakeScene(const SceneSpec& spec);
+
+  double Uniform(double lo, double hi);
+  double Normal();
+
+ private:
+  std::vector<float> MuzzleBlast(double peak, bool with_tail);
+  void AddCrack(std::vector<float>& x, std::size_t at, double peak);
+  void Mix(std::vector<float>& x, const std::vector<float>& y, std::size_t at);
+
+  std::mt19937_64 rng_;
+  int rate_;
+};
+
+// Scoring detected events against the truth (one-to-one, nearest onset within `tolerance_s`; a
+// supersonic shot matches at its crack or at its muzzle blast, whichever is nearer).
+struct Score {
+  int truth = 0, detected = 0, matched = 0, kind_correct = 0;
+  double onset_err_sum = 0, onset_err_max = 0;
+  double precision() const { return detected ? static_cast<double>(matched) / detected : 1; }
+  double recall() const { return truth ? static_cast<double>(matched) / truth : 1; }
+  double mean_onset_error() const { return matched ? onset_err_sum / matched : 0; }
+  void Add(const Score& o);
+};
+Score ScoreEvents(const std::vector<TruthEvent>& truth, const std::vector<AudioEvent>& found,
+                  double tolerance_s = 0.05);
+
+// Writes mono float samples as a 32-bit float WAV file (for the benchmark and for listening).
+std::string WavBytes(const std::vector<float>& samples, int rate);
+
+}  // namespace sightline::analysis::events::synth
+
+#endif  // SIGHTLINE_ANALYSIS_EVENTS_SCENE_SYNTH_H_
