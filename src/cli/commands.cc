@@ -13,11 +13,13 @@ extern const Command kHashCommand;
 extern const Command kShotsCommand;
 extern const Command kKeyframesCommand;
 extern const Command kSheetCommand;
+extern const Command kEventsCommand;
+extern const Command kSpectrogramCommand;
 
 const Command* const kCommands[] = {
-    &kIngestCommand, &kProbeCommand,     &kListCommand,      &kShowCommand,
-    &kVerifyCommand, &kExportCommand,    &kTimestampCommand, &kHashCommand,
-    &kShotsCommand,  &kKeyframesCommand, &kSheetCommand,     nullptr,
+    &kIngestCommand, &kProbeCommand,     &kListCommand,        &kShowCommand,  &kVerifyCommand,
+    &kExportCommand, &kTimestampCommand, &kHashCommand,        &kShotsCommand, &kKeyframesCommand,
+    &kSheetCommand,  &kEventsCommand,    &kSpectrogramCommand, nullptr,
 };
 
 }  // namespace sightline::cli
