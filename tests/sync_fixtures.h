@@ -132,7 +132,7 @@ inline std::vector<float> Excerpt(const std::vector<float>& x, int rate, double 
 // tail of `rt60_s`), a microphone's colour (one-pole high-pass and low-pass), gain.
 inline std::vector<float> OtherDevice(const std::vector<float>& x, int rate, unsigned seed,
                                       double rt60_s = 0.3, double gain = 0.7) {
-  std::mt19937 rng(seed);
+  std::mt19937 rng(seed * 104729u + 3u);
   std::normal_distribution<double> g(0.0, 1.0);
   const auto len = static_cast<std::size_t>(rt60_s * rate);
   // Sparse reverberation: a few hundred reflections (cheap to convolve).
@@ -162,7 +162,7 @@ inline void AddNoise(std::vector<float>* x, double snr_db, unsigned seed) {
   double e = 0;
   for (float s : *x) e += static_cast<double>(s) * s;
   const double rms = std::sqrt(e / std::max<std::size_t>(1, x->size()));
-  std::mt19937 rng(seed);
+  std::mt19937 rng(seed * 7919u + 17u);  // not MakeScene's sequence for the same seed
   std::normal_distribution<double> g(0.0, rms * std::pow(10.0, -snr_db / 20));
   for (float& s : *x) s += static_cast<float>(g(rng));
 }
