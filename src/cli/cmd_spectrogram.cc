@@ -27,7 +27,7 @@ constexpr char kUsage[] =
     "below it. Long spans stay readable: neighbouring columns are merged by their maximum, so a\n"
     "gunshot shows in an hour-long picture.\n"
     "\n"
-    "  -o OUT.png     the picture to write (required)\n"
+    "  -o, --output OUT.png  the picture to write (required)\n"
     "  --from S       start at S seconds (default: the beginning)\n"
     "  --to S         end at S seconds (default: the end)\n"
     "  --width PX     plot width in pixels (default 1200; 100-8000)\n"
@@ -42,7 +42,7 @@ constexpr char kUsage[] =
 int Run(const Args& args) {
   if (args.positional().size() != 1)
     return UsageError("spectrogram", args.positional().empty() ? "no FILE given" : "give one FILE");
-  const std::string out = args.Get("o");
+  const std::string out = args.Get("output");
   if (out.empty()) return UsageError("spectrogram", "-o OUT.png is required");
   const std::string& file = args.positional()[0];
   report::SpectrogramOptions so;
@@ -130,8 +130,10 @@ int Run(const Args& args) {
 }  // namespace
 
 extern const Command kSpectrogramCommand = {
-    "spectrogram", "a spectrogram picture (PNG) with audio events marked",
-    kUsage,        {{"json", "no-events"}, {"o", "from", "to", "width", "height", "max-hz"}, {}},
+    "spectrogram",
+    "a spectrogram picture (PNG) with audio events marked",
+    kUsage,
+    {{"json", "no-events"}, {"output", "from", "to", "width", "height", "max-hz"}, {}},
     Run,
 };
 

@@ -132,6 +132,7 @@ class Canvas {
 std::string Number(double v, double step) {
   char buf[32];
   const int decimals = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+  if (std::fabs(v) < step * 1e-6) v = 0;  // not "-0"
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
