@@ -296,10 +296,13 @@ int main(int argc, char** argv) {
     return it != file_of_path.end() ? it->second : std::string();
   };
 
+  std::size_t planned_files = 0;
+  for (const auto& run : runs) planned_files += run.size();
   double total_seconds = 0;
   long peak_kib = 0;
   std::size_t total_files = 0;
   int failed_runs = 0;
+  bool aborted = false;
   std::set<FilePair> checked;                // pairs that met in some run
   std::map<FilePair, Reported> reported;     // union over runs
   std::vector<std::string> problems;
@@ -324,7 +327,10 @@ int main(int argc, char** argv) {
                          (res.error.empty() ? std::string("output is not JSON") : res.error) +
                          "\n" + LastLines(err_file, 5));
       ++failed_runs;
-      if (!res.ok || out.empty()) break;  // the matcher itself fails: no point in going on
+      if (!res.ok || out.empty()) {  // the matcher itself fails: no point in going on
+        aborted = true;
+        break;
+      }
       continue;
     }
     if (!res.error.empty())
@@ -417,7 +423,16 @@ int main(int argc, char** argv) {
     std::printf("sightline match --json over all %zu files at once\n", files.size());
   else
     std::printf("sightline match --json once per source clip (%zu runs, %zu files in all)\n",
-                runs.size(), total_files);
+                runs.size(), planned_files);
+  if (aborted || failed_runs == static_cast<int>(runs.size())) {
+    // Nothing to score: say why instead of a table of zeros.
+    std::printf("(sightline match failed after %.0f s, nothing scored)\n", total_seconds);
+    for (auto p : problems) {
+      while (!p.empty() && p.back() == '\n') p.pop_back();
+      std::printf("  %s\n", p.c_str());
+    }
+    return 1;
+  }
   std::printf("%-28s %6s %11s %11s %11s %11s\n", "edit", "pairs", "pair found", "within 1 s",
               "mean err s", "max err s");
   auto row = [&](const std::string& name, const std::vector<const Truth*>& ts) {
@@ -482,6 +497,9 @@ int main(int argc, char** argv) {
   show("false (hard negative)", false_hard);
   show("false (unrelated)", false_unrelated);
   show("same source, other part (not counted)", other_part);
-  for (const auto& p : problems) std::printf("  problem: %s\n", p.c_str());
+  for (auto p : problems) {
+    while (!p.empty() && p.back() == '\n') p.pop_back();
+    std::printf("  problem: %s\n", p.c_str());
+  }
   return failed_runs > 0 ? 1 : 0;
 }
