@@ -6,6 +6,7 @@
 #           entry) vs `cp` + `sha256sum` of the same files (no fsync), and vs cp + sync + sha256sum.
 #   match:  shared footage found by `sightline match` on a set generated from the corpus
 #           (bench/match/; recall per edit, false pairs, segment error, time per file).
+#   events: audio events found by `sightline events` on generated scenes (bench/events/).
 #   micro:  library-level rates (bench_main.cc).
 set -eu
 BUILD=${1:-build}
@@ -129,6 +130,11 @@ elif SIGHTLINE_CORPUS=$CORPUS "$(dirname "$0")/match/make_set.sh" "$BUILD"; then
 else
   printf '\nShared footage (sightline match)\n(skipped: the test set could not be made)\n'
 fi
+
+# Audio events: precision, recall and onset error of `sightline events` on generated scenes
+# (bench/events/: shots, bursts, blasts and supersonic shots in street, speech, music and traffic
+# beds, AAC), and its time beside a bare decode of the same files.
+"$(dirname "$0")/events/run.sh" "$BUILD" "$WORK" || echo "(audio events bench failed: see above)"
 
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"

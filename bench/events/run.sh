@@ -1,0 +1,55 @@
+#!/bin/sh
+# Audio events benchmark (called by bench/run.sh, section "Audio events"): generates scenes with
+# known events (events_bench gen: shots, bursts of automatic fire, blasts and supersonic shots mixed
+# at known times into street, speech-like, music-like and traffic beds; analysis/events/
+# scene_synth.h), encodes them as AAC like phone video, runs `sightline events --json` on each and
+# scores it (precision, recall, onset error, kinds, crack-thump intervals and distance ranges);
+# times the whole set beside a bare FFmpeg decode of the same files to 48 kHz mono, with peak
+# memory.
+#
+#   bench/events/run.sh BUILD WORK      (BENCH_EVENTS_SCENES scenes of BENCH_EVENTS_SECONDS s)
+set -eu
+BUILD=$1
+WORK=$2/events
+SIGHTLINE=$BUILD/sightline
+N=${BENCH_EVENTS_SCENES:-20}
+SECONDS_PER=${BENCH_EVENTS_SECONDS:-60}
+HERE=$(dirname "$0")
+SRC=$HERE/../../src
+mkdir -p "$WORK"
+printf '\nAudio events (sightline events) on %d generated scenes of %d s, AAC 128 kb/s\n' "$N" "$SECONDS_PER"
+if ! "$SIGHTLINE" events --help >/dev/null 2>&1; then
+  echo "(skipped: this build has no sightline events)"
+  exit 0
+fi
+${CXX:-c++} -std=c++20 -O2 -I "$SRC" -o "$BUILD/events_bench" "$HERE/events_bench.cc" \
+  "$SRC/analysis/events/scene_synth.cc" "$SRC/analysis/events/shooter_distance.cc"
+"$BUILD/events_bench" gen "$WORK" "$N" "$SECONDS_PER"
+k=0
+while [ $k -lt "$N" ]; do
+  ffmpeg -nostdin -loglevel error -y -i "$WORK/scene_$k.wav" -c:a aac -b:a 128k "$WORK/scene_$k.m4a"
+  rm -f "$WORK/scene_$k.wav"
+  k=$((k + 1))
+done
+measure() {
+  /usr/bin/time -f "%e %M" -o "$WORK/time.txt" sh -c "$1" >/dev/null 2>&1 || true
+  cat "$WORK/time.txt"
+}
+set -- $(measure "for f in $WORK/scene_*.m4a; do ffmpeg -nostdin -loglevel error -i \$f -ac 1 -ar 48000 -f null -; done")
+t_dec=$1 m_dec=$2
+set -- $(measure "k=0; while [ \$k -lt $N ]; do $SIGHTLINE events --json $WORK/scene_\$k.m4a > $WORK/scene_\$k.found.json; k=\$((k + 1)); done")
+t_ev=$1 m_ev=$2
+set -- $(measure "for f in $WORK/scene_*.m4a; do $SIGHTLINE events --no-speech --json \$f; done")
+t_ns=$1
+"$BUILD/events_bench" score "$WORK" "$N"
+hours=$(awk -v n="$N" -v s="$SECONDS_PER" 'BEGIN { printf "%.4f", n * s / 3600 }')
+printf '%-44s %8s %10s %10s %10s\n' "job" "seconds" "s/hour" "vs decode" "peak MiB"
+printf '%-44s %8.2f %10.1f %10s %10d\n' "ffmpeg decode to 48 kHz mono (baseline)" "$t_dec" \
+  "$(awk -v a="$t_dec" -v h="$hours" 'BEGIN { print a / h }')" "1.00" $((m_dec / 1024))
+printf '%-44s %8.2f %10.1f %10s %10d\n' "sightline events (decode + events + speech)" "$t_ev" \
+  "$(awk -v a="$t_ev" -v h="$hours" 'BEGIN { print a / h }')" \
+  "$(awk -v a="$t_ev" -v b="$t_dec" 'BEGIN { printf "%.2f", a / b }')" $((m_ev / 1024))
+printf '%-44s %8.2f %10.1f %10s\n' "sightline events --no-speech" "$t_ns" \
+  "$(awk -v a="$t_ns" -v h="$hours" 'BEGIN { print a / h }')" \
+  "$(awk -v a="$t_ns" -v b="$t_dec" 'BEGIN { printf "%.2f", a / b }')"
+echo "(goals: precision and recall >= 0.9, onset error <= 10 ms; a process per file, so startup counts)"
