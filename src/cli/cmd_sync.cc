@@ -23,6 +23,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "evidence/signal_store.h"
+#include "signals/audio/envelope.h"
 #include "signals/audio/fingerprint.h"
 #include "signals/audio/sync_features.h"
 
@@ -155,6 +156,8 @@ void DecodeInputs(std::vector<Input>* inputs, const std::vector<std::size_t>& wh
     progress.FileDone();
     if (!f.ok()) {
       in.error = f.status().message();
+      in.features.reset();
+      in.clip.reset();
       return;
     }
     in.features = std::make_shared<const audio::SyncFeatures>(std::move(*f));
@@ -189,7 +192,7 @@ std::string Signed(double v, int decimals) {
 
 // Builds the report (JSON) and prints it, readable or JSON.
 int Report(const std::vector<Input>& inputs, const std::vector<PairOutcome>& outcomes, bool json,
-           const std::string& case_dir) {
+           const std::string& case_dir, const nlohmann::ordered_json& stats = {}) {
   std::vector<sync::PairEdge> edges;
   for (const PairOutcome& p : outcomes) {
     if (p.sync.matched) edges.push_back({p.a, p.b, p.sync});
@@ -197,6 +200,7 @@ int Report(const std::vector<Input>& inputs, const std::vector<PairOutcome>& out
   const sync::GroupResult groups = sync::SolveGroups(static_cast<int>(inputs.size()), edges, 0.02);
   nlohmann::ordered_json j;
   if (!case_dir.empty()) j["case"] = DisplayPath(case_dir);
+  if (!stats.is_null()) j["stats"] = stats;
   j["pairs"] = nlohmann::ordered_json::array();
   for (const sync::PairEdge& e : edges) {
     const sync::PairSync& s = e.sync;
@@ -280,6 +284,13 @@ int Report(const std::vector<Input>& inputs, const std::vector<PairOutcome>& out
     return failed ? kExitFailed : kExitOk;
   }
   // Readable.
+  if (!stats.is_null()) {
+    std::printf("%d item%s with sound: %d fingerprinted now, %d up to date; %d candidate pair%s\n",
+                stats["items"].get<int>(), stats["items"].get<int>() == 1 ? "" : "s",
+                stats["fingerprinted"].get<int>(), stats["up_to_date"].get<int>(),
+                stats["candidate_pairs"].get<int>(),
+                stats["candidate_pairs"].get<int>() == 1 ? "" : "s");
+  }
   std::printf("%zu file%s, %zu group%s, %zu matched pair%s, %zu unmatched\n", inputs.size(),
               inputs.size() == 1 ? "" : "s", groups.groups.size(),
               groups.groups.size() == 1 ? "" : "s", edges.size(), edges.size() == 1 ? "" : "s",
@@ -376,7 +387,183 @@ int Run(const Args& args) {
   return SyncFiles(args, *options);
 }
 
-int SyncCase(const Args&, const Options&) { return kExitFailed; }
+// Reads a stored signal's JSON.
+Result<nlohmann::json> ReadStored(evidence::Case& c, const evidence::StoredSignal& s) {
+  SL_ASSIGN_OR_RETURN(std::string text, ReadFileToString(c.dir() + "/" + s.path, 1ull << 30));
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Corrupt(s.path + ": not JSON");
+  return j;
+}
+
+int SyncCase(const Args& args, const Options& o) {
+  const bool json = args.Has("json");
+  auto who = evidence::DefaultIdentity();
+  if (!who.ok()) {
+    Warn("sync", "cannot load the signing key: " + who.status().message());
+    return kExitFailed;
+  }
+  auto c = OpenCase("sync", args.Get("case"), evidence::Case::Access::kWrite);
+  if (!c) return kExitFailed;
+  auto items = c->catalog().ListItems();
+  if (!items.ok()) {
+    Warn("sync", items.status().message());
+    return kExitFailed;
+  }
+  const evidence::SignalKey fp_key{"chromaprint", audio::kChromaprintFormatVersion,
+                                   audio::FingerprintParamsJson()};
+  const evidence::SignalKey env_key{"sync_envelope", audio::kEnvelopeFormatVersion,
+                                    audio::EnvelopeParamsJson()};
+  std::vector<Input> inputs;
+  std::vector<evidence::Item> item_of;
+  for (const evidence::Item& item : *items) {
+    // Items ingest could not read as media are tried too (the check at ingest may have missed
+    // a stream); those that do not decode here are left out quietly.
+    if (item.media_kind != "video" && item.media_kind != "audio" && !item.media_kind.empty()) {
+      continue;
+    }
+    Input in;
+    in.name = "#" + std::to_string(item.id) + " " + item.name;
+    in.path = c->objects().PathFor(item.sha256);
+    in.item_id = item.id;
+    inputs.push_back(std::move(in));
+    item_of.push_back(item);
+  }
+  // 1. Stored fingerprints and envelopes; what is missing is computed (one decode) and stored.
+  std::vector<std::size_t> missing;
+  int up_to_date = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    auto fp = evidence::FindSignal(*c, inputs[i].item_id, fp_key);
+    auto env = evidence::FindSignal(*c, inputs[i].item_id, env_key);
+    if (!fp.ok() || !env.ok() || !fp->has_value() || !env->has_value()) {
+      missing.push_back(i);
+      continue;
+    }
+    auto fj = ReadStored(*c, **fp);
+    auto ej = ReadStored(*c, **env);
+    Result<audio::AudioFingerprint> f =
+        fj.ok() ? audio::FingerprintFromJson(*fj) : Result<audio::AudioFingerprint>(fj.status());
+    Result<audio::StoredEnvelope> e =
+        ej.ok() ? audio::EnvelopeFromJson(*ej) : Result<audio::StoredEnvelope>(ej.status());
+    if (!f.ok() || !e.ok()) {
+      Warn("sync", inputs[i].name + ": stored signal unreadable (" +
+                       (!f.ok() ? f.status() : e.status()).message() + "); recomputing");
+      missing.push_back(i);
+      continue;
+    }
+    auto features = std::make_shared<audio::SyncFeatures>();
+    features->file = inputs[i].path;
+    features->start_s = e->start_s;
+    features->duration_s = e->duration_s;
+    features->peak_dbfs = e->peak_dbfs;
+    features->envelope = std::move(e->energies);
+    features->fingerprint = std::move(*f);
+    inputs[i].features = features;
+    inputs[i].clip = std::make_unique<sync::Clip>(inputs[i].features);
+    if (inputs[i].clip->silent()) inputs[i].unusable = "silent";
+    ++up_to_date;
+  }
+  audio::PcmBudget budget(512ll << 20);
+  DecodeInputs(&inputs, missing, o, &budget, /*fingerprint=*/true, "sync: fingerprinting");
+  int stored = 0;
+  for (std::size_t i : missing) {
+    Input& in = inputs[i];
+    if (!in.features) {
+      if (item_of[i].media_kind.empty()) {
+        in.error.clear();
+        in.unusable = "not readable as media";
+        continue;
+      }
+      Warn("sync", in.name + ": " + in.error);
+      continue;
+    }
+    const audio::SyncFeatures& f = *in.features;
+    const std::string fp_data =
+        audio::FingerprintJson(*f.fingerprint, item_of[i].name).dump(1) + "\n";
+    audio::StoredEnvelope env{f.envelope, f.start_s, f.duration_s, f.peak_dbfs};
+    const std::string env_data = audio::EnvelopeJson(env, item_of[i].name).dump(1) + "\n";
+    const nlohmann::json fp_summary = {{"words", f.fingerprint->words.size()},
+                                       {"duration_s", f.duration_s}};
+    const nlohmann::json env_summary = {{"frames", f.envelope.frames},
+                                        {"duration_s", f.duration_s}};
+    bool ok = true;
+    for (const auto& [key, data, summary] : {std::tuple{&fp_key, &fp_data, &fp_summary},
+                                             std::tuple{&env_key, &env_data, &env_summary}}) {
+      auto existing = evidence::FindSignal(*c, in.item_id, *key);
+      if (existing.ok() && existing->has_value()) continue;
+      auto s = evidence::StoreSignal(*c, *who, item_of[i], *key, *data, summary->dump(), {});
+      if (!s.ok()) {
+        Warn("sync", in.name + ": cannot store the " + key->kind + ": " + s.status().message());
+        ok = false;
+      }
+    }
+    if (ok) ++stored;
+  }
+  {  // Leave out what is not media at all.
+    std::vector<Input> kept;
+    std::vector<evidence::Item> kept_items;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].unusable == "not readable as media") continue;
+      kept.push_back(std::move(inputs[i]));
+      kept_items.push_back(item_of[i]);
+    }
+    inputs = std::move(kept);
+    item_of = std::move(kept_items);
+  }
+  // 2. Candidate pairs: fingerprints that agree somewhere; for clips that agree with none (too
+  // short for fingerprints, or very unlike), the envelope search against every other clip.
+  std::vector<std::pair<int, int>> candidates;
+  std::vector<bool> has_pair(inputs.size(), false);
+  auto usable = [&](std::size_t i) { return inputs[i].clip && inputs[i].unusable.empty(); };
+  for (std::size_t a = 0; a < inputs.size(); ++a) {
+    if (!usable(a) || !inputs[a].features->fingerprint) continue;
+    for (std::size_t b = a + 1; b < inputs.size(); ++b) {
+      if (!usable(b) || !inputs[b].features->fingerprint) continue;
+      if (!sync::MatchFingerprints(*inputs[a].features->fingerprint,
+                                   *inputs[b].features->fingerprint)
+               .empty()) {
+        candidates.push_back({static_cast<int>(a), static_cast<int>(b)});
+        has_pair[a] = has_pair[b] = true;
+      }
+    }
+  }
+  std::vector<std::pair<int, int>> orphan_pairs;
+  for (std::size_t a = 0; a < inputs.size(); ++a) {
+    if (!usable(a) || has_pair[a]) continue;
+    for (std::size_t b = 0; b < inputs.size(); ++b) {
+      if (a == b || !usable(b)) continue;
+      if (has_pair[b] == false && b < a) continue;  // orphan pairs once
+      const auto x = static_cast<int>(std::min(a, b)), y = static_cast<int>(std::max(a, b));
+      if (!sync::CoarseSearch(*inputs[x].clip, *inputs[y].clip, o.sync).empty()) {
+        orphan_pairs.push_back({x, y});
+      }
+    }
+  }
+  candidates.insert(candidates.end(), orphan_pairs.begin(), orphan_pairs.end());
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  // 3. Decode the clips of candidate pairs that have no PCM yet, and match them.
+  std::vector<bool> needed(inputs.size(), false);
+  for (const auto& [a, b] : candidates) needed[a] = needed[b] = true;
+  std::vector<std::size_t> to_decode;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (needed[i] && inputs[i].clip && inputs[i].clip->samples() == 0) to_decode.push_back(i);
+  }
+  DecodeInputs(&inputs, to_decode, o, &budget, false, "sync: decoding");
+  std::vector<std::pair<int, int>> ready;
+  for (const auto& [a, b] : candidates) {
+    if (inputs[a].clip && inputs[b].clip && inputs[a].clip->samples() > 0 &&
+        inputs[b].clip->samples() > 0) {
+      ready.push_back({a, b});
+    }
+  }
+  std::vector<PairOutcome> outcomes = MatchPairs(inputs, ready, o);
+  nlohmann::ordered_json stats;
+  stats["items"] = static_cast<int>(inputs.size());
+  stats["fingerprinted"] = stored;
+  stats["up_to_date"] = up_to_date;
+  stats["candidate_pairs"] = static_cast<int>(ready.size());
+  return Report(inputs, outcomes, json, args.Get("case"), stats);
+}
 
 }  // namespace
 

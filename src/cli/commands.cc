@@ -15,11 +15,12 @@ extern const Command kKeyframesCommand;
 extern const Command kSheetCommand;
 extern const Command kEventsCommand;
 extern const Command kSpectrogramCommand;
+extern const Command kSyncCommand;
 
 const Command* const kCommands[] = {
     &kIngestCommand, &kProbeCommand,     &kListCommand,        &kShowCommand,  &kVerifyCommand,
     &kExportCommand, &kTimestampCommand, &kHashCommand,        &kShotsCommand, &kKeyframesCommand,
-    &kSheetCommand,  &kEventsCommand,    &kSpectrogramCommand, nullptr,
+    &kSheetCommand,  &kEventsCommand,    &kSpectrogramCommand, &kSyncCommand,  nullptr,
 };
 
 }  // namespace sightline::cli

@@ -439,6 +439,20 @@ Refined Refine(const Clip& a, const Clip& b, double lag0, const SyncOptions& o) 
 
 }  // namespace
 
+std::vector<Candidate> CoarseSearch(const Clip& a, const Clip& b, const SyncOptions& o) {
+  std::vector<Candidate> out;
+  if (a.silent() || b.silent()) return out;
+  const CoarseResult coarse = Coarse(a, b, o);
+  const double hop_s = static_cast<double>(a.hop()) / a.sample_rate();
+  for (const CoarsePeak& p : coarse.peaks) {
+    Candidate c;
+    c.offset_s = a.features().start_s - b.features().start_s + p.lag_frames * hop_s;
+    c.score = p.score;
+    out.push_back(c);
+  }
+  return out;
+}
+
 double ConfidenceOf(double score, double threshold) {
   return 1.0 / (1.0 + std::exp(-0.8 * (score - threshold)));
 }

@@ -76,6 +76,11 @@ struct PairSync {
 
 PairSync SyncPair(const Clip& a, const Clip& b, const SyncOptions& options = {});
 
+// The coarse search alone (envelopes only: works on clips without PCM, e.g. from stored
+// envelopes): candidate offsets (as offset_s, to about 10 ms) with their coarse scores, best
+// first; empty when nothing stands out.
+std::vector<Candidate> CoarseSearch(const Clip& a, const Clip& b, const SyncOptions& options = {});
+
 // The confidence reported for a significance score.
 double ConfidenceOf(double score, double threshold);
 

@@ -12,7 +12,11 @@
 #define SIGHTLINE_SIGNALS_AUDIO_ENVELOPE_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
+
+#include "base/status.h"
 
 #include "signals/audio/sync_fft.h"
 
@@ -56,6 +60,24 @@ class EnvelopeBuilder {
   ComplexBuffer out_;
   BandEnergies result_;
 };
+
+// Format version of the stored envelope (kind "sync_envelope"); bump when what is stored or how
+// it is computed changes.
+constexpr int kEnvelopeFormatVersion = 1;
+
+// The stored form (`sync --case` keeps one per item so that candidate pairs can be searched
+// without decoding): {"file","sample_rate","window","hop","bands","f_lo","f_hi","start_s",
+// "duration_s","peak_dbfs","frames","ref","data"} where data is base64 of frames × bands bytes,
+// each the band's power in half-decibel steps below `ref` (the largest band power): byte q stands
+// for ref · 10^((q − 255) / 20). 800 bytes a second of audio before base64.
+struct StoredEnvelope {
+  BandEnergies energies;
+  double start_s = 0, duration_s = 0, peak_dbfs = -200;
+};
+nlohmann::ordered_json EnvelopeJson(const StoredEnvelope& e, const std::string& file);
+Result<StoredEnvelope> EnvelopeFromJson(const nlohmann::json& j);
+// The parameters part of the stored signal's key.
+std::string EnvelopeParamsJson(const EnvelopeParams& p = {});
 
 // Onset strength per band, frames × bands like the energies: log(E + floor) with a floor per band
 // at a fraction of the band's mean power (so that the fluctuation of near-silence does not count
