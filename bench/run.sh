@@ -131,6 +131,12 @@ else
   printf '\nShared footage (sightline match)\n(skipped: the test set could not be made)\n'
 fi
 
+# Audio sync: `sightline sync` on the corpus's acceptance pairs (bbc_timbl, bbc_r4), on degraded
+# pairs with known offsets and 50 one-minute clips made once from the corpus and generated scenes
+# (bench/sync/make_set.sh, kept in $BUILD/sync-set): accuracy, drift, false pairs, groups, and
+# time beside a bare decode of the same files; a 3-hour file's time and memory.
+"$(dirname "$0")/sync/run.sh" "$BUILD" "$WORK" || echo "(audio sync bench failed: see above)"
+
 # Audio events: precision, recall and onset error of `sightline events` on generated scenes
 # (bench/events/: shots, bursts, blasts and supersonic shots in street, speech, music and traffic
 # beds, AAC), and its time beside a bare decode of the same files.
