@@ -142,6 +142,15 @@ fi
 # beds, AAC), and its time beside a bare decode of the same files.
 "$(dirname "$0")/events/run.sh" "$BUILD" "$WORK" || echo "(audio events bench failed: see above)"
 
+# Frame-hash index at archive scale (bench/index/): synthetic PDQ-like hashes of re-posted clips;
+# build, save, load, incremental insert and append, memory, and 60-hash clip queries at radius 31
+# beside brute force, whose hits must be identical. BENCH_INDEX_FAISS=1 adds FAISS's binary
+# indexes on the same frames (minutes more).
+IDX_FRAMES=${BENCH_INDEX_FRAMES:-10000000}
+printf '\nFrame-hash index (analysis/match/hash_index.h), %s synthetic frames\n' "$IDX_FRAMES"
+"$BUILD/sightline_index_bench" --frames "$IDX_FRAMES" --dir "$WORK" \
+  ${BENCH_INDEX_FAISS:+--faiss} || echo "(frame-hash index bench failed: see above)"
+
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"
 rm -rf "$WORK"
