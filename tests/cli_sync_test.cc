@@ -87,6 +87,19 @@ TEST_F(SyncCli, ReadableSaysNoMatch) {
   EXPECT_NE(r.out.find("-7.5000 s"), std::string::npos) << r.out;
 }
 
+TEST_F(SyncCli, Mp3TimesAreNeverMinusZero) {
+  // FFmpeg places an MP3's first sample at −0.0 s (its encoder delay undone): printed as is, the
+  // report would say "start_s": -0.0.
+  MakeMedia({"-i", dir_ / "a.wav", "-c:a", "libmp3lame", "-b:a", "64k"}, dir_ / "a.mp3");
+  auto r = Run({"sync", "--json", dir_ / "a.mp3", dir_ / "b.m4a"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = Json(r);
+  ASSERT_EQ(j["pairs"].size(), 1u) << r.out;
+  EXPECT_NEAR(j["pairs"][0]["offset_s"].get<double>(), 7.5, 0.002);
+  EXPECT_EQ(r.out.find("-0.0,"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("-0.0\n"), std::string::npos) << r.out;
+}
+
 TEST_F(SyncCli, BadInputsAndUsage) {
   MakeMedia({"-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10:duration=1", "-c:v", "libx264",
              "-preset", "ultrafast"},

@@ -72,8 +72,9 @@ constexpr char kUsage[] =
     "\n"
     "Exit status: 0 every file was read (matched or not), 1 a file could not be read, 2 usage.\n";
 
-double Round6(double v) { return std::round(v * 1e6) / 1e6; }
-double Round3(double v) { return std::round(v * 1e3) / 1e3; }
+// Rounded for the report; never "-0" (a start of −0.0 s reads as a negative time).
+double Round6(double v) { return std::round(v * 1e6) / 1e6 + 0.0; }
+double Round3(double v) { return std::round(v * 1e3) / 1e3 + 0.0; }
 
 struct Options {
   sync::SyncOptions sync;

@@ -483,6 +483,8 @@ PairSync SyncPair(const Clip& a, const Clip& b, const SyncOptions& o) {
   const double hop_s = static_cast<double>(a.hop()) / rate;
   const double start_a = a.features().start_s, start_b = b.features().start_s;
   double best_fine = 0;
+  double best_early_peak = 0;  // of candidates dropped on their most active windows
+  int early_rejected = 0, refined = 0;
   struct Found {
     Refined r;
     double offset_s, drift, offset_end_s;
@@ -492,7 +494,12 @@ PairSync SyncPair(const Clip& a, const Clip& b, const SyncOptions& o) {
     // Weak peaks beside a strong one are its side lobes, not the same sound again.
     if (coarse.best_score >= 20 && p.score < 0.25 * coarse.best_score) continue;
     Refined r = Refine(a, b, p.lag_frames * hop_s, o);
+    if (r.early_rejected) {
+      ++early_rejected;
+      best_early_peak = std::max(best_early_peak, r.best_peak);
+    }
     if (!r.ok) continue;
+    ++refined;
     best_fine = std::max(best_fine, r.fit.score);
     if (r.fit.score < o.match_threshold) continue;
     const Line& l = r.fit.line;
@@ -520,8 +527,18 @@ PairSync SyncPair(const Clip& a, const Clip& b, const SyncOptions& o) {
     if (!dup) found.push_back(f);
   }
   if (found.empty()) {
-    out.reason = "no match at the sample level: the best candidate's significance is " +
-                 Num(best_fine) + " (threshold " + Num(o.match_threshold) + ")";
+    if (refined == 0 && early_rejected > 0) {
+      // Say where the envelopes pointed: a person can check that offset by ear (tonal sound
+      // through low-bitrate codecs can agree in its onsets but not sample by sample).
+      const double coarse_offset = start_a - start_b + coarse.peaks.front().lag_frames * hop_s;
+      out.reason = "no match at the sample level: no candidate's most active windows correlate " +
+                   std::string("(best peak ") + Num(best_early_peak) + ", at least " +
+                   Num(o.early_peak) + " needed); the onset envelopes pointed to " +
+                   Num(coarse_offset, 3) + " s (score " + Num(coarse.best_score) + ")";
+    } else {
+      out.reason = "no match at the sample level: the best candidate's significance is " +
+                   Num(best_fine) + " (threshold " + Num(o.match_threshold) + ")";
+    }
     return out;
   }
   std::sort(found.begin(), found.end(),
