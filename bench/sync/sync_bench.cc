@@ -195,9 +195,9 @@ int Pairs(const std::string& dir) {
   auto pct = [](double a, double b) { return b > 0 ? 100 * (a - b) / b : 0.0; };
   std::printf(
       "CPU s in all (columns dec, dec11, sync: best of the runs, user + system): bare decode of\n"
-      "both files %.2f, decode to 11025 Hz mono %.2f, sightline sync --threads 1 %.2f: sync adds\n"
-      "%.0f%% to the bare decode (%.0f%% to the decode to 11025 Hz); wall: decode %.2f, sync %.2f\n"
-      "(%+.0f%%)\n",
+      "both files %.2f, decode to 11025 Hz mono %.2f, sightline sync --threads 1 %.2f (%+.0f%%\n"
+      "against the bare decode, %+.0f%% against the decode to 11025 Hz); wall: decode %.2f, sync\n"
+      "%.2f (%+.0f%%)\n",
       total.dec_cpu, total.dec11_cpu, total.sync_cpu, pct(total.sync_cpu, total.dec_cpu),
       pct(total.sync_cpu, total.dec11_cpu), total.dec_wall, total.sync_wall,
       pct(total.sync_wall, total.dec_wall));
