@@ -2,9 +2,9 @@
 // after Ke, Hoiem & Sukthankar, "Computer Vision for Music Identification", CVPR 2005: a chroma
 // image of the sound, read by 16 learnt filters into one 32-bit word per 0.124 s). Two files with
 // the same soundtrack give words that agree in most bits where they overlap, whatever the codec;
-// unrelated sound agrees in about half. Sightline stores one per item (kind "chromaprint"): Match
-// uses it for re-uploads with the same sound, and `sync --case` to find candidate pairs among
-// hundreds of clips without decoding them.
+// unrelated sound agrees in about half. Sightline stores one per item (kind "chromaprint"):
+// `sync --case` uses it to find candidate pairs among hundreds of clips without decoding them, and
+// it is there for Match to recognise re-uploads with the same sound.
 //
 // Thread safety: a FingerprintBuilder is used by one thread; distinct builders may run at once.
 #ifndef SIGHTLINE_SIGNALS_AUDIO_FINGERPRINT_H_
