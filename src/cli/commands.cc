@@ -16,11 +16,13 @@ extern const Command kSheetCommand;
 extern const Command kEventsCommand;
 extern const Command kSpectrogramCommand;
 extern const Command kSyncCommand;
+extern const Command kMatchCommand;
 
 const Command* const kCommands[] = {
-    &kIngestCommand, &kProbeCommand,     &kListCommand,        &kShowCommand,  &kVerifyCommand,
-    &kExportCommand, &kTimestampCommand, &kHashCommand,        &kShotsCommand, &kKeyframesCommand,
-    &kSheetCommand,  &kEventsCommand,    &kSpectrogramCommand, &kSyncCommand,  nullptr,
+    &kIngestCommand,      &kProbeCommand,     &kListCommand,      &kShowCommand,
+    &kVerifyCommand,      &kExportCommand,    &kTimestampCommand, &kHashCommand,
+    &kShotsCommand,       &kKeyframesCommand, &kSheetCommand,     &kEventsCommand,
+    &kSpectrogramCommand, &kSyncCommand,      &kMatchCommand,     nullptr,
 };
 
 }  // namespace sightline::cli

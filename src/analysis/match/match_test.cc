@@ -1,0 +1,238 @@
+// End-to-end matcher tests on small generated clips: a source (a pan over a Mandelbrot picture,
+// which moves everywhere) and copies made from it with FFmpeg (re-encoded small, mirrored, cropped,
+// an excerpt, sped up, a frame grab), each matched against the source with the expected segment
+// times; and the negatives: two unrelated sources, and two takes of one static "room" (the same
+// background, different moving content), which must not pair.
+#include "analysis/match/match.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace sightline::analysis::match {
+namespace {
+
+namespace sv = signals::visual;
+using sightline::testing::MakeMedia;
+using sightline::testing::ScratchDir;
+
+const std::vector<std::string> kX264 = {"-c:v",     "libx264",  "-preset",
+                                        "veryfast", "-pix_fmt", "yuv420p"};
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+sv::MatchSignature Extract(const std::string& path) {
+  auto sig = sv::ExtractMatchSignature(path, sv::MatchSignatureOptions{});
+  EXPECT_TRUE(sig.ok()) << path << ": " << sig.status().message();
+  return sig.ok() ? std::move(*sig) : sv::MatchSignature{};
+}
+
+std::string Describe(const PairMatch& m) {
+  std::string s = m.matched ? "matched" : "not matched";
+  for (const Segment& g : m.segments) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "\n  a %.2f-%.2f b %.2f-%.2f score %.3f %s %s", g.a_start,
+                  g.a_end, g.b_start, g.b_end, g.score, g.method.c_str(), g.transform.c_str());
+    s += buf;
+  }
+  return s;
+}
+
+// The source (8 s) and the copies, made once for the suite.
+class MatchEdits : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    sigs_ = new std::map<std::string, sv::MatchSignature>;
+    const std::string src = *dir_ / "src.mp4";
+    // A camera panning over a still, detailed picture (a Mandelbrot render): motion everywhere,
+    // and no frame is a scaled copy of another (as in a zoom), so a crop has one answer.
+    MakeMedia({"-f", "lavfi", "-i", "mandelbrot=s=960x720:start_scale=2.2", "-frames:v", "1"},
+              *dir_ / "big.png");
+    MakeMedia(Concat({"-loop", "1", "-framerate", "25", "-i", *dir_ / "big.png", "-vf",
+                      "crop=320:240:x='320+300*sin(0.45*t)':y='240+220*sin(0.8*t+0.5)',"
+                      "trim=duration=8",
+                      "-crf", "18"},
+                     kX264),
+              src);
+    auto copy = [&](const std::string& name, std::vector<std::string> args) {
+      std::vector<std::string> all = {"-i", src};
+      all = Concat(all, args);
+      if (name.find(".png") == std::string::npos) all = Concat(all, kX264);
+      MakeMedia(all, *dir_ / name);
+      (*sigs_)[name] = Extract(*dir_ / name);
+    };
+    (*sigs_)["src"] = Extract(src);
+    copy("reencode.mp4", {"-vf", "scale=192:144", "-crf", "40"});
+    copy("mirror.mp4", {"-vf", "hflip", "-crf", "23"});
+    // 25 % of the area cut away, off centre, shown at the original size.
+    copy("crop.mp4", {"-vf", "crop=278:208:30:8,scale=320:240", "-crf", "23"});
+    copy("excerpt.mp4", {"-ss", "2.5", "-t", "4", "-crf", "23"});
+    copy("speed.mp4", {"-vf", "setpts=PTS/1.1", "-crf", "23"});
+    copy("still.png", {"-ss", "4.2", "-frames:v", "1"});
+  }
+  static void TearDownTestSuite() {
+    delete sigs_;
+    delete dir_;
+  }
+  static const sv::MatchSignature& Sig(const std::string& name) { return (*sigs_)[name]; }
+
+  // Matches the source against `copy` and checks one segment close to the truth (within 1 s).
+  static void ExpectSegment(const std::string& copy, double a0, double a1, double b0, double b1,
+                            bool mirrored = false) {
+    PairMatch m = MatchSignatures(Sig("src"), Sig(copy));
+    ASSERT_TRUE(m.matched) << copy;
+    ASSERT_EQ(m.segments.size(), 1u) << copy << ": " << Describe(m);
+    const Segment& s = m.segments[0];
+    EXPECT_NEAR(s.a_start, a0, 1.0) << copy << ": " << Describe(m);
+    EXPECT_NEAR(s.a_end, a1, 1.0) << copy << ": " << Describe(m);
+    EXPECT_NEAR(s.b_start, b0, 1.0) << copy << ": " << Describe(m);
+    EXPECT_NEAR(s.b_end, b1, 1.0) << copy << ": " << Describe(m);
+    EXPECT_EQ(m.mirrored, mirrored) << copy;
+    EXPECT_GT(m.score, 0.5) << copy;
+    EXPECT_FALSE(s.evidence.empty()) << copy;
+    for (const Evidence& e : s.evidence) {
+      EXPECT_GE(e.a_t, s.a_start - 0.5) << copy;
+      EXPECT_LE(e.a_t, s.a_end + 0.5) << copy;
+    }
+  }
+
+  static ScratchDir* dir_;
+  static std::map<std::string, sv::MatchSignature>* sigs_;
+};
+ScratchDir* MatchEdits::dir_ = nullptr;
+std::map<std::string, sv::MatchSignature>* MatchEdits::sigs_ = nullptr;
+
+TEST_F(MatchEdits, LowQualitySmallReencode) { ExpectSegment("reencode.mp4", 0, 8, 0, 8); }
+
+TEST_F(MatchEdits, Mirror) {
+  ExpectSegment("mirror.mp4", 0, 8, 0, 8, /*mirrored=*/true);
+  PairMatch m = MatchSignatures(Sig("src"), Sig("mirror.mp4"));
+  ASSERT_FALSE(m.segments.empty());
+  EXPECT_EQ(m.segments[0].transform, "mirror");
+}
+
+TEST_F(MatchEdits, Crop) { ExpectSegment("crop.mp4", 0, 8, 0, 8); }
+
+TEST_F(MatchEdits, Excerpt) { ExpectSegment("excerpt.mp4", 2.5, 6.5, 0, 4); }
+
+TEST_F(MatchEdits, SpeedUpTenPercent) {
+  ExpectSegment("speed.mp4", 0, 8, 0, 8 / 1.1);
+  PairMatch m = MatchSignatures(Sig("src"), Sig("speed.mp4"));
+  ASSERT_FALSE(m.segments.empty());
+  EXPECT_NEAR(m.segments[0].speed, 1 / 1.1, 0.02);
+}
+
+TEST_F(MatchEdits, EitherOrderGivesTheSameSegment) {
+  PairMatch ab = MatchSignatures(Sig("src"), Sig("excerpt.mp4"));
+  PairMatch ba = MatchSignatures(Sig("excerpt.mp4"), Sig("src"));
+  ASSERT_TRUE(ab.matched && ba.matched);
+  ASSERT_FALSE(ba.segments.empty());
+  EXPECT_NEAR(ba.segments[0].a_start, 0, 1.0) << Describe(ba);
+  EXPECT_NEAR(ba.segments[0].b_start, 2.5, 1.0) << Describe(ba);
+  EXPECT_NEAR(ba.segments[0].b_end, 6.5, 1.0) << Describe(ba);
+}
+
+TEST_F(MatchEdits, StillFrameGrabFindsItsTime) {
+  for (bool still_first : {false, true}) {
+    PairMatch m = still_first ? MatchSignatures(Sig("still.png"), Sig("src"))
+                              : MatchSignatures(Sig("src"), Sig("still.png"));
+    ASSERT_TRUE(m.matched) << still_first;
+    ASSERT_FALSE(m.segments.empty());
+    const Segment& s = m.segments[0];
+    const double video_t = still_first ? s.b_start : s.a_start;
+    const double image_t = still_first ? s.a_start : s.b_start;
+    EXPECT_NEAR(video_t, 4.2, 0.5) << Describe(m);
+    EXPECT_EQ(image_t, 0) << Describe(m);
+  }
+}
+
+TEST_F(MatchEdits, SignatureOfAClipMatchesItself) {
+  PairMatch m = MatchSignatures(Sig("src"), Sig("src"));
+  ASSERT_TRUE(m.matched);
+  ASSERT_EQ(m.segments.size(), 1u) << Describe(m);
+  EXPECT_NEAR(m.segments[0].a_start, m.segments[0].b_start, 0.05);
+  EXPECT_GT(m.score, 0.8);
+}
+
+// ---- negatives ----
+
+class MatchNegatives : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    sigs_ = new std::map<std::string, sv::MatchSignature>;
+    auto make = [&](const std::string& name, std::vector<std::string> args) {
+      MakeMedia(Concat(Concat(args, kX264), {"-crf", "23"}), *dir_ / name);
+      (*sigs_)[name] = Extract(*dir_ / name);
+    };
+    make("testsrc2.mp4", {"-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=8"});
+    make("mandel.mp4", {"-f", "lavfi", "-i", "mandelbrot=s=320x240:r=25,trim=duration=8"});
+    // Game of life in coarse cells (4 pixels), so the thumbnails see its structure.
+    make("life.mp4",
+         {"-f", "lavfi", "-i",
+          "life=s=80x60:r=25:ratio=0.35:seed=5:mold=10:life_color=#c0ffc0:death_color=#402020:"
+          "mold_color=#203060,scale=320:240:flags=neighbor,trim=duration=8"});
+    // One room, two takes: a still picture (the first Mandelbrot frame, heavily textured) with
+    // moving content in the same place: a patch of game of life (different seeds: different
+    // motion) and a grey "person" box moving along different paths.
+    MakeMedia({"-f", "lavfi", "-i", "mandelbrot=s=320x240", "-frames:v", "1"}, *dir_ / "room.png");
+    for (int take : {1, 2}) {
+      const std::string seed = std::to_string(take * 17);
+      const std::string path = take == 1 ? "x='150+60*sin(1.3*t)':y='90+30*sin(2.1*t)'"
+                                         : "x='150+60*cos(0.9*t)':y='90+30*cos(1.7*t)'";
+      make("take" + std::to_string(take) + ".mp4",
+           {"-loop", "1", "-framerate", "25", "-i", *dir_ / "room.png", "-f", "lavfi", "-i",
+            "life=s=30x30:r=25:ratio=0.4:seed=" + seed +
+                ":life_color=#ffffff:death_color=#000000,scale=90:90:flags=neighbor",
+            "-f", "lavfi", "-i", "color=gray:s=50x90:r=25", "-filter_complex",
+            "[0:v][1:v]overlay=40:120:shortest=1[r];[r][2:v]overlay=" + path +
+                ":shortest=1,trim=duration=8,format=yuv420p"});
+    }
+  }
+  static void TearDownTestSuite() {
+    delete sigs_;
+    delete dir_;
+  }
+  static const sv::MatchSignature& Sig(const std::string& name) { return (*sigs_)[name]; }
+  static ScratchDir* dir_;
+  static std::map<std::string, sv::MatchSignature>* sigs_;
+};
+ScratchDir* MatchNegatives::dir_ = nullptr;
+std::map<std::string, sv::MatchSignature>* MatchNegatives::sigs_ = nullptr;
+
+TEST_F(MatchNegatives, UnrelatedSourcesDoNotPair) {
+  const std::vector<std::string> names = {"testsrc2.mp4", "mandel.mp4", "life.mp4", "take1.mp4"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = 0; j < names.size(); ++j) {
+      if (i == j) continue;
+      PairMatch m = MatchSignatures(Sig(names[i]), Sig(names[j]));
+      EXPECT_FALSE(m.matched) << names[i] << " vs " << names[j] << ": " << Describe(m);
+    }
+  }
+}
+
+TEST_F(MatchNegatives, TwoTakesOfOneRoomDoNotPair) {
+  PairMatch m = MatchSignatures(Sig("take1.mp4"), Sig("take2.mp4"));
+  EXPECT_FALSE(m.matched) << Describe(m);
+  m = MatchSignatures(Sig("take2.mp4"), Sig("take1.mp4"));
+  EXPECT_FALSE(m.matched) << Describe(m);
+  // Each take still matches itself: the room is not simply unmatchable.
+  EXPECT_TRUE(MatchSignatures(Sig("take1.mp4"), Sig("take1.mp4")).matched);
+}
+
+TEST_F(MatchNegatives, EmptySignaturesDoNotPair) {
+  sv::MatchSignature empty;
+  EXPECT_FALSE(MatchSignatures(empty, Sig("mandel.mp4")).matched);
+  EXPECT_FALSE(MatchSignatures(Sig("mandel.mp4"), empty).matched);
+}
+
+}  // namespace
+}  // namespace sightline::analysis::match

@@ -1,0 +1,122 @@
+// End-to-end: `sightline match` on generated clips (JSON schema, groups, readable output, exit
+// codes: an unreadable file is reported and the others still matched; no FILE is a usage error).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace sightline {
+namespace {
+
+using testing::MakeMedia;
+using testing::ScratchDir;
+
+class MatchCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    const std::vector<std::string> x264 = {"-c:v",     "libx264", "-preset", "veryfast",
+                                           "-pix_fmt", "yuv420p", "-crf",    "23"};
+    auto make = [&](std::vector<std::string> args, const std::string& name) {
+      args.insert(args.end(), x264.begin(), x264.end());
+      MakeMedia(args, *dir_ / name);
+    };
+    // A pan over a still Mandelbrot picture.
+    MakeMedia({"-f", "lavfi", "-i", "mandelbrot=s=960x720:start_scale=2.2", "-frames:v", "1"},
+              *dir_ / "big.png");
+    make({"-loop", "1", "-framerate", "25", "-i", *dir_ / "big.png", "-vf",
+          "crop=320:240:x='320+300*sin(0.45*t)':y='240+220*sin(0.8*t+0.5)',trim=duration=6"},
+         "orig.mp4");
+    // A mirrored excerpt (1.5 s .. 5.5 s of the original).
+    make({"-ss", "1.5", "-t", "4", "-i", *dir_ / "orig.mp4", "-vf", "hflip"}, "copy.mp4");
+    make({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=5"}, "other.mp4");
+    testing::WriteFile(*dir_ / "bad.mp4", "this is not a video");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static ScratchDir* dir_;
+};
+ScratchDir* MatchCli::dir_ = nullptr;
+
+TEST_F(MatchCli, JsonSchemaPairsGroupsAndBadFile) {
+  auto r = testing::RunSightline({"match", "--json", *dir_ / "orig.mp4", *dir_ / "bad.mp4",
+                                  *dir_ / "copy.mp4", *dir_ / "other.mp4"});
+  // The bad file fails the run (exit 1), but the others are still matched.
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("bad.mp4"), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  for (const char* key : {"pairs", "groups", "files"}) {
+    ASSERT_TRUE(j.contains(key) && j[key].is_array()) << key << "\n" << r.out;
+  }
+  ASSERT_EQ(j["pairs"].size(), 1u) << r.out;
+  const auto& p = j["pairs"][0];
+  EXPECT_EQ(p["a"], *dir_ / "orig.mp4");
+  EXPECT_EQ(p["b"], *dir_ / "copy.mp4");
+  ASSERT_TRUE(p["score"].is_number());
+  EXPECT_GT(p["score"].get<double>(), 0.5);
+  EXPECT_LE(p["score"].get<double>(), 1.0);
+  EXPECT_EQ(p["mirrored"], true);
+  ASSERT_TRUE(p["segments"].is_array());
+  ASSERT_EQ(p["segments"].size(), 1u) << r.out;
+  const auto& s = p["segments"][0];
+  for (const char* key : {"a_start", "a_end", "b_start", "b_end", "score", "speed"}) {
+    ASSERT_TRUE(s.contains(key) && s[key].is_number()) << key;
+  }
+  EXPECT_NEAR(s["a_start"].get<double>(), 1.5, 1.0);
+  EXPECT_NEAR(s["a_end"].get<double>(), 5.5, 1.0);
+  EXPECT_NEAR(s["b_start"].get<double>(), 0, 1.0);
+  EXPECT_NEAR(s["b_end"].get<double>(), 4, 1.0);
+  EXPECT_EQ(s["transform"], "mirror");
+  EXPECT_EQ(s["mirrored"], true);
+  ASSERT_TRUE(s["region"].is_array());
+  EXPECT_EQ(s["region"].size(), 4u);
+  ASSERT_TRUE(p["evidence"].is_array());
+  ASSERT_FALSE(p["evidence"].empty());
+  for (const auto& e : p["evidence"]) {
+    EXPECT_EQ(e["segment"], 0);
+    EXPECT_TRUE(e["a_t"].is_number());
+    EXPECT_TRUE(e["b_t"].is_number());
+    EXPECT_TRUE(e["distance"].is_number_integer());
+    EXPECT_TRUE(e["method"].is_string());
+    // Evidence pairs lie on the segment's line (b = a - 1.5 s), within a sample or two.
+    EXPECT_NEAR(e["b_t"].get<double>(), e["a_t"].get<double>() - 1.5, 0.6) << e;
+  }
+  ASSERT_EQ(j["groups"].size(), 1u);
+  EXPECT_EQ(j["groups"][0]["group"], 1);
+  EXPECT_EQ(j["groups"][0]["files"],
+            nlohmann::json::array({*dir_ / "orig.mp4", *dir_ / "copy.mp4"}));
+  ASSERT_EQ(j["files"].size(), 3u);
+  EXPECT_EQ(j["files"][2]["file"], *dir_ / "other.mp4");
+  EXPECT_NEAR(j["files"][0]["duration_s"].get<double>(), 6, 0.1);
+}
+
+TEST_F(MatchCli, ReadableOutput) {
+  auto r = testing::RunSightline({"match", *dir_ / "copy.mp4", *dir_ / "orig.mp4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("copy.mp4  <->  " + (*dir_ / "orig.mp4")), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("mirrored"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("group 1:"), std::string::npos) << r.out;
+}
+
+TEST_F(MatchCli, NothingSharedIsNoPairsAndExitZero) {
+  auto r = testing::RunSightline({"match", "--json", *dir_ / "orig.mp4", *dir_ / "other.mp4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_TRUE(j["pairs"].empty()) << r.out;
+  EXPECT_TRUE(j["groups"].empty()) << r.out;
+}
+
+TEST_F(MatchCli, UsageErrors) {
+  auto r = testing::RunSightline({"match"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no FILE"), std::string::npos) << r.err;
+  r = testing::RunSightline({"match", "--threads", "zero", *dir_ / "orig.mp4"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = testing::RunSightline({"match", "--no-such-option", *dir_ / "orig.mp4"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace sightline
