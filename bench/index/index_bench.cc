@@ -237,7 +237,8 @@ int main(int argc, char** argv) {
   std::printf("%-52s %8.2f s CPU\n", "bulk insert (bit permutation, no tables)", insert_s);
   std::printf("%-52s %8.2f s CPU, %.2f s wall\n", "bulk build of the tables (one segment)",
               build_cpu, build_s);
-  std::printf("%-52s %8zu MiB\n", "index memory (MemoryBytes)", index.MemoryBytes() >> 20);
+  std::printf("%-52s %8zu MiB (process peak so far %ld MiB)\n", "index memory (MemoryBytes)",
+              index.MemoryBytes() >> 20, PeakRssMiB());
 
   // --- Queries at radius 31.
   auto run = [&](const std::vector<std::vector<Hash256>>& clips, const char* label) {

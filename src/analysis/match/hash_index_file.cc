@@ -313,7 +313,12 @@ Status HashIndex::Save(const std::string& path) {
   if (rec.size() > kRecordHeaderBytes) SL_RETURN_IF_ERROR(flush());
   SL_RETURN_IF_ERROR(FsyncFd(fd.get(), tmp));
   fd.Reset();
+  // Replace the file while holding its lock, so that an Append in another process either
+  // finished before or finds the file replaced (it checks the path still names what it locked).
+  UniqueFd old(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (old.valid()) ::flock(old.get(), LOCK_EX);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoStatus(path, "rename into", errno);
+  old.Reset();
   SL_RETURN_IF_ERROR(FsyncDir(DirName(path)));
   persisted_path_ = path;
   persisted_file_id_ = file_id;
@@ -338,6 +343,11 @@ Status HashIndex::Append(const std::string& path) {
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) return changed;
     return ErrnoStatus(path, "lock", errno);
+  }
+  struct stat locked, named;
+  if (::fstat(fd.get(), &locked) != 0 || ::stat(path.c_str(), &named) != 0 ||
+      locked.st_ino != named.st_ino || locked.st_dev != named.st_dev) {
+    return changed;  // replaced by a Save between our open and our lock
   }
   SL_ASSIGN_OR_RETURN(std::uint64_t size, FileSize(fd.get(), path));
   std::uint8_t h[kHeaderBytes] = {};

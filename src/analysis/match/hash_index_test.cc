@@ -314,6 +314,36 @@ TEST(HashIndexTest, SaveLoadAndAppendRoundTrip) {
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->Contains(1000));
   EXPECT_FALSE(again->Contains(2000));
+
+  // So is one whose file was replaced by another's Save.
+  ASSERT_TRUE(index.Save(path).ok());
+  again->Insert(3000, clips[2]);
+  EXPECT_EQ(again->Append(path).code(), StatusCode::kBusy);
+}
+
+// Compact renumbers runs; what Append then writes must still be what changed.
+TEST(HashIndexTest, AppendAfterCompact) {
+  ScratchDir dir;
+  const std::string path = dir / "frames.idx";
+  std::mt19937_64 rng(13);
+  auto clips = MakeClips(10, rng);
+  HashIndex index;
+  index.Insert(0, clips[0]);
+  index.Insert(1, clips[1]);
+  ASSERT_TRUE(index.Save(path).ok());
+  index.Insert(2, clips[2]);
+  index.Insert(3, clips[3]);
+  index.Remove(0);
+  index.Remove(2);
+  index.Compact();
+  index.Insert(4, clips[4]);
+  ASSERT_TRUE(index.Append(path).ok());
+  auto loaded = HashIndex::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->Ids(), (std::vector<std::int64_t>{1, 3, 4}));
+  std::vector<Hash256> q = {clips[3][0].hash, clips[4][0].hash, clips[0][0].hash};
+  EXPECT_EQ(*loaded->Query(q, 0), *index.Query(q, 0));
+  EXPECT_EQ(loaded->Query(q, 0)->size(), 2u);
 }
 
 // A crash during Append leaves part of a record: the committed part loads, and the next Append
