@@ -144,12 +144,14 @@ fi
 
 # Frame-hash index at archive scale (bench/index/): synthetic PDQ-like hashes of re-posted clips;
 # build, save, load, incremental insert and append, memory, and 60-hash clip queries at radius 31
-# beside brute force, whose hits must be identical. BENCH_INDEX_FAISS=1 adds FAISS's binary
-# indexes on the same frames (minutes more).
+# beside brute force, whose hits must be identical. Key frames come from 50 scene families, as
+# skewed as real PDQ hashes (BENCH_INDEX_FAMILIES=0: uniform). BENCH_INDEX_FAISS=1 adds FAISS's
+# binary indexes on the same frames (minutes more).
 IDX_FRAMES=${BENCH_INDEX_FRAMES:-10000000}
 printf '\nFrame-hash index (analysis/match/hash_index.h), %s synthetic frames\n' "$IDX_FRAMES"
 "$BUILD/sightline_index_bench" --frames "$IDX_FRAMES" --dir "$WORK" \
-  ${BENCH_INDEX_FAISS:+--faiss} || echo "(frame-hash index bench failed: see above)"
+  --families "${BENCH_INDEX_FAMILIES:-50}" ${BENCH_INDEX_FAISS:+--faiss} ||
+  echo "(frame-hash index bench failed: see above)"
 
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"

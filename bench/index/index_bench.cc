@@ -5,7 +5,8 @@
 // 60-hash clip queries at radius 31, for clips that are stored (re-encoded again) and clips that
 // are not; the same queries by brute force, checking that both give identical hits.
 //
-//   sightline_index_bench [--frames N] [--queries Q] [--check K] [--dir DIR] [--faiss]
+//   sightline_index_bench [--frames N] [--queries Q] [--check K] [--dir DIR] [--families P]
+//                         [--faiss]
 #include <faiss/IndexBinaryFlat.h>
 #include <faiss/IndexBinaryHash.h>
 #include <faiss/impl/AuxIndexStructures.h>
@@ -94,13 +95,22 @@ constexpr int kClipFrames = 60;
 
 // A source clip: 1–3 shots; a static shot's frames are its key frame with 0–8 bits flipped, a
 // moving shot's drift by 6 bits a frame (so its ends are far apart), as PDQ hashes of video
-// sampled at one frame a second behave.
+// sampled at one frame a second behave. Key frames are random, or with --families P, one of P
+// scene prototypes with 60 bits flipped: real PDQ hashes are far from uniform (pairs of corpus
+// frames more than 64 bits apart pass a table's test 5.6 times as often as random pairs;
+// doc/hash-index.md), and 50 families give somewhat more (7 times random).
+std::vector<Hash256> g_prototypes;
+
 std::vector<Hash256> SourceClip(Rng& rng) {
   std::vector<Hash256> frames;
   int shots = 1 + rng.Uniform(3);
   for (int s = 0; s < shots; ++s) {
     int len = s + 1 == shots ? kClipFrames - static_cast<int>(frames.size()) : kClipFrames / shots;
     Hash256 key = RandomHash(rng);
+    if (!g_prototypes.empty()) {
+      key = g_prototypes[rng.Uniform(static_cast<int>(g_prototypes.size()))];
+      Flip(key, 60, rng);
+    }
     bool moving = rng.Uniform(2) == 1;
     for (int i = 0; i < len; ++i) {
       Hash256 f = key;
@@ -163,6 +173,7 @@ int main(int argc, char** argv) {
   std::size_t total_frames = 10'000'000;
   int queries = 100, check = 6;
   bool faiss_too = false;
+  int families = 0;
   std::string dir = "/tmp";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -174,23 +185,33 @@ int main(int argc, char** argv) {
       check = std::atoi(argv[++i]);
     } else if (a == "--dir" && i + 1 < argc) {
       dir = argv[++i];
+    } else if (a == "--families" && i + 1 < argc) {
+      families = std::atoi(argv[++i]);
     } else if (a == "--faiss") {
       faiss_too = true;
     } else {
       std::fprintf(stderr,
                    "usage: sightline_index_bench [--frames N] [--queries Q] [--check K] "
-                   "[--dir DIR] [--faiss]\n");
+                   "[--dir DIR] [--families P] [--faiss]\n");
       return 2;
     }
+  }
+  if (queries < 2 || total_frames < 100'000) {
+    std::fprintf(stderr, "sightline_index_bench: needs --queries >= 2 and --frames >= 100000\n");
+    return 2;
   }
   const std::string path = dir + "/index_bench.slhidx";
 
   // --- Data: 90 % clips (sources re-posted 1–8 times, a few viral ones 30 times), 10 % unrelated
   // frames; present-clip queries are stored clips re-encoded once more.
   Rng rng(20261206);
+  for (int i = 0; i < families; ++i) g_prototypes.push_back(RandomHash(rng));
   HashIndex index;
   index.DeferIndexing(true);
   std::vector<std::vector<Hash256>> present;
+  // Stored clips to query, picked at random along the way (about twice as many candidates).
+  const int pick_every = static_cast<int>(std::max<std::size_t>(
+      1, total_frames / kClipFrames / (2 * static_cast<std::size_t>(queries))));
   std::int64_t next_id = 0;
   std::vector<std::uint8_t> codes;  // the frames for FAISS
   std::size_t stored = 0;
@@ -217,7 +238,7 @@ int main(int argc, char** argv) {
       if (faiss_too) {
         for (const Hash256& h : clip) codes.insert(codes.end(), h.begin(), h.end());
       }
-      if (static_cast<int>(present.size()) < queries && rng.Uniform(1000) == 0) {
+      if (static_cast<int>(present.size()) < queries && rng.Uniform(pick_every) == 0) {
         present.push_back(clip);
       }
     }
@@ -227,12 +248,18 @@ int main(int argc, char** argv) {
   double bc0 = CpuSeconds();
   index.DeferIndexing(false);
   double build_s = Seconds(b0), build_cpu = CpuSeconds() - bc0;
+  if (present.size() < 2) {
+    std::fprintf(stderr, "sightline_index_bench: too few stored clips were picked to query\n");
+    return 1;
+  }
   for (auto& clip : present) clip = Repost(clip, rng);
   std::vector<std::vector<Hash256>> absent;
   while (static_cast<int>(absent.size()) < queries) absent.push_back(Repost(SourceClip(rng), rng));
 
-  std::printf("%zu frames in %lld clips (%zu MiB of hashes and times)\n", index.size(),
-              static_cast<long long>(next_id), index.size() * 40 >> 20);
+  std::printf(
+      "%zu frames in %lld clips (%zu MiB of hashes and times), key frames %s\n", index.size(),
+      static_cast<long long>(next_id), index.size() * 40 >> 20,
+      families > 0 ? ("from " + std::to_string(families) + " scene families").c_str() : "random");
   std::printf("%-52s %10s\n", "measure", "value");
   std::printf("%-52s %8.2f s CPU\n", "bulk insert (bit permutation, no tables)", insert_s);
   std::printf("%-52s %8.2f s CPU, %.2f s wall\n", "bulk build of the tables (one segment)",
@@ -257,9 +284,9 @@ int main(int argc, char** argv) {
     return c;
   };
   std::printf(
-      "60-hash clip queries at radius 31, %d each (ms; CPU time of the query's thread, and "
-      "wall time):\n",
-      queries);
+      "60-hash clip queries at radius 31, %zu stored and %zu absent clips (ms; CPU time "
+      "of the query's thread, and wall time):\n",
+      present.size(), absent.size());
   std::printf("%-40s %6s %6s %6s  %6s %6s %6s  %6s %6s\n", "", "cpu50", "cpu95", "cpumax", "wall50",
               "wall95", "wallmx", "hits50", "hitsmx");
   Stats sp = run(present, "  stored clips (re-encoded once more)");
@@ -268,7 +295,7 @@ int main(int argc, char** argv) {
 
   // --- Brute force on a sample, which must agree.
   std::vector<double> brute_ms;
-  for (int k = 0; k < check && k < queries; ++k) {
+  for (int k = 0; k < check && k < static_cast<int>(present.size()); ++k) {
     for (const auto* set : {&present, &absent}) {
       const auto& clip = (*set)[k];
       double c0 = CpuSeconds();
@@ -368,7 +395,7 @@ int main(int argc, char** argv) {
     auto faiss_run = [&](faiss::IndexBinary& fi, const char* label, double add_s) {
       std::vector<double> ms;
       bool same = true;
-      for (int k = 0; k < check && k < queries; ++k) {
+      for (int k = 0; k < check && k < static_cast<int>(present.size()); ++k) {
         for (const auto* set : {&present, &absent}) {
           std::vector<std::uint8_t> q;
           for (const Hash256& h : (*set)[k]) q.insert(q.end(), h.begin(), h.end());
