@@ -109,14 +109,21 @@ Result<Header> ParseHeader(const std::uint8_t* h, std::uint64_t file_size,
   return Header{Get<std::uint64_t>(h + 16), Get<std::uint64_t>(h + 24)};
 }
 
-// A record: magic, reserved, payload size, checksum of the payload, then the payload.
+// A record: magic, check of the size, payload size, checksum of the payload, then the payload.
+// The size has its own check so that a damaged size is not taken for a torn append (which it
+// would resemble by pointing past the end of the file).
+std::uint32_t SizeCheck(std::uint64_t payload_bytes) {
+  return static_cast<std::uint32_t>(Checksum64(&payload_bytes, 8, kRecordMagic));
+}
+
 std::vector<std::uint8_t> StartRecord() { return std::vector<std::uint8_t>(kRecordHeaderBytes, 0); }
 
 void FinishRecord(std::vector<std::uint8_t>* rec) {
   std::uint64_t payload = rec->size() - kRecordHeaderBytes;
   std::uint8_t* h = rec->data();
   std::memcpy(h, &kRecordMagic, 4);
-  std::memset(h + 4, 0, 4);
+  std::uint32_t check = SizeCheck(payload);
+  std::memcpy(h + 4, &check, 4);
   std::memcpy(h + 8, &payload, 8);
   std::uint64_t sum = Checksum64(h + kRecordHeaderBytes, payload, kRecordMagic);
   std::memcpy(h + 16, &sum, 8);
@@ -191,6 +198,9 @@ Result<RecordRead> ReadRecord(int fd, std::uint64_t offset, std::uint64_t size,
     return Corrupt(where + " has no record magic; the file is damaged, rebuild the index");
   }
   std::uint64_t bytes = Get<std::uint64_t>(h + 8);
+  if (Get<std::uint32_t>(h + 4) != SizeCheck(bytes)) {
+    return Corrupt(where + " has a damaged size; the file is damaged, rebuild the index");
+  }
   if (bytes > size - offset - kRecordHeaderBytes) return out;
   if (bytes > kMaxRecordBytes) return Corrupt(where + " claims an implausible size");
   payload->resize(bytes);

@@ -423,6 +423,14 @@ TEST(HashIndexTest, DamageIsReportedAsCorrupt) {
   WriteAll(path, "short");
   EXPECT_EQ(HashIndex::Load(path).status().code(), StatusCode::kCorrupt);
 
+  // A damaged record size is not taken for a torn append either.
+  bad = good;
+  bad[64 + 8 + 2] ^= 0x40;
+  WriteAll(path, bad);
+  r = HashIndex::Load(path);
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(r.status().message().find("size"), std::string::npos) << r.status().message();
+
   // A damaged byte in a record that has another after it is not a torn append.
   bad = good;
   bad[first_end / 2] ^= 0x10;
