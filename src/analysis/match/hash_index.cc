@@ -100,6 +100,8 @@ const BitLayout& GetBitLayout() {
 // An entry packs the row within its segment (28 bits) with 4 more bits of the substring.
 constexpr int kFilterBits = 4;
 constexpr std::uint64_t kMaxSegmentRows = 1ull << (32 - kFilterBits);
+// How many buckets (or candidate rows) ahead a lookup prefetches.
+constexpr std::size_t kAhead = 12;
 
 // Bucket bits for a segment of n rows: about 8 entries per bucket, so that a bucket is one or two
 // cache lines and the direct-addressed offsets stay small next to the entries.
@@ -418,7 +420,7 @@ Result<std::vector<HashHit>> HashIndex::Query(std::span<const Hash256> hashes, i
     for (std::size_t qi = 0; qi < queries.size(); ++qi) {
       const Words& q = queries[qi];
       std::array<std::uint32_t, kM> qfilter;
-      // Stage 1: the buckets to visit, their offsets prefetched.
+      // The buckets to visit.
       probes.clear();
       for (int j = 0; j < kM; ++j) {
         if (table_radius[j] < 0) continue;
@@ -427,35 +429,50 @@ Result<std::vector<HashHit>> HashIndex::Query(std::span<const Hash256> hashes, i
         int r = std::min(table_radius[j], seg.bucket_bits);
         ForEachWithin(split[j].Bucket(s), seg.bucket_bits, r, [&](std::uint32_t b, int d) {
           probes.push_back({static_cast<std::uint32_t>(j) << 27 | b, d});
-          __builtin_prefetch(&seg.offsets[j][b]);
         });
       }
-      // Stage 2: bucket bounds; the entries prefetched.
-      for (Probe& p : probes) {
+      // A pipeline over the buckets: the bounds of bucket i + 2k and the entries of bucket i + k
+      // are prefetched while bucket i is read, so that about k cache misses are in flight.
+      // (Prefetching all of them first overflowed the miss buffers and stalled.)
+      auto bounds = [&](std::size_t i) {
+        Probe& p = probes[i];
         int j = static_cast<int>(p.table_and_bucket >> 27);
         std::uint32_t b = p.table_and_bucket & ((1u << 27) - 1);
         p.first = seg.offsets[j][b];
         p.last = seg.offsets[j][b + 1];
         __builtin_prefetch(seg.entries[j].data() + p.first);
-      }
-      // Stage 3: entries whose 4 filter bits leave the substring possibly within the table's
-      // radius; their rows prefetched.
+      };
+      auto prefetch_bounds = [&](std::size_t i) {
+        const Probe& p = probes[i];
+        int j = static_cast<int>(p.table_and_bucket >> 27);
+        __builtin_prefetch(&seg.offsets[j][p.table_and_bucket & ((1u << 27) - 1)]);
+      };
+      const std::size_t n = probes.size();
+      for (std::size_t i = 0; i < std::min(n, 2 * kAhead); ++i) prefetch_bounds(i);
+      for (std::size_t i = 0; i < std::min(n, kAhead); ++i) bounds(i);
+      // Entries whose 4 filter bits leave the substring possibly within the table's radius
+      // become candidates.
       candidates.clear();
-      for (const Probe& p : probes) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i + 2 * kAhead < n) prefetch_bounds(i + 2 * kAhead);
+        if (i + kAhead < n) bounds(i + kAhead);
+        const Probe& p = probes[i];
         int j = static_cast<int>(p.table_and_bucket >> 27);
         int budget = table_radius[j] - p.d;
         const std::uint32_t* ent = seg.entries[j].data();
         for (std::uint32_t e = p.first; e < p.last; ++e) {
           std::uint32_t v = ent[e];
           if (std::popcount((v & ((1u << kFilterBits) - 1)) ^ qfilter[j]) > budget) continue;
-          std::uint32_t row = v >> kFilterBits;
-          candidates.push_back({row, j});
-          __builtin_prefetch(&rows_[seg.begin + row]);
+          candidates.push_back({v >> kFilterBits, j});
         }
       }
       // Stage 4: full distance; a hit belongs to the first table whose substring is within its
       // radius (pigeonhole: there is one), so each is reported once.
-      for (const Candidate& c : candidates) {
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (i + kAhead < candidates.size()) {
+          __builtin_prefetch(&rows_[seg.begin + candidates[i + kAhead].row]);
+        }
+        const Candidate& c = candidates[i];
         std::uint64_t row = seg.begin + c.row;
         const Words& r = rows_[row];
         int d = Distance(q, r);
