@@ -67,6 +67,47 @@ CopyFacts CopyFactsFromProbe(const std::string& id, const media::ProbeResult& pr
   return f;
 }
 
+bool HasBars(const signals::visual::MatchSignature& signature) {
+  std::size_t barred = 0;
+  for (const auto& f : signature.frames) barred += f.box.IsFull() ? 0 : 1;
+  return !signature.frames.empty() && 2 * barred > signature.frames.size();
+}
+
+void AddMatchFacts(const std::vector<GroupPair>& pairs, std::vector<CopyFacts>* copies) {
+  const std::size_t n = copies->size();
+  std::vector<int> turned(n, 0), seen(n, 0);
+  for (const GroupPair& p : pairs) {
+    if (!p.match || p.a < 0 || p.b < 0 || static_cast<std::size_t>(p.a) >= n ||
+        static_cast<std::size_t>(p.b) >= n)
+      continue;
+    double on_a = 0, on_b = 0;
+    bool dihedral = false;
+    for (const Segment& s : p.match->segments) {
+      on_a += s.a_end - s.a_start;
+      on_b += s.b_end - s.b_start;
+      dihedral = dihedral || (s.transform != "none" && s.transform != "geometric");
+      // region: where A's picture lies in B's frame. Much smaller than the frame: B shows A
+      // inside something else; much larger: B shows a crop of A.
+      const double area = (s.region[2] - s.region[0]) * (s.region[3] - s.region[1]);
+      if (s.transform == "geometric" && (area < 0.8 || area > 1.25))
+        (*copies)[p.b].transformed = true;
+    }
+    CopyFacts& a = (*copies)[p.a];
+    CopyFacts& b = (*copies)[p.b];
+    a.coverage_s = std::max(a.coverage_s, on_a);
+    b.coverage_s = std::max(b.coverage_s, on_b);
+    ++seen[p.a];
+    ++seen[p.b];
+    if (dihedral) {
+      ++turned[p.a];
+      ++turned[p.b];
+    }
+  }
+  if (n < 3) return;
+  for (std::size_t i = 0; i < n; ++i)
+    if (seen[i] >= 2 && 2 * turned[i] > seen[i]) (*copies)[i].transformed = true;
+}
+
 std::vector<RankedCopy> RankCopies(const std::vector<CopyFacts>& copies) {
   const std::size_t n = copies.size();
   std::vector<std::vector<Criterion>> crit(n);

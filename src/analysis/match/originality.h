@@ -22,7 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/match/match.h"
 #include "media/probe.h"
+#include "signals/visual/match_signature.h"
 
 namespace sightline::analysis::match {
 
@@ -49,6 +51,23 @@ struct CopyFacts {
 
 // The facts a probe gives (times, camera, encoder signatures, size, bitrate, duration).
 CopyFacts CopyFactsFromProbe(const std::string& id, const media::ProbeResult& probe);
+
+// Whether most of a signature's sampled frames have bars around the picture (a content box that is
+// not the whole frame).
+bool HasBars(const signals::visual::MatchSignature& signature);
+
+// A matched pair between two members of a group (indices into the copies).
+struct GroupPair {
+  int a = 0, b = 0;
+  const PairMatch* match = nullptr;  // not owned; must outlive the call
+};
+
+// Fills in what matching tells about each copy: coverage_s (the most shared footage it holds
+// with any other copy, summed over the pair's segments on its own time line), and transformed
+// when it is the one shown inside a larger frame (picture-in-picture, a filmed screen) or a crop
+// of the other, or, in a group of three or more, when most of its pairs see it mirrored or
+// rotated (with two copies, which one was mirrored cannot be told).
+void AddMatchFacts(const std::vector<GroupPair>& pairs, std::vector<CopyFacts>* copies);
 
 struct RankedCopy {
   std::string id;

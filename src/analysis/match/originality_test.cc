@@ -94,6 +94,54 @@ TEST(RankCopies, EarliestCaptureTimeOnlyAmongComparableTimes) {
   EXPECT_TRUE(lc->reasons.empty());
 }
 
+TEST(HasBars, MostFramesDecide) {
+  signals::visual::MatchSignature sig;
+  EXPECT_FALSE(HasBars(sig));
+  sig.frames.resize(3);
+  sig.frames[0].box = {0, 0.125f, 1, 0.875f};
+  EXPECT_FALSE(HasBars(sig));
+  sig.frames[1].box = sig.frames[0].box;
+  EXPECT_TRUE(HasBars(sig));
+}
+
+Segment MakeSegment(double a0, double a1, double b0, double b1, std::string transform,
+                    std::array<double, 4> region = {0, 0, 1, 1}) {
+  Segment s;
+  s.a_start = a0;
+  s.a_end = a1;
+  s.b_start = b0;
+  s.b_end = b1;
+  s.transform = std::move(transform);
+  s.region = region;
+  return s;
+}
+
+TEST(AddMatchFacts, CoverageInsetsAndTheOddOneMirrored) {
+  std::vector<CopyFacts> copies = {Copy("orig"), Copy("excerpt"), Copy("pip"), Copy("mirror")};
+  for (auto& c : copies) c.coverage_s = 0;
+  PairMatch excerpt, pip, mirror, pip_mirror, excerpt_mirror;
+  excerpt.segments = {MakeSegment(5, 9, 0, 4, "none")};
+  pip.segments = {MakeSegment(0, 20, 1.5, 21.5, "geometric", {0.5, 0.5, 1, 1})};
+  mirror.segments = {MakeSegment(0, 20, 0, 20, "mirror")};
+  pip_mirror.segments = {MakeSegment(1.5, 21.5, 0, 20, "mirror")};
+  excerpt_mirror.segments = {MakeSegment(0, 4, 5, 9, "mirror")};
+  AddMatchFacts({{0, 1, &excerpt},
+                 {0, 2, &pip},
+                 {0, 3, &mirror},
+                 {2, 3, &pip_mirror},
+                 {1, 3, &excerpt_mirror}},
+                &copies);
+  EXPECT_DOUBLE_EQ(copies[0].coverage_s, 20);
+  EXPECT_DOUBLE_EQ(copies[1].coverage_s, 4);
+  EXPECT_DOUBLE_EQ(copies[2].coverage_s, 20);
+  EXPECT_FALSE(copies[0].transformed);
+  EXPECT_FALSE(copies[1].transformed);
+  EXPECT_TRUE(copies[2].transformed);  // inset into a larger frame
+  EXPECT_TRUE(copies[3].transformed);  // mirrored against all three others
+  auto ranking = RankCopies(copies);
+  EXPECT_EQ(ranking[0].id, "orig");
+}
+
 TEST(CopyFactsFromProbe, ReadsTimeCameraSizeAndBitrate) {
   media::ProbeResult p;
   p.kind = "video";
