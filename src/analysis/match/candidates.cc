@@ -140,21 +140,24 @@ int FitPair(const sv::OrbFrame& fa, const sv::OrbFrame& fb, const std::vector<Ma
     *md = inliers ? dsum / inliers : 0;
     return inliers;
   };
+  // A similarity first: it is the usual edit (crop, scale, inset), needs two points per
+  // sample (so a few hundred RANSAC rounds suffice) and rejects unrelated frames cheaply. Only
+  // when it finds a plausible map is a homography tried (a screen filmed at an angle), and kept
+  // when it explains clearly more.
   int best = 0;
   {
     std::vector<unsigned char> mask;
-    cv::Mat hm = cv::findHomography(src, dst, cv::RANSAC, thr, mask, 2000, 0.995);
-    best = evaluate(hm, mask, h_norm, mean_distance);
+    cv::Mat am = cv::estimateAffinePartial2D(src, dst, mask, cv::RANSAC, thr, 500, 0.995);
+    best = evaluate(am, mask, h_norm, mean_distance);
   }
+  if (best < o.min_inliers) return 0;
   {
-    // A similarity is the usual edit (crop, scale, inset) and needs fewer points to be found:
-    // prefer it unless the homography explains clearly more.
     std::vector<unsigned char> mask;
-    cv::Mat am = cv::estimateAffinePartial2D(src, dst, mask, cv::RANSAC, thr, 2000, 0.995);
+    cv::Mat hm = cv::findHomography(src, dst, cv::RANSAC, thr, mask, 2000, 0.995);
     Homography h;
     double md = 0;
-    int n = evaluate(am, mask, &h, &md);
-    if (n > 0 && n * 1.15 >= best) {
+    const int n = evaluate(hm, mask, &h, &md);
+    if (n > best * 1.15) {
       best = n;
       *h_norm = h;
       *mean_distance = md;
