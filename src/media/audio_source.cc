@@ -47,8 +47,9 @@ constexpr std::size_t kMaxWarnings = 50;
 // libswresample's filter_size for Resampling::kFast (its default, kFull, is 32). Measured at
 // 48 kHz to 11025 Hz (audio_source_test.cc): flat to 4 kHz, -2 dB at 5 kHz (the default: -1.3),
 // 6 kHz aliased back 25 dB down (the default: 36), all above 6.5 kHz at least 60 dB down. Shorter
-// filters cost less still (16: half the default's filtering) but roll off from 3 kHz and alias
-// 6-7 kHz 10-20 dB down, which moved one borderline pair of the sync bench over its threshold.
+// filters cost less still (16: about half the default's time; 8: 40 %) but roll off and alias
+// more (8: -1.4 dB at 4 kHz, 6-7 kHz aliased back only 10-20 dB down), and both turned one
+// borderline pair of the sync bench (significance 8.00 against a threshold of 8) into a false one.
 constexpr int kFastFilterSize = 24;
 
 std::string Seconds3(double t) {
