@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <complex>
+#include <memory>
 #include <numbers>
 
 #include "analysis/events/dsp.h"
@@ -59,39 +60,87 @@ double MeanSquare(const float* p, std::size_t n) {
   return n ? s / static_cast<double>(n) : 0;
 }
 
-// Share of the spectral energy (200 Hz - 8 kHz) of the 40 ms from `from` that sits in narrow
-// peaks: a local maximum 9 dB above the bins three away on both sides (the Hann window's main lobe
-// is ±2 bins), counted with its two neighbours. Near 1 for notes, chords and vowels; near 0 for
-// noise, for the smooth spectra of blast waves and for broad humps.
-double Tonality(RealFft& fft, const std::vector<float>& x, std::size_t from, int rate) {
-  const std::size_t n = fft.size();
-  const std::size_t len = std::min(n, static_cast<std::size_t>(0.04 * rate));
-  float* in = fft.time();
-  for (std::size_t i = 0; i < n; ++i) {
-    const double w = i < len ? 0.5 - 0.5 * std::cos(2 * std::numbers::pi * (i + 0.5) / len) : 0;
-    in[i] = from + i < x.size() && i < len ? static_cast<float>(x[from + i] * w) : 0.0f;
+// The spectral shape of the 40 ms from `from` (Hann window, zero-padded so that the
+// autocorrelation does not wrap):
+//  - tonality: the share of the energy (200 Hz - 8 kHz) that sits in narrow peaks, a local maximum
+//    9 dB above the bins three resolution-widths away on both sides, counted with its two
+//    neighbours. Near 1 for notes, chords and high voices; near 0 for noise, for the smooth
+//    spectra of blast waves and for broad humps.
+//  - periodicity: the normalised autocorrelation of the 300 Hz - 4 kHz band at 2.5-15 ms lags,
+//    corrected for the window (Boersma 1993). High for any pitched sound, including low voices
+//    whose harmonics are too close to resolve (a glottal pulse train is a train of little
+//    impulses: each pulse is an onset to the 1 ms envelope).
+struct SpectralShape {
+  double tonality = 0, periodicity = 0;
+};
+
+class ShapeAnalyser {
+ public:
+  explicit ShapeAnalyser(int rate) : rate_(rate) {
+    len_ = static_cast<std::size_t>(0.04 * rate);
+    lag_lo_ = static_cast<std::size_t>(0.0025 * rate);
+    lag_hi_ = static_cast<std::size_t>(0.015 * rate);
+    std::size_t n = 256;
+    while (n < len_ + lag_hi_ + 1) n *= 2;
+    fft_ = std::make_unique<RealFft>(n);
+    window_.resize(len_);
+    for (std::size_t i = 0; i < len_; ++i)
+      window_[i] =
+          0.5 - 0.5 * std::cos(2 * std::numbers::pi * (i + 0.5) / static_cast<double>(len_));
+    wacf_.assign(lag_hi_ + 1, 0);
+    for (std::size_t lag = 0; lag <= lag_hi_; ++lag)
+      for (std::size_t i = 0; i + lag < len_; ++i) wacf_[lag] += window_[i] * window_[i + lag];
+    for (std::size_t lag = lag_hi_; lag > 0; --lag) wacf_[lag] /= wacf_[0];
+    wacf_[0] = 1;
   }
-  fft.Forward();
-  const std::complex<float>* spec = fft.freq();
-  const double hz = static_cast<double>(rate) / static_cast<double>(len);  // resolution
-  const double bin_hz = static_cast<double>(rate) / static_cast<double>(n);
-  const std::size_t gap =
-      std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(3 * hz / bin_hz / 2)));
-  const std::size_t k_lo = static_cast<std::size_t>(200 / bin_hz),
-                    k_hi =
-                        std::min(n / 2 - gap,
-                                 static_cast<std::size_t>(std::min(8000.0, 0.45 * rate) / bin_hz));
-  if (k_hi <= k_lo + 10 || k_lo < gap) return 0;
-  std::vector<double> p(n / 2 + 1);
-  for (std::size_t k = 0; k <= n / 2; ++k) p[k] = std::norm(spec[k]);
-  double total = 0, tonal = 0;
-  for (std::size_t k = k_lo; k < k_hi; ++k) {
-    total += p[k];
-    if (p[k] >= p[k - 1] && p[k] >= p[k + 1] && p[k] > 8 * std::max(p[k - gap], p[k + gap]))
-      tonal += p[k - 1] + p[k] + p[k + 1];
+
+  SpectralShape Analyse(const std::vector<float>& x, std::size_t from) {
+    SpectralShape out;
+    RealFft& fft = *fft_;
+    const std::size_t n = fft.size();
+    float* in = fft.time();
+    for (std::size_t i = 0; i < n; ++i)
+      in[i] = i < len_ && from + i < x.size() ? static_cast<float>(x[from + i] * window_[i]) : 0.0f;
+    fft.Forward();
+    std::complex<float>* spec = fft.freq();
+    const double bin_hz = static_cast<double>(rate_) / static_cast<double>(n);
+    const double res_bins = static_cast<double>(n) / static_cast<double>(len_);  // bins per 1/T
+    const std::size_t gap =
+        std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(1.5 * res_bins)));
+    const std::size_t k_lo = static_cast<std::size_t>(200 / bin_hz);
+    const std::size_t k_hi =
+        std::min(n / 2 - gap, static_cast<std::size_t>(std::min(8000.0, 0.45 * rate_) / bin_hz));
+    std::vector<double> p(n / 2 + 1);
+    for (std::size_t k = 0; k <= n / 2; ++k) p[k] = std::norm(spec[k]);
+    if (k_hi > k_lo + 10 && k_lo >= gap) {
+      double total = 0, tonal = 0;
+      for (std::size_t k = k_lo; k < k_hi; ++k) {
+        total += p[k];
+        if (p[k] >= p[k - 1] && p[k] >= p[k + 1] && p[k] > 8 * std::max(p[k - gap], p[k + gap]))
+          tonal += p[k - 1] + p[k] + p[k + 1];
+      }
+      out.tonality = total > 0 ? std::min(1.0, tonal / total) : 0;
+    }
+    const std::size_t b_lo = static_cast<std::size_t>(300 / bin_hz);
+    const std::size_t b_hi =
+        std::min(n / 2, static_cast<std::size_t>(std::min(4000.0, 0.45 * rate_) / bin_hz));
+    for (std::size_t k = 0; k <= n / 2; ++k) spec[k] = (k >= b_lo && k <= b_hi) ? p[k] : 0.0;
+    fft.Inverse();
+    const float* r = fft.time();
+    if (r[0] > 0) {
+      for (std::size_t lag = lag_lo_; lag <= lag_hi_; ++lag)
+        out.periodicity = std::max(out.periodicity, r[lag] / r[0] / wacf_[lag]);
+      out.periodicity = std::min(1.0, out.periodicity);
+    }
+    return out;
   }
-  return total > 0 ? std::min(1.0, tonal / total) : 0;
-}
+
+ private:
+  int rate_;
+  std::size_t len_, lag_lo_, lag_hi_;
+  std::unique_ptr<RealFft> fft_;
+  std::vector<double> window_, wacf_;
+};
 
 }  // namespace
 
@@ -163,9 +212,7 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
   const auto bg_at = [&](const std::vector<double>& bg, std::size_t b) {
     return bg[std::min(ng - 1, b / kBgGroup)];
   };
-  std::size_t fft_n = 256;
-  while (static_cast<double>(fft_n) < 0.04 * rate) fft_n *= 2;
-  RealFft fft(fft_n);
+  ShapeAnalyser shape(rate);
 
   const std::size_t first_b = kSlowPreBlocks + kSlowBlocks;
   std::array<double, kPreBlocks> pre_v;
@@ -268,7 +315,26 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       ypk = std::max(ypk, std::fabs(y[s]));
     std::size_t s70 = so;
     while (s70 < n && std::fabs(y[s70]) < 0.7f * ypk) ++s70;
-    imp.rise_ms = 1e3 * static_cast<double>(s70 - so) / rate;
+    // An impulsive onset reaches half its peak within 5 ms: when the peak comes later, the first
+    // crossing was the bed (a note, a vowel) rising before a weaker blast; the onset is the
+    // crossing of a tenth of the peak from which half of it is reached within 5 ms.
+    if (s70 - so > ms(5)) {
+      for (std::size_t s = so; s < s70; ++s) {
+        if (std::fabs(y[s]) < 0.1f * ypk) continue;
+        bool steep = false;
+        for (std::size_t q = s; q <= std::min(n - 1, s + ms(5)) && !steep; ++q)
+          steep = std::fabs(y[q]) >= 0.5f * ypk;
+        if (steep) {
+          so = s;
+          imp.t = t0 + static_cast<double>(so) / rate;
+          break;
+        }
+      }
+      // Several detections on the bed's rise lead to the same onset: keep the first.
+      if (!out.empty() && imp.t <= out.back().t + 1e-4) continue;
+      s70 = so;
+      while (s70 < n && std::fabs(y[s70]) < 0.7f * ypk) ++s70;
+    }
     // Decay and end on the 10 ms level of the whole band.
     const double top = ls[spb], bgl = bg_at(bgs, onset_b);
     const std::size_t cap20 = std::min(nb, spb + static_cast<std::size_t>(kDecayCapS / block_s));
@@ -346,14 +412,24 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       out.push_back(imp);
       continue;
     }
-    imp.tonality = Tonality(fft, r, so, rate);
+    const SpectralShape sh = shape.Analyse(r, so);
+    // Periodicity and spectral peaks mark voices and notes; a blast's rumble, low-passed by
+    // distance, is narrowband and so shows both too: they count less the more of the energy is
+    // below 250 Hz.
+    imp.tonality = std::max(sh.tonality, Clamp01((sh.periodicity - 0.3) / 0.5) * 0.6) *
+                   Clamp01((0.7 - imp.low_share) / 0.4);
+    imp.periodicity = sh.periodicity;
     // The score (doc/events.md): contrast gates (0 at 10 dB over the background, full at 20 dB);
     // steepness, absence of tones and decay weigh.
     const double c_contrast = Clamp01((imp.contrast_db - 10) / 10);
     const double c_rise = Clamp01(1 - (imp.rise_ms - 2) / 15);
     const double c_tone = Clamp01(1 - (imp.tonality - 0.15) / 0.35);
     const double c_decay = Clamp01((3 - imp.growth_db) / 9);
-    imp.score = c_contrast * (0.4 * c_rise + 0.3 * c_tone + 0.3 * c_decay);
+    // Ringing: a muzzle blast or a blast excites its surroundings (reverberation, echoes), so its
+    // level takes tens to hundreds of milliseconds to fall 20 dB; a consonant, a click or a
+    // drum-like attack over a loud bed is gone within a few tens of milliseconds.
+    const double c_ring = Clamp01((imp.t20_ms - 20) / 60);
+    imp.score = c_contrast * (0.2 * c_rise + 0.3 * c_tone + 0.3 * c_decay + 0.2 * c_ring);
     if (imp.tonality > 0.5 || imp.growth_db > 3) imp.score *= 0.3;
     out.push_back(imp);
   }
@@ -466,7 +542,9 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
       const double from = g.cracks.empty() ? g.shots.front()->t : g.cracks.front()->t;
       inside = inside || (cracks[c]->t >= from && cracks[c]->t <= g.shots.back()->t);
     }
-    if (!inside) groups.push_back({{cracks[c]}, false, {}});
+    // A lone "crack" followed by a louder sustained sound is a consonant before its vowel (or a
+    // click before music), not a shot.
+    if (!inside && cracks[c]->growth_db <= 3) groups.push_back({{cracks[c]}, false, {}});
   }
 
   std::vector<AudioEvent> events;

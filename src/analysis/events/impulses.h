@@ -23,7 +23,9 @@ struct Impulse {
   double low_share = 0;     // energy share below 250 Hz over the first 100 ms
   double hf_share = 0;      // energy share above 2 kHz over the first 2.5 ms
   double compact = 0;       // share of the first 20 ms's energy that is in its first 2.5 ms
-  double tonality = 0;      // share of the first 40 ms's spectrum in narrow peaks (notes, voices)
+  double tonality = 0;      // share of the first 40 ms's spectrum in narrow peaks (notes, voices),
+                            // raised for periodic sounds (0.6 at periodicity 0.8)
+  double periodicity = 0;   // band-limited autocorrelation peak at 2.5-15 ms lags (1 = pitched)
   double growth_db = 0;     // median 10 ms power 30-200 ms after onset over the first 20 ms's
   bool crack = false;       // an N-wave: a supersonic bullet's shock wave
   double score = 0;         // 0..1: how much this looks like a gunshot or blast onset
