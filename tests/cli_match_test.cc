@@ -86,6 +86,14 @@ TEST_F(MatchCli, JsonSchemaPairsGroupsAndBadFile) {
   EXPECT_EQ(j["groups"][0]["group"], 1);
   EXPECT_EQ(j["groups"][0]["files"],
             nlohmann::json::array({*dir_ / "orig.mp4", *dir_ / "copy.mp4"}));
+  const auto& ranking = j["groups"][0]["ranking"];
+  ASSERT_EQ(ranking.size(), 2u) << r.out;
+  EXPECT_EQ(ranking[0]["rank"], 1);
+  EXPECT_EQ(ranking[1]["rank"], 2);
+  for (const auto& c : ranking) {
+    EXPECT_TRUE(c["file"] == *dir_ / "orig.mp4" || c["file"] == *dir_ / "copy.mp4") << c;
+    EXPECT_TRUE(c["reasons"].is_array()) << c;
+  }
   ASSERT_EQ(j["files"].size(), 3u);
   EXPECT_EQ(j["files"][2]["file"], *dir_ / "other.mp4");
   EXPECT_NEAR(j["files"][0]["duration_s"].get<double>(), 6, 0.1);

@@ -10,9 +10,11 @@
 #include <thread>
 
 #include "analysis/match/match.h"
+#include "analysis/match/originality.h"
 #include "base/file.h"
 #include "cli/command.h"
 #include "cli/output.h"
+#include "media/probe.h"
 #include "signals/visual/match_signature.h"
 
 namespace sightline::cli {
@@ -40,7 +42,8 @@ constexpr char kUsage[] =
     "                     \"transform\",\"mirrored\",\"region\"}],\n"
     "                     \"evidence\":[{\"segment\",\"a_t\",\"b_t\",\"distance\",\"method\",\n"
     "                     \"similarity\"}]}],\n"
-    "                     \"groups\":[{\"group\",\"files\"}],\n"
+    "                     \"groups\":[{\"group\",\"files\",\"ranking\":[{\"file\",\"rank\",\n"
+    "                     \"reasons\"}]}],\n"
     "                     "
     "\"files\":[{\"file\",\"duration_s\",\"still\",\"frames\",\"warnings\"}]}\n"
     "\n"
@@ -51,7 +54,10 @@ constexpr char kUsage[] =
     "picture lies in b's frame (x0, y0, x1, y1, fractions of b's frame). evidence: frame pairs\n"
     "that proposed each segment, with their PDQ distance (bits of 256) or mean ORB descriptor\n"
     "distance, and the appearance correlation there. A still's segment is a_start = a_end.\n"
-    "groups: files joined by pairs (connected components), each with two files or more.\n"
+    "groups: files joined by pairs (connected components), each with two files or more;\n"
+    "ranking: its copies from the closest to the original (rank 1) down, each with the reasons\n"
+    "that told it apart (camera metadata, re-encoding tags, capture time, size, bitrate,\n"
+    "coverage, bars, transforms): a suggestion to check, not a verdict.\n"
     "\n"
     "Exit status: 0 every file was read, 1 a file could not be read (the others are still\n"
     "matched), 2 usage.\n";
@@ -128,10 +134,36 @@ std::vector<std::vector<int>> Components(int n, const std::vector<std::pair<int,
   return groups;
 }
 
+struct MatchedPair {
+  int a = 0, b = 0;  // input indices
+  const am::PairMatch* match = nullptr;
+};
+
 struct Input {
   std::string name;
   Result<visual::MatchSignature> sig = Internal("not read");
 };
+
+// A group's copies from the closest to the original down (analysis/match/originality.h).
+std::vector<am::RankedCopy> RankGroup(const std::vector<int>& group,
+                                      const std::vector<std::string>& paths,
+                                      const std::vector<Input>& inputs,
+                                      const std::vector<MatchedPair>& matched) {
+  std::vector<am::CopyFacts> copies;
+  std::vector<int> member(inputs.size(), -1);
+  for (int i : group) {
+    member[i] = static_cast<int>(copies.size());
+    am::CopyFacts f = am::CopyFactsFromProbe(inputs[i].name, media::ProbeFile(paths[i]));
+    f.bars = am::HasBars(*inputs[i].sig);
+    f.still = f.still || inputs[i].sig->still;
+    copies.push_back(std::move(f));
+  }
+  std::vector<am::GroupPair> pairs;
+  for (const MatchedPair& m : matched)
+    if (member[m.a] >= 0 && member[m.b] >= 0) pairs.push_back({member[m.a], member[m.b], m.match});
+  am::AddMatchFacts(pairs, &copies);
+  return am::RankCopies(copies);
+}
 
 int MatchFiles(const Args& args, int threads) {
   const bool json = args.Has("json");
@@ -210,6 +242,7 @@ int MatchFiles(const Args& args, int threads) {
   }
   nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
   std::vector<std::pair<int, int>> edges;
+  std::vector<MatchedPair> matched;
   for (std::size_t ii = 0; ii < ok.size(); ++ii) {
     const Input& in_b = inputs[ok[ii]];
     for (std::size_t jj = 0; jj < ii; ++jj) {
@@ -222,6 +255,7 @@ int MatchFiles(const Args& args, int threads) {
       }
       if (!m.matched) continue;
       edges.push_back({ok[jj], ok[ii]});
+      matched.push_back({ok[jj], ok[ii], &m});
       if (json) {
         pairs.push_back(PairJson(m, in_a.name, in_b.name));
       } else {
@@ -240,7 +274,10 @@ int MatchFiles(const Args& args, int threads) {
     for (std::size_t g = 0; g < groups.size(); ++g) {
       nlohmann::ordered_json names = nlohmann::ordered_json::array();
       for (int i : groups[g]) names.push_back(inputs[i].name);
-      gj.push_back({{"group", g + 1}, {"files", names}});
+      nlohmann::ordered_json ranking = nlohmann::ordered_json::array();
+      for (const am::RankedCopy& r : RankGroup(groups[g], paths, inputs, matched))
+        ranking.push_back({{"file", r.id}, {"rank", r.rank}, {"reasons", r.reasons}});
+      gj.push_back({{"group", g + 1}, {"files", names}, {"ranking", ranking}});
     }
     PrintOrderedJson({{"pairs", pairs}, {"groups", gj}, {"files", files}});
   } else {
@@ -249,6 +286,11 @@ int MatchFiles(const Args& args, int threads) {
       std::printf("group %zu:", g + 1);
       for (int i : groups[g]) std::printf("  %s", inputs[i].name.c_str());
       std::printf("\n");
+      for (const am::RankedCopy& r : RankGroup(groups[g], paths, inputs, matched)) {
+        std::printf("  %d. %s%s\n", r.rank, r.id.c_str(),
+                    r.rank == 1 ? "  (closest to the original)" : "");
+        for (const std::string& why : r.reasons) std::printf("       %s\n", why.c_str());
+      }
     }
   }
   return failed ? kExitFailed : kExitOk;

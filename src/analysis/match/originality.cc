@@ -76,15 +76,15 @@ bool HasBars(const signals::visual::MatchSignature& signature) {
 void AddMatchFacts(const std::vector<GroupPair>& pairs, std::vector<CopyFacts>* copies) {
   const std::size_t n = copies->size();
   std::vector<int> turned(n, 0), seen(n, 0);
+  std::vector<std::vector<std::pair<double, double>>> held(n);  // shared stretches, own clock
   for (const GroupPair& p : pairs) {
     if (!p.match || p.a < 0 || p.b < 0 || static_cast<std::size_t>(p.a) >= n ||
         static_cast<std::size_t>(p.b) >= n)
       continue;
-    double on_a = 0, on_b = 0;
     bool dihedral = false;
     for (const Segment& s : p.match->segments) {
-      on_a += s.a_end - s.a_start;
-      on_b += s.b_end - s.b_start;
+      held[p.a].push_back({s.a_start, s.a_end});
+      held[p.b].push_back({s.b_start, s.b_end});
       dihedral = dihedral || (s.transform != "none" && s.transform != "geometric");
       // region: where A's picture lies in B's frame. Much smaller than the frame: B shows A
       // inside something else; much larger: B shows a crop of A.
@@ -92,16 +92,29 @@ void AddMatchFacts(const std::vector<GroupPair>& pairs, std::vector<CopyFacts>* 
       if (s.transform == "geometric" && (area < 0.8 || area > 1.25))
         (*copies)[p.b].transformed = true;
     }
-    CopyFacts& a = (*copies)[p.a];
-    CopyFacts& b = (*copies)[p.b];
-    a.coverage_s = std::max(a.coverage_s, on_a);
-    b.coverage_s = std::max(b.coverage_s, on_b);
     ++seen[p.a];
     ++seen[p.b];
     if (dihedral) {
       ++turned[p.a];
       ++turned[p.b];
     }
+  }
+  // Coverage: the union of the stretches a copy shares with any other member.
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& h = held[i];
+    std::sort(h.begin(), h.end());
+    double total = 0, from = 0, to = -1;
+    for (const auto& [s, e] : h) {
+      if (s > to) {
+        total += std::max(0.0, to - from);
+        from = s;
+        to = e;
+      } else {
+        to = std::max(to, e);
+      }
+    }
+    total += std::max(0.0, to - from);
+    (*copies)[i].coverage_s = std::max((*copies)[i].coverage_s, total);
   }
   if (n < 3) return;
   for (std::size_t i = 0; i < n; ++i)
@@ -164,21 +177,22 @@ std::vector<RankedCopy> RankCopies(const std::vector<CopyFacts>& copies) {
   // Resolution and bits per pixel, graded against the best copy.
   double max_pixels = 0, max_bpp = 0, max_cover = 0;
   for (const CopyFacts& c : copies) {
-    max_pixels = std::max(max_pixels, static_cast<double>(c.width) * c.height);
+    // Bars add pixels but no picture: a barred copy's size is not comparable.
+    if (!c.bars) max_pixels = std::max(max_pixels, static_cast<double>(c.width) * c.height);
     max_bpp = std::max(max_bpp, c.bits_per_pixel);
     max_cover = std::max(max_cover, c.coverage_s);
   }
   for (std::size_t i = 0; i < n; ++i) {
     const CopyFacts& c = copies[i];
     const double pixels = static_cast<double>(c.width) * c.height;
-    if (pixels > 0 && max_pixels > 0) {
+    if (pixels > 0 && max_pixels > 0 && !c.bars) {
       const double halvings = std::log2(max_pixels / pixels);
       if (halvings > 0.1)
         crit[i].push_back({std::max(kMaxPixels, -kPerHalvedPixels * halvings),
                            Fmt("smaller picture (%.0f×%.0f, %.0f %% of the largest copy's pixels)",
                                c.width, c.height, 100 * pixels / max_pixels)});
       else if (std::any_of(copies.begin(), copies.end(), [&](const CopyFacts& o) {
-                 return o.width * o.height > 0 && o.width * o.height < 0.93 * pixels;
+                 return !o.bars && o.width * o.height > 0 && o.width * o.height < 0.93 * pixels;
                }))
         crit[i].push_back({0.25, Fmt("largest picture (%.0f×%.0f)", c.width, c.height)});
     }

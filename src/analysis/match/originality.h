@@ -62,8 +62,8 @@ struct GroupPair {
   const PairMatch* match = nullptr;  // not owned; must outlive the call
 };
 
-// Fills in what matching tells about each copy: coverage_s (the most shared footage it holds
-// with any other copy, summed over the pair's segments on its own time line), and transformed
+// Fills in what matching tells about each copy: coverage_s (the seconds of its own time line it
+// shares with any other copy: the union of its pairs' segments), and transformed
 // when it is the one shown inside a larger frame (picture-in-picture, a filmed screen) or a crop
 // of the other, or, in a group of three or more, when most of its pairs see it mirrored or
 // rotated (with two copies, which one was mirrored cannot be told).

@@ -131,7 +131,7 @@ TEST(AddMatchFacts, CoverageInsetsAndTheOddOneMirrored) {
                  {2, 3, &pip_mirror},
                  {1, 3, &excerpt_mirror}},
                 &copies);
-  EXPECT_DOUBLE_EQ(copies[0].coverage_s, 20);
+  EXPECT_DOUBLE_EQ(copies[0].coverage_s, 20);  // the union of 5-9 and 0-20
   EXPECT_DOUBLE_EQ(copies[1].coverage_s, 4);
   EXPECT_DOUBLE_EQ(copies[2].coverage_s, 20);
   EXPECT_FALSE(copies[0].transformed);
