@@ -4,8 +4,14 @@
 #
 #   ingest: `sightline ingest` (copy + SHA-256 in one pass + fsync + media check + signed custody
 #           entry) vs `cp` + `sha256sum` of the same files (no fsync), and vs cp + sync + sha256sum.
+#   visual: `sightline hash` (1 frame/s and every frame) and `sightline shots` vs a bare
+#           `ffmpeg -threads 2 -f null` decode of a 1080p H.264 clip.
 #   match:  shared footage found by `sightline match` on a set generated from the corpus
-#           (bench/match/; recall per edit, false pairs, segment error, time per file).
+#           (bench/match/; recall per edit, false pairs, segment error, time per file). Runs one
+#           match per source clip by default (BENCH_MATCH_MODE=all: one run over the whole set,
+#           which every-pair matching cannot finish within the scorer's timeout on 2 cores yet).
+#   index:  the frame-hash index at 10 million hashes (bench/index/).
+#   sync:   audio sync accuracy and time vs a bare decode (bench/sync/).
 #   events: audio events found by `sightline events` on generated scenes (bench/events/).
 #   micro:  library-level rates (bench_main.cc).
 set -eu
@@ -125,7 +131,7 @@ if [ ! -d "$CORPUS/video" ]; then
 elif ! "$SIGHTLINE" match --help >/dev/null 2>&1; then
   printf '\nShared footage (sightline match)\n(skipped: this build has no sightline match)\n'
 elif SIGHTLINE_CORPUS=$CORPUS "$(dirname "$0")/match/make_set.sh" "$BUILD"; then
-  "$BUILD/sightline_match_eval" --sightline "$SIGHTLINE" --mode "${BENCH_MATCH_MODE:-all}" \
+  "$BUILD/sightline_match_eval" --sightline "$SIGHTLINE" --mode "${BENCH_MATCH_MODE:-per-source}" \
     "$BUILD/match-set" || echo "(sightline match failed on the set: see above)"
 else
   printf '\nShared footage (sightline match)\n(skipped: the test set could not be made)\n'
