@@ -12,6 +12,7 @@
 #include "analysis/match/match.h"
 #include "analysis/match/originality.h"
 #include "base/file.h"
+#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/output.h"
 #include "media/probe.h"
@@ -299,15 +300,9 @@ int MatchFiles(const Args& args, int threads) {
 int Run(const Args& args) {
   if (args.positional().empty()) return UsageError("match", "no FILE given");
   int threads = 2;
-  if (args.Has("threads")) {
-    const std::string v = args.Get("threads");
-    char* end = nullptr;
-    const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || n < 1 || n > 64) {
-      return UsageError("match", "--threads needs a number from 1 to 64, not '" + v + "'");
-    }
-    threads = static_cast<int>(n);
-  }
+  if (args.Has("threads") && !ParseWholeNumber(args.Get("threads"), 1, 64, &threads))
+    return UsageError("match",
+                      "--threads needs a number from 1 to 64, not '" + args.Get("threads") + "'");
   return MatchFiles(args, threads);
 }
 
