@@ -362,6 +362,32 @@ class Matcher {
   std::vector<Hypothesis> Hypotheses() {
     std::vector<Hypothesis> hyps;
     const bool still = a_.still || b_.still;
+    // One hypothesis per picture map: with a still, all its frame pairs; with two videos, one per
+    // time line that HoughLines finds among them (up to max_lines, each of min_points or more).
+    const auto add = [&](const Homography& map, int dihedral, const char* method,
+                         const std::vector<Pt>& pts, int max_lines, int min_points) {
+      if (still) {
+        Hypothesis h;
+        h.map = map;
+        h.dihedral = dihedral;
+        h.method = method;
+        h.support = pts;
+        for (const Pt& p : pts) h.votes += p.w;
+        hyps.push_back(std::move(h));
+        return;
+      }
+      for (Line& l : HoughLines(pts, o_, max_lines, min_points)) {
+        Hypothesis h;
+        h.map = map;
+        h.dihedral = dihedral;
+        h.method = method;
+        h.s = l.s;
+        h.o = l.o;
+        h.votes = l.votes;
+        for (int i : l.inliers) h.support.push_back(pts[i]);
+        hyps.push_back(std::move(h));
+      }
+    };
     // PDQ classes.
     auto pdq = PdqCandidates(a_, b_, o_.pdq);
     for (int cls = 0; cls < kPdqClasses; ++cls) {
@@ -377,27 +403,7 @@ class Matcher {
         const FrameCandidate& c0 = pdq[cls].front();
         map = UnitToBox(b_.frames[c0.b].box).After(map).After(BoxToUnit(a_.frames[c0.a].box));
       }
-      if (still) {
-        Hypothesis h;
-        h.map = map;
-        h.dihedral = d;
-        h.method = content ? "pdq_content" : "pdq";
-        h.support = pts;
-        for (const Pt& p : pts) h.votes += p.w;
-        hyps.push_back(std::move(h));
-        continue;
-      }
-      for (Line& l : HoughLines(pts, o_, 4, 2)) {
-        Hypothesis h;
-        h.map = map;
-        h.dihedral = d;
-        h.method = content ? "pdq_content" : "pdq";
-        h.s = l.s;
-        h.o = l.o;
-        h.votes = l.votes;
-        for (int i : l.inliers) h.support.push_back(pts[i]);
-        hyps.push_back(std::move(h));
-      }
+      add(map, d, content ? "pdq_content" : "pdq", pts, 4, 2);
     }
     // ORB: cluster the frame pairs by their map, then lines within each cluster.
     auto orb = OrbCandidates(a_, b_, index_, o_.orb);
@@ -414,25 +420,7 @@ class Matcher {
         pts.push_back({c.ta, c.tb, Clamp01(c.inliers / 30.0), c.a, c.b,
                        static_cast<int>(std::lround(c.mean_distance))});
       }
-      if (still) {
-        Hypothesis h;
-        h.map = orb[i].h;
-        h.method = "orb";
-        h.support = pts;
-        for (const Pt& p : pts) h.votes += p.w;
-        hyps.push_back(std::move(h));
-        continue;
-      }
-      for (Line& l : HoughLines(pts, o_, 3, 1)) {
-        Hypothesis h;
-        h.map = orb[i].h;
-        h.method = "orb";
-        h.s = l.s;
-        h.o = l.o;
-        h.votes = l.votes;
-        for (int k : l.inliers) h.support.push_back(pts[k]);
-        hyps.push_back(std::move(h));
-      }
+      add(orb[i].h, -1, "orb", pts, 3, 1);
     }
     std::stable_sort(hyps.begin(), hyps.end(),
                      [](const Hypothesis& x, const Hypothesis& y) { return x.votes > y.votes; });
