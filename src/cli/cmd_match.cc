@@ -6,12 +6,12 @@
 #include <cmath>
 #include <cstdio>
 #include <mutex>
-#include <numeric>
 #include <thread>
 
 #include "analysis/match/match.h"
 #include "analysis/match/originality.h"
 #include "base/file.h"
+#include "base/union_find.h"
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/output.h"
@@ -109,20 +109,12 @@ nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a,
 // Connected components of the pair graph over n files: lists of file indices (two or more), in
 // the order of their first file.
 std::vector<std::vector<int>> Components(int n, const std::vector<std::pair<int, int>>& edges) {
-  std::vector<int> parent(n);
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](int x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  for (const auto& [a, b] : edges) {
-    const int ra = find(a), rb = find(b);
-    if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
-  }
+  UnionFind sets(n);
+  for (const auto& [a, b] : edges) sets.Unite(a, b);
   std::vector<std::vector<int>> groups;
   std::vector<int> group_of(n, -1);
   for (int i = 0; i < n; ++i) {
-    const int r = find(i);
+    const int r = sets.Find(i);
     if (group_of[r] < 0) {
       group_of[r] = static_cast<int>(groups.size());
       groups.emplace_back();

@@ -5,29 +5,11 @@
 #include <numeric>
 #include <queue>
 
+#include "base/union_find.h"
+
 namespace sightline::analysis::sync {
 
 namespace {
-
-class UnionFind {
- public:
-  explicit UnionFind(int n) : parent_(static_cast<std::size_t>(n)) {
-    std::iota(parent_.begin(), parent_.end(), 0);
-  }
-  int Find(int x) {
-    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
-    return x;
-  }
-  bool Unite(int a, int b) {
-    a = Find(a), b = Find(b);
-    if (a == b) return false;
-    parent_[b] = a;
-    return true;
-  }
-
- private:
-  std::vector<int> parent_;
-};
 
 double OffsetOf(const PairEdge& e, int candidate) {
   if (candidate <= 0 || candidate >= static_cast<int>(e.sync.candidates.size())) {
