@@ -157,16 +157,18 @@ std::vector<RankedCopy> RankCopies(const std::vector<CopyFacts>& copies) {
     for (std::size_t i = 0; i < n; ++i)
       if (time_of(copies[i])) dated.push_back(i);
     if (dated.size() < 2) continue;
-    double first = *time_of(copies[dated[0]]);
-    for (std::size_t i : dated) first = std::min(first, *time_of(copies[i]));
+    double first = *time_of(copies[dated[0]]), last = first;
+    for (std::size_t i : dated) {
+      first = std::min(first, *time_of(copies[i]));
+      last = std::max(last, *time_of(copies[i]));
+    }
+    // Within a second the copies carry the same capture time: no evidence either way.
+    if (last - first <= 1) continue;
     for (std::size_t i : dated) {
       const double late = *time_of(copies[i]) - first;
-      // Within a second the copies carry the same capture time: no evidence either way.
       if (late <= 1) {
-        if (std::any_of(dated.begin(), dated.end(),
-                        [&](std::size_t j) { return *time_of(copies[j]) - first > 1; }))
-          crit[i].push_back(
-              {kEarliest, "earliest capture time in metadata (" + copies[i].created_text + ")"});
+        crit[i].push_back(
+            {kEarliest, "earliest capture time in metadata (" + copies[i].created_text + ")"});
       } else {
         crit[i].push_back({0, "capture time " + copies[i].created_text +
                                   Fmt(", %.0f s after the earliest copy's", late)});
