@@ -159,6 +159,14 @@ printf '\nFrame-hash index (analysis/match/hash_index.h), %s synthetic frames\n'
   --families "${BENCH_INDEX_FAMILIES:-50}" ${BENCH_INDEX_FAISS:+--faiss} ||
   echo "(frame-hash index bench failed: see above)"
 
+# Place and time (bench/scene, bench/sun): scene pairs per second, locate at 10k references, SPA
+# calls per second, shadow map time; each section's script prints its own table.
+for section in scene sun geo; do
+  if [ -x "$(dirname "$0")/$section/run.sh" ]; then
+    "$(dirname "$0")/$section/run.sh" "$BUILD" "$WORK" || echo "($section bench failed: see above)"
+  fi
+done
+
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"
 rm -rf "$WORK"

@@ -19,6 +19,7 @@ PACKAGES="
   libfaiss-dev
   libchromaprint-dev
   libfftw3-dev
+  libgeographiclib-dev
 "
 
 missing=""

@@ -17,12 +17,25 @@ extern const Command kEventsCommand;
 extern const Command kSpectrogramCommand;
 extern const Command kSyncCommand;
 extern const Command kMatchCommand;
+extern const Command kSceneCommand;
+extern const Command kLocateCommand;
+extern const Command kTrackCommand;
+extern const Command kCoordsCommand;
+extern const Command kSunCommand;
+extern const Command kShadowCommand;
 
 const Command* const kCommands[] = {
-    &kIngestCommand,      &kProbeCommand,     &kListCommand,      &kShowCommand,
-    &kVerifyCommand,      &kExportCommand,    &kTimestampCommand, &kHashCommand,
-    &kShotsCommand,       &kKeyframesCommand, &kSheetCommand,     &kEventsCommand,
-    &kSpectrogramCommand, &kSyncCommand,      &kMatchCommand,     nullptr,
+    &kIngestCommand,      &kProbeCommand,
+    &kListCommand,        &kShowCommand,
+    &kVerifyCommand,      &kExportCommand,
+    &kTimestampCommand,   &kHashCommand,
+    &kShotsCommand,       &kKeyframesCommand,
+    &kSheetCommand,       &kEventsCommand,
+    &kSpectrogramCommand, &kSyncCommand,
+    &kMatchCommand,       &kSceneCommand,
+    &kLocateCommand,      &kTrackCommand,
+    &kCoordsCommand,      &kSunCommand,
+    &kShadowCommand,      nullptr,
 };
 
 }  // namespace sightline::cli
