@@ -20,6 +20,7 @@ PACKAGES="
   libchromaprint-dev
   libfftw3-dev
   libgeographiclib-dev
+  libexpat1-dev
 "
 
 missing=""
