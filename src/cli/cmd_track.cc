@@ -1,16 +1,258 @@
-// sightline track: placeholder registered so the command table is stable while it is written.
+// sightline track: the GPS track of a GoPro clip (GPMF telemetry) or of a GPX file, a summary,
+// the interpolated position at given clip times, and a GPX export. Thin: reading and timing are
+// media/gpmf_track.h, signals/geo/{gpmf,track,gpx}.h.
+#include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
+#include "base/file.h"
+#include "base/time.h"
 #include "cli/command.h"
+#include "cli/output.h"
+#include "signals/geo/gpx.h"
+#include "signals/geo/track.h"
 
 namespace sightline::cli {
 namespace {
 
-constexpr char kUsage[] = "usage: sightline track ... (not implemented yet)\n";
+namespace geo = signals::geo;
 
-int Run(const Args&) {
-  std::fprintf(stderr, "sightline track: not implemented yet\n");
-  return kExitUsage;
+constexpr char kUsage[] =
+    "Usage: sightline track [--json] [--at SECONDS]... [--samples] [--gpx OUT.gpx] FILE...\n"
+    "\n"
+    "The GPS track of each FILE: a GoPro clip (MP4/MOV with a GPMF telemetry track: GPS5, GPS9,\n"
+    "or a Karma drone's GPRI) or a GPX file (.gpx: track points, else route points, else\n"
+    "waypoints). Prints the source, a summary (start and end on the clip's clock and in UTC,\n"
+    "duration, distance along the track on the WGS84 ellipsoid, bounding box, altitude, top\n"
+    "speed, samples with a bad fix) and warnings. GoPro samples are timed by spreading each\n"
+    "telemetry payload's samples evenly over its duration (doc/geodata.md); a GPX track's clock\n"
+    "starts at its first timed point.\n"
+    "\n"
+    "  --at SECONDS   the position at this time (repeatable): linear interpolation between the\n"
+    "                 two samples around it, saying when the time is outside the track, in a gap\n"
+    "                 of more than 5 s, or next to a sample with a bad fix (fix < 2, DOP > 5)\n"
+    "  --samples      list every sample (readable output; JSON always has them)\n"
+    "  --gpx OUT.gpx  write the track as GPX 1.1 (one FILE only)\n"
+    "  --json         {\"file\",\"source\",\"clip_duration_s\"?,\"summary\":{...},\"at\":[{...}],\n"
+    "                  \"samples\":[{\"t\",\"utc\",\"lat\",\"lon\",\"alt_m\",\"speed_mps\","
+    "\"speed3d_mps\",\n"
+    "                  \"fix\",\"dop\"}],\"warnings\":[...]} or {\"file\",\"error\"}; several "
+    "files: an\n"
+    "                  array; unknown values are null (doc/geodata.md)\n"
+    "\n"
+    "Exit status: 0 every FILE had a track, 1 some FILE had none or could not be read, 2 usage\n"
+    "error.\n";
+
+nlohmann::ordered_json Num(double v, double scale = 0) {
+  if (!std::isfinite(v)) return nullptr;
+  if (scale > 0) return std::round(v * scale) / scale;
+  return v;
+}
+
+std::string Utc(double utc_s) {
+  if (!std::isfinite(utc_s)) return "";
+  const double whole = std::floor(utc_s);
+  long ms = std::lround((utc_s - whole) * 1000.0);
+  auto secs = static_cast<std::int64_t>(whole);
+  if (ms >= 1000) ms -= 1000, ++secs;
+  return FormatUtc(secs, ms * 1'000'000L);
+}
+
+nlohmann::ordered_json UtcJson(double utc_s) {
+  if (!std::isfinite(utc_s)) return nullptr;
+  return Utc(utc_s);
+}
+
+nlohmann::ordered_json FixJson(int fix) {
+  if (fix < 0) return nullptr;
+  return fix;
+}
+
+nlohmann::ordered_json PointJson(const geo::TrackPoint& p) {
+  return {{"t", Num(p.t, 1e6)},
+          {"utc", UtcJson(p.utc_s)},
+          {"lat", Num(p.lat, 1e9)},
+          {"lon", Num(p.lon, 1e9)},
+          {"alt_m", Num(p.alt_m, 1e3)},
+          {"speed_mps", Num(p.speed_mps, 1e3)},
+          {"speed3d_mps", Num(p.speed3d_mps, 1e3)},
+          {"fix", FixJson(p.fix)},
+          {"dop", Num(p.dop, 1e3)}};
+}
+
+const char* WhereName(geo::PositionAt::Where w) {
+  switch (w) {
+    case geo::PositionAt::Where::kInside:
+      return "inside";
+    case geo::PositionAt::Where::kBeforeStart:
+      return "before_start";
+    case geo::PositionAt::Where::kAfterEnd:
+      return "after_end";
+  }
+  return "?";
+}
+
+std::string Fmt(const char* f, double v) {
+  if (!std::isfinite(v)) return "?";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+bool LooksLikeGpx(const std::string& path) {
+  std::string lower = path;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".gpx") == 0) return true;
+  if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".xml") == 0) return true;
+  return false;
+}
+
+std::string AtLine(const geo::PositionAt& a, double t) {
+  const geo::TrackPoint& p = a.point;
+  std::string s = "at " + Fmt("%.3f", t) + " s: " + Fmt("%.7f", p.lat) + ", " + Fmt("%.7f", p.lon);
+  if (std::isfinite(p.alt_m)) s += "  alt " + Fmt("%.1f", p.alt_m) + " m";
+  if (std::isfinite(p.speed_mps)) s += "  " + Fmt("%.2f", p.speed_mps) + " m/s";
+  if (std::isfinite(p.utc_s)) s += "  " + Utc(p.utc_s);
+  if (a.where == geo::PositionAt::Where::kBeforeStart)
+    s += "  [BEFORE the track by " + Fmt("%.3f", a.outside_by_s) + " s: its first sample]";
+  if (a.where == geo::PositionAt::Where::kAfterEnd)
+    s += "  [AFTER the track by " + Fmt("%.3f", a.outside_by_s) + " s: its last sample]";
+  if (a.in_gap) s += "  [in a " + Fmt("%.1f", a.gap_s) + " s gap between samples]";
+  if (a.bad_fix) s += "  [BAD FIX nearby: do not rely on it]";
+  return s;
+}
+
+int Run(const Args& args) {
+  if (args.positional().empty()) return UsageError("track", "no FILE given");
+  const bool json = args.Has("json");
+  const std::string gpx_out = args.Get("gpx");
+  if (!gpx_out.empty() && args.positional().size() != 1)
+    return UsageError("track", "--gpx takes one FILE");
+  std::vector<double> at;
+  for (const std::string& v : args.GetAll("at")) {
+    char* end = nullptr;
+    double t = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end || !std::isfinite(t))
+      return UsageError("track", "--at needs a time in seconds, not '" + v + "'");
+    at.push_back(t);
+  }
+  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  bool failed = false;
+  for (const std::string& file : args.positional()) {
+    auto track = LooksLikeGpx(file) ? geo::ReadGpx(file) : geo::ReadGpmfGpsTrack(file);
+    if (!track.ok()) {
+      failed = true;
+      Warn("track", track.status().message());
+      if (json) all.push_back({{"file", DisplayPath(file)}, {"error", track.status().message()}});
+      continue;
+    }
+    for (const std::string& w : track->warnings) Warn("track", DisplayPath(file) + ": " + w);
+    const geo::TrackSummary s = geo::Summarize(*track);
+    std::vector<std::pair<double, geo::PositionAt>> positions;
+    for (double t : at) {
+      auto p = geo::InterpolateAt(*track, t);
+      if (p.ok())
+        positions.emplace_back(t, *p);
+      else
+        Warn("track", DisplayPath(file) + ": --at " + Fmt("%.3f", t) + ": " + p.status().message());
+    }
+    if (!gpx_out.empty()) {
+      Status st = WriteFileAtomic(gpx_out, geo::WriteGpx(*track, BaseName(file)));
+      if (!st.ok()) {
+        Warn("track", st.message());
+        failed = true;
+      }
+    }
+    if (json) {
+      nlohmann::ordered_json j;
+      j["file"] = DisplayPath(file);
+      j["source"] = track->source;
+      if (track->clip_duration_s > 0) j["clip_duration_s"] = Num(track->clip_duration_s, 1e6);
+      j["summary"] = {{"points", s.points},
+                      {"timed_points", s.timed_points},
+                      {"bad_fix_points", s.bad_fix_points},
+                      {"start_t", Num(s.start_t, 1e6)},
+                      {"end_t", Num(s.end_t, 1e6)},
+                      {"duration_s", Num(s.end_t - s.start_t, 1e6)},
+                      {"start_utc", UtcJson(s.start_utc_s)},
+                      {"end_utc", UtcJson(s.end_utc_s)},
+                      {"distance_m", Num(s.distance_m, 1e3)},
+                      {"bbox",
+                       {{"min_lat", Num(s.min_lat, 1e9)},
+                        {"min_lon", Num(s.min_lon, 1e9)},
+                        {"max_lat", Num(s.max_lat, 1e9)},
+                        {"max_lon", Num(s.max_lon, 1e9)}}},
+                      {"min_alt_m", Num(s.min_alt_m, 1e3)},
+                      {"max_alt_m", Num(s.max_alt_m, 1e3)},
+                      {"max_speed_mps", Num(s.max_speed_mps, 1e3)}};
+      if (track->payloads > 0) {
+        j["summary"]["payloads"] = track->payloads;
+        j["summary"]["bad_payloads"] = track->bad_payloads;
+      }
+      nlohmann::ordered_json aj = nlohmann::ordered_json::array();
+      for (const auto& [t, p] : positions) {
+        nlohmann::ordered_json e = PointJson(p.point);
+        e["t"] = Num(t, 1e6);
+        e["where"] = WhereName(p.where);
+        e["outside_by_s"] = Num(p.outside_by_s, 1e6);
+        e["gap_s"] = Num(p.gap_s, 1e6);
+        e["in_gap"] = p.in_gap;
+        e["bad_fix"] = p.bad_fix;
+        aj.push_back(e);
+      }
+      j["at"] = aj;
+      nlohmann::ordered_json sj = nlohmann::ordered_json::array();
+      for (const geo::TrackPoint& p : track->points) sj.push_back(PointJson(p));
+      j["samples"] = std::move(sj);
+      j["warnings"] = track->warnings;
+      all.push_back(std::move(j));
+      continue;
+    }
+    std::printf("== %s  (%s)\n", DisplayPath(file).c_str(), track->source.c_str());
+    std::printf("  %zu samples (%zu timed, %zu with a bad fix)", s.points, s.timed_points,
+                s.bad_fix_points);
+    if (track->payloads > 0) std::printf(" from %d telemetry payloads", track->payloads);
+    std::printf("\n");
+    if (s.timed_points > 0) {
+      std::printf("  time      %s s to %s s (%s s)", Fmt("%.3f", s.start_t).c_str(),
+                  Fmt("%.3f", s.end_t).c_str(), Fmt("%.3f", s.end_t - s.start_t).c_str());
+      if (track->clip_duration_s > 0)
+        std::printf(" of a %s s clip", Fmt("%.3f", track->clip_duration_s).c_str());
+      std::printf("\n");
+    }
+    if (std::isfinite(s.start_utc_s))
+      std::printf("  UTC       %s to %s\n", Utc(s.start_utc_s).c_str(), Utc(s.end_utc_s).c_str());
+    std::printf("  start     %s, %s\n", Fmt("%.7f", track->points.front().lat).c_str(),
+                Fmt("%.7f", track->points.front().lon).c_str());
+    std::printf("  end       %s, %s\n", Fmt("%.7f", track->points.back().lat).c_str(),
+                Fmt("%.7f", track->points.back().lon).c_str());
+    std::printf("  distance  %s m along the track\n", Fmt("%.1f", s.distance_m).c_str());
+    std::printf("  bbox      lat %s to %s, lon %s to %s\n", Fmt("%.7f", s.min_lat).c_str(),
+                Fmt("%.7f", s.max_lat).c_str(), Fmt("%.7f", s.min_lon).c_str(),
+                Fmt("%.7f", s.max_lon).c_str());
+    if (std::isfinite(s.min_alt_m))
+      std::printf("  altitude  %s to %s m\n", Fmt("%.1f", s.min_alt_m).c_str(),
+                  Fmt("%.1f", s.max_alt_m).c_str());
+    if (std::isfinite(s.max_speed_mps))
+      std::printf("  speed     up to %s m/s (%s km/h)\n", Fmt("%.2f", s.max_speed_mps).c_str(),
+                  Fmt("%.1f", s.max_speed_mps * 3.6).c_str());
+    for (const auto& [t, p] : positions) std::printf("  %s\n", AtLine(p, t).c_str());
+    if (args.Has("samples")) {
+      std::printf("  %10s  %-24s %12s %13s %9s %7s %3s %5s\n", "t (s)", "UTC", "lat", "lon",
+                  "alt (m)", "m/s", "fix", "DOP");
+      for (const geo::TrackPoint& p : track->points) {
+        std::printf("  %10s  %-24s %12s %13s %9s %7s %3s %5s\n", Fmt("%.3f", p.t).c_str(),
+                    std::isfinite(p.utc_s) ? Utc(p.utc_s).c_str() : "?", Fmt("%.7f", p.lat).c_str(),
+                    Fmt("%.7f", p.lon).c_str(), Fmt("%.3f", p.alt_m).c_str(),
+                    Fmt("%.2f", p.speed_mps).c_str(),
+                    p.fix >= 0 ? std::to_string(p.fix).c_str() : "?", Fmt("%.2f", p.dop).c_str());
+      }
+    }
+    std::printf("\n");
+  }
+  if (json) PrintOrderedJson(all.size() == 1 ? all[0] : all);
+  return failed ? kExitFailed : kExitOk;
 }
 
 }  // namespace
@@ -19,7 +261,7 @@ extern const Command kTrackCommand = {
     "track",
     "GPS track of a clip (GoPro GPMF, GPX) and the position at a time",
     kUsage,
-    {{"json"}, {}, {}},
+    {{"json", "samples"}, {"gpx"}, {"at"}},
     Run};
 
 }  // namespace sightline::cli
