@@ -251,8 +251,9 @@ Status DecodeGps(const Entry& e, const std::string& layout, const std::vector<do
   for (std::size_t s = 0; s < e.repeat; ++s) {
     const double* f = v.data() + s * nf;
     GpmfGpsSample g;
-    g.speed3d_mps = g.utc_s = g.dop = kNaN;
+    g.speed3d_mps = g.utc_s = g.dop = g.device_time_s = kNaN;
     if (e.key == "GPRI") {  // time, lat, lon, alt, eph, epv, vel, cog, fix, satellites
+      g.device_time_s = f[0];
       g.lat = f[1];
       g.lon = f[2];
       g.alt_m = f[3];
@@ -281,8 +282,14 @@ Status DecodeGps(const Entry& e, const std::string& layout, const std::vector<do
   return Status::Ok();
 }
 
+// A device's SYST sample: its clock since boot and the Unix time at the same instant (seconds).
+struct SystemTime {
+  double boot_s = 0, unix_s = 0;
+};
+
 Status ParseStream(const Entry& strm, const GpmfLimits& limits, std::uint32_t device_id,
-                   const std::string& device_name, std::vector<GpmfGpsBlock>* out) {
+                   const std::string& device_name, std::vector<GpmfGpsBlock>* out,
+                   std::optional<SystemTime>* syst) {
   SL_ASSIGN_OR_RETURN(std::vector<Entry> entries, ReadNest(strm.data, strm.offset + 8));
   GpmfGpsBlock block;
   block.device_id = device_id;
@@ -310,6 +317,12 @@ Status ParseStream(const Entry& strm, const GpmfLimits& limits, std::uint32_t de
     } else if (e.key == "GPSP") {
       std::vector<double> n = NumbersOf(e);
       if (!n.empty()) block.dop = n[0] / 100.0;
+    } else if (e.key == "SYST" && !syst->has_value() && e.repeat > 0) {
+      SL_ASSIGN_OR_RETURN(std::string layout, SampleLayout(e, type_string));
+      SL_ASSIGN_OR_RETURN(std::vector<double> v, ScaledSamples(e, layout, scal));
+      // Unix times before 2000 are a clock that was never set.
+      if (v.size() >= 2 && std::isfinite(v[0]) && std::isfinite(v[1]) && v[1] > 946684800.0)
+        *syst = SystemTime{v[0], v[1]};
     } else if (e.key == "GPS5" || e.key == "GPS9" || e.key == "GPRI") {
       if (has_gps && block.key != e.key) continue;  // one GPS kind per stream
       SL_ASSIGN_OR_RETURN(std::string layout, SampleLayout(e, type_string));
@@ -364,6 +377,8 @@ Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> pay
     SL_ASSIGN_OR_RETURN(std::vector<Entry> inside, ReadNest(devc.data, devc.offset + 8));
     std::uint32_t device_id = 0;
     std::string device_name;
+    std::optional<SystemTime> syst;
+    const std::size_t first_block = blocks.size();
     for (const Entry& e : inside) {
       if (e.key == "DVID") {
         std::vector<double> n = NumbersOf(e);
@@ -373,9 +388,17 @@ Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> pay
       } else if (e.key == "DVNM" && e.type == 'c') {
         device_name = TextOf(e);
       } else if (e.key == "STRM" && e.type == 0) {
-        SL_RETURN_IF_ERROR(ParseStream(e, limits, device_id, device_name, &blocks));
+        SL_RETURN_IF_ERROR(ParseStream(e, limits, device_id, device_name, &blocks, &syst));
       } else {
         SL_RETURN_IF_ERROR(CheckDepth(e, 2, limits));
+      }
+    }
+    if (syst) {  // GPRI times are the drone's clock: map them to UTC through SYST
+      for (std::size_t i = first_block; i < blocks.size(); ++i) {
+        for (GpmfGpsSample& g : blocks[i].samples) {
+          if (std::isfinite(g.device_time_s) && std::isnan(g.utc_s))
+            g.utc_s = syst->unix_s + (g.device_time_s - syst->boot_s);
+        }
       }
     }
   }

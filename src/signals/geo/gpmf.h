@@ -13,7 +13,9 @@
 //   GPS9  (HERO11+) lat, lon, alt, 2D speed, 3D speed, days since 2000-01-01, seconds since
 //         midnight, DOP, fix — per sample
 //   GPRI  (Karma drone "GPS RAW", TYPE "JlllSSSSBB"): time, lat, lon, alt, eph, epv, speed,
-//         course, fix, satellites — the MAVLink GPS_RAW_INT layout
+//         course, fix, satellites — the MAVLink GPS_RAW_INT layout; its time is the drone's clock
+//         since boot, mapped to UTC by the device's SYST stream ("System Time", TYPE "JJ": the
+//         clock since boot and the Unix time at one instant)
 // TSMP (total samples so far) and STMP (microsecond time stamp) are reported for timing checks.
 //
 // Robustness: every length is checked against the bytes that remain (sizes are computed in 64
@@ -41,10 +43,11 @@ struct GpmfGpsSample {
   double lon = 0;  // degrees, east positive
   double alt_m = 0;
   double speed2d_mps = 0;
-  double speed3d_mps = 0;  // NaN for GPRI
-  double utc_s = 0;        // GPS9 only: Unix seconds of this sample; NaN otherwise
-  double dop = 0;          // GPS9: DOP; GPRI: eph / 100; NaN otherwise
-  int fix = -1;            // GPS9/GPRI: 0 none, 2 2D, 3 3D (-1: not in the sample)
+  double speed3d_mps = 0;    // NaN for GPRI
+  double utc_s = 0;          // Unix seconds of this sample (GPS9; GPRI through SYST); NaN otherwise
+  double dop = 0;            // GPS9: DOP; GPRI: eph / 100; NaN otherwise
+  int fix = -1;              // GPS9/GPRI: 0 none, 2 2D, 3 3D (-1: not in the sample)
+  double device_time_s = 0;  // GPRI: the drone's clock, seconds since boot; NaN otherwise
 };
 
 // The GPS content of one stream (STRM) in one payload.

@@ -78,9 +78,14 @@ TEST(GpmfTest, DecodesKarmaGpsRaw) {
   for (int v : {25, 42, 59, 33435}) PutBe(&sample, static_cast<std::uint64_t>(v), 2);
   sample.push_back(3);   // fix
   sample.push_back(20);  // satellites
+  Bytes syst;  // clock 146.544283 s since boot at Unix 1492457278.000 (the corpus clip's values)
+  PutBe(&syst, 146544283, 8);
+  PutBe(&syst, 1492457278000, 8);
   Bytes p = Nest(
       "DEVC",
       {Klv("DVID", 'L', 4, 1, Int32s({3})), Str("DVNM", "Karma 1.0"),
+       Nest("STRM", {Str("TYPE", "JJ"), Klv("SCAL", 'l', 4, 2, Int32s({1000000, 1000})),
+                     Klv("SYST", '?', 16, 1, syst)}),
        Nest("STRM", {Str("TYPE", "JlllSSSSBB"),
                      Klv("SCAL", 'l', 4, 10,
                          Int32s({1000000, 10000000, 10000000, 1000, 100, 100, 100, 100, 1, 1})),
@@ -96,6 +101,7 @@ TEST(GpmfTest, DecodesKarmaGpsRaw) {
   EXPECT_NEAR(b.samples.at(0).dop, 0.25, 1e-9);
   EXPECT_NEAR(b.samples.at(0).speed2d_mps, 0.59, 1e-9);
   EXPECT_EQ(b.samples.at(0).fix, 3);
+  EXPECT_NEAR(b.samples.at(0).utc_s, 1492457278.0 - (146.544283 - 145.911705), 1e-6);
 }
 
 TEST(GpmfTest, PayloadWithoutGpsIsEmptyNotAnError) {
