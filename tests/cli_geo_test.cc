@@ -101,6 +101,7 @@ TEST(GeoCliTest, TrackOfAGoProClip) {
 
   auto text = RunSightline({"track", "--at", "99", clip});
   EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("at 99.000 s:"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("AFTER the track"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("15 samples"), std::string::npos) << text.out;
 }
@@ -118,6 +119,15 @@ TEST(GeoCliTest, TrackExportsGpxThatReadsBack) {
   EXPECT_EQ(j["summary"]["points"], 15);
   EXPECT_NEAR(j["at"][0]["lon"].get<double>(), 30.0006, 1e-9);
   EXPECT_EQ(j["at"][0]["utc"], "2024-05-01T10:00:01.200Z");
+
+  // The GPX log aligned with the clip by UTC: the clip time comes back.
+  auto utc = RunSightline({"track", "--json", "--at-utc", "2024-05-01T10:00:01.300Z", clip});
+  ASSERT_EQ(utc.exit_code, 0) << utc.err;
+  auto u = nlohmann::json::parse(utc.out);
+  EXPECT_EQ(u["at"][0]["asked"], "2024-05-01T10:00:01.300Z");
+  EXPECT_NEAR(u["at"][0]["t"].get<double>(), 1.3, 1e-6);
+  EXPECT_NEAR(u["at"][0]["lon"].get<double>(), 30.00065, 1e-9);
+  EXPECT_EQ(RunSightline({"track", "--at-utc", "yesterday", clip}).exit_code, 2);
 }
 
 TEST(GeoCliTest, BadFilesDoNotStopTheBatch) {

@@ -1,8 +1,10 @@
 // sightline track: the GPS track of a GoPro clip (GPMF telemetry) or of a GPX file, a summary,
 // the interpolated position at given clip times, and a GPX export. Thin: reading and timing are
 // media/gpmf_track.h, signals/geo/{gpmf,track,gpx}.h.
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,8 @@ namespace {
 namespace geo = signals::geo;
 
 constexpr char kUsage[] =
-    "Usage: sightline track [--json] [--at SECONDS]... [--samples] [--gpx OUT.gpx] FILE...\n"
+    "Usage: sightline track [--json] [--at SECONDS]... [--at-utc TIME]... [--samples]\n"
+    "                       [--gpx OUT.gpx] FILE...\n"
     "\n"
     "The GPS track of each FILE: a GoPro clip (MP4/MOV with a GPMF telemetry track: GPS5, GPS9,\n"
     "or a Karma drone's GPRI) or a GPX file (.gpx: track points, else route points, else\n"
@@ -32,6 +35,8 @@ constexpr char kUsage[] =
     "  --at SECONDS   the position at this time (repeatable): linear interpolation between the\n"
     "                 two samples around it, saying when the time is outside the track, in a gap\n"
     "                 of more than 5 s, or next to a sample with a bad fix (fix < 2, DOP > 5)\n"
+    "  --at-utc TIME  the position at this UTC time (RFC 3339, repeatable): aligns a GPX log or\n"
+    "                 another camera with this clip; the answer carries the clip time too\n"
     "  --samples      list every sample (readable output; JSON always has them)\n"
     "  --gpx OUT.gpx  write the track as GPX 1.1 (one FILE only)\n"
     "  --json         {\"file\",\"source\",\"clip_duration_s\"?,\"summary\":{...},\"at\":[{...}],\n"
@@ -100,20 +105,36 @@ std::string Fmt(const char* f, double v) {
   return buf;
 }
 
+// A .gpx name, or a file that starts (after white space and a byte-order mark) with '<': media
+// containers never do.
 bool LooksLikeGpx(const std::string& path) {
   std::string lower = path;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".gpx") == 0) return true;
-  if (lower.size() >= 4 && lower.compare(lower.size() - 4, 4, ".xml") == 0) return true;
-  return false;
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return false;
+  char head[64];
+  std::size_t n = std::fread(head, 1, sizeof head, f.get());
+  std::size_t i = 0;
+  if (n >= 3 && static_cast<unsigned char>(head[0]) == 0xEF) i = 3;  // UTF-8 BOM
+  while (i < n && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  return i < n && head[i] == '<';
 }
 
-std::string AtLine(const geo::PositionAt& a, double t) {
+// One --at/--at-utc answer: what was asked, and where.
+struct Asked {
+  std::string label;  // "5.000 s" or the UTC text as given
+  geo::PositionAt at;
+};
+
+std::string AtLine(const Asked& asked) {
+  const geo::PositionAt& a = asked.at;
   const geo::TrackPoint& p = a.point;
-  std::string s = "at " + Fmt("%.3f", t) + " s: " + Fmt("%.7f", p.lat) + ", " + Fmt("%.7f", p.lon);
+  std::string s = "at " + asked.label + ": " + Fmt("%.7f", p.lat) + ", " + Fmt("%.7f", p.lon);
   if (std::isfinite(p.alt_m)) s += "  alt " + Fmt("%.1f", p.alt_m) + " m";
   if (std::isfinite(p.speed_mps)) s += "  " + Fmt("%.2f", p.speed_mps) + " m/s";
   if (std::isfinite(p.utc_s)) s += "  " + Utc(p.utc_s);
+  if (std::isfinite(p.t)) s += "  (clip " + Fmt("%.3f", p.t) + " s)";
   if (a.where == geo::PositionAt::Where::kBeforeStart)
     s += "  [BEFORE the track by " + Fmt("%.3f", a.outside_by_s) + " s: its first sample]";
   if (a.where == geo::PositionAt::Where::kAfterEnd)
@@ -137,6 +158,15 @@ int Run(const Args& args) {
       return UsageError("track", "--at needs a time in seconds, not '" + v + "'");
     at.push_back(t);
   }
+  std::vector<std::pair<std::string, double>> at_utc;
+  for (const std::string& v : args.GetAll("at-utc")) {
+    auto u = ParseRfc3339(v);
+    if (!u) {
+      return UsageError(
+          "track", "--at-utc needs an RFC 3339 time (2024-05-01T10:00:01.5Z), not '" + v + "'");
+    }
+    at_utc.emplace_back(v, *u);
+  }
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   bool failed = false;
   for (const std::string& file : args.positional()) {
@@ -149,13 +179,22 @@ int Run(const Args& args) {
     }
     for (const std::string& w : track->warnings) Warn("track", DisplayPath(file) + ": " + w);
     const geo::TrackSummary s = geo::Summarize(*track);
-    std::vector<std::pair<double, geo::PositionAt>> positions;
+    std::vector<Asked> positions;
     for (double t : at) {
       auto p = geo::InterpolateAt(*track, t);
       if (p.ok())
-        positions.emplace_back(t, *p);
+        positions.push_back({Fmt("%.3f", t) + " s", *p});
       else
         Warn("track", DisplayPath(file) + ": --at " + Fmt("%.3f", t) + ": " + p.status().message());
+    }
+    for (const auto& [text, u] : at_utc) {
+      auto p = geo::InterpolateAtUtc(*track, u);
+      if (p.ok()) {
+        positions.push_back({text, *p});
+      } else {
+        failed = true;
+        Warn("track", DisplayPath(file) + ": --at-utc " + text + ": " + p.status().message());
+      }
     }
     if (!gpx_out.empty()) {
       Status st = WriteFileAtomic(gpx_out, geo::WriteGpx(*track, BaseName(file)));
@@ -191,9 +230,12 @@ int Run(const Args& args) {
         j["summary"]["bad_payloads"] = track->bad_payloads;
       }
       nlohmann::ordered_json aj = nlohmann::ordered_json::array();
-      for (const auto& [t, p] : positions) {
-        nlohmann::ordered_json e = PointJson(p.point);
-        e["t"] = Num(t, 1e6);
+      for (const Asked& asked : positions) {
+        const geo::PositionAt& p = asked.at;
+        nlohmann::ordered_json e;
+        e["asked"] = asked.label;
+        const nlohmann::ordered_json point = PointJson(p.point);
+        for (auto it = point.begin(); it != point.end(); ++it) e[it.key()] = it.value();
         e["where"] = WhereName(p.where);
         e["outside_by_s"] = Num(p.outside_by_s, 1e6);
         e["gap_s"] = Num(p.gap_s, 1e6);
@@ -237,7 +279,7 @@ int Run(const Args& args) {
     if (std::isfinite(s.max_speed_mps))
       std::printf("  speed     up to %s m/s (%s km/h)\n", Fmt("%.2f", s.max_speed_mps).c_str(),
                   Fmt("%.1f", s.max_speed_mps * 3.6).c_str());
-    for (const auto& [t, p] : positions) std::printf("  %s\n", AtLine(p, t).c_str());
+    for (const Asked& asked : positions) std::printf("  %s\n", AtLine(asked).c_str());
     if (args.Has("samples")) {
       std::printf("  %10s  %-24s %12s %13s %9s %7s %3s %5s\n", "t (s)", "UTC", "lat", "lon",
                   "alt (m)", "m/s", "fix", "DOP");
@@ -261,7 +303,7 @@ extern const Command kTrackCommand = {
     "track",
     "GPS track of a clip (GoPro GPMF, GPX) and the position at a time",
     kUsage,
-    {{"json", "samples"}, {"gpx"}, {"at"}},
+    {{"json", "samples"}, {"gpx"}, {"at", "at-utc"}},
     Run};
 
 }  // namespace sightline::cli

@@ -218,4 +218,22 @@ Result<PositionAt> InterpolateAt(const Track& track, double t, double max_gap_s)
   return out;
 }
 
+Result<PositionAt> InterpolateAtUtc(const Track& track, double utc_s, double max_gap_s) {
+  // The same track on its UTC clock: t and utc_s swapped, so InterpolateAt interpolates the clip
+  // time as it does UTC.
+  Track by_utc;
+  for (const TrackPoint& p : track.points) {
+    if (std::isnan(p.utc_s)) continue;
+    TrackPoint q = p;
+    std::swap(q.t, q.utc_s);
+    by_utc.points.push_back(q);
+  }
+  if (by_utc.points.empty()) return NotFound("the track has no UTC times");
+  std::stable_sort(by_utc.points.begin(), by_utc.points.end(),
+                   [](const TrackPoint& a, const TrackPoint& b) { return a.t < b.t; });
+  SL_ASSIGN_OR_RETURN(PositionAt at, InterpolateAt(by_utc, utc_s, max_gap_s));
+  std::swap(at.point.t, at.point.utc_s);
+  return at;
+}
+
 }  // namespace sightline::signals::geo

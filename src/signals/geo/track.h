@@ -86,6 +86,12 @@ struct PositionAt {
 // timed point.
 Result<PositionAt> InterpolateAt(const Track& track, double t, double max_gap_s = 5.0);
 
+// The position at a UTC time (Unix seconds): the same interpolation between the two samples around
+// it by UTC; the answer's point.t is the clip time interpolated likewise, and outside_by_s/gap_s
+// are in UTC seconds. Aligns a GPX log (or another camera) with a clip. Fails (kNotFound) when no
+// point has UTC.
+Result<PositionAt> InterpolateAtUtc(const Track& track, double utc_s, double max_gap_s = 5.0);
+
 // Distance and bearings on the WGS84 ellipsoid (GeographicLib::Geodesic, Karney 2013).
 struct GeodesicLine {
   double distance_m = 0;

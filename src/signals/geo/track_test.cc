@@ -67,6 +67,24 @@ TEST(TrackTest, InterpolatesAndSaysWhenOutside) {
   EXPECT_EQ(before->where, PositionAt::Where::kBeforeStart);
 }
 
+TEST(TrackTest, InterpolatesAtAUtcTime) {
+  auto track = TrackFromGpmf(Telemetry());
+  ASSERT_TRUE(track.ok());
+  auto p = InterpolateAtUtc(*track, 1577880001.125);  // halfway between samples 4 and 5
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->where, PositionAt::Where::kInside);
+  EXPECT_NEAR(p->point.t, 1.125, 1e-6);
+  EXPECT_NEAR(p->point.utc_s, 1577880001.125, 1e-6);
+  EXPECT_NEAR(p->point.lat, 50.0 + 4.5e-5, 1e-10);
+  auto late = InterpolateAtUtc(*track, 1577880100.0);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->where, PositionAt::Where::kAfterEnd);
+  Track no_utc;
+  no_utc.points.push_back(TrackPoint{});
+  no_utc.points[0].utc_s = NAN;
+  EXPECT_FALSE(InterpolateAtUtc(no_utc, 0).ok());
+}
+
 TEST(TrackTest, FlagsBadFixGapsAndCrossesTheAntimeridian) {
   Track t;
   TrackPoint a, b, c;
