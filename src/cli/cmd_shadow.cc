@@ -12,6 +12,7 @@
 #include "analysis/sun/spa.h"
 #include "analysis/sun/sun_text.h"
 #include "base/file.h"
+#include "base/time.h"
 #include "cli/command.h"
 #include "cli/output.h"
 #include "media/png_writer.h"
@@ -207,7 +208,8 @@ int RunTimes(const Args& args, const std::vector<ParsedShadow>& shadows, sun::Ob
     list.push_back(p.m);
   }
   if (Status s = sun::ValidateObserver(obs); !s.ok()) return UsageError("shadow", s.message());
-  const double start = sun::UnixFromJulianDay(sun::JulianDay(y, m, d, 0, 0, 0)) - offset;
+  // The local day's midnight (proleptic Gregorian, as ISO 8601 dates are).
+  const double start = static_cast<double>(UnixFromUtcFields(y, m, d, 0, 0, 0)) - offset;
   auto times = sun::FindConsistentTimes(list, obs, start, start + 86400);
   if (!times.ok()) return UsageError("shadow", times.status().message());
   auto iso = [&](double t) { return sun::FormatIsoTime(t, offset, zulu); };
@@ -313,10 +315,13 @@ int RunMap(const Args& args, std::vector<ParsedShadow> shadows, const sun::Obser
     j["cell_deg"] = cell;
     j["cells"] = map->cell_count;
     j["area_km2"] = std::round(map->area_km2);
+    auto round6 = [](double v) { return std::round(v * 1e6) / 1e6; };
     j["latitude_range_deg"] =
-        any ? nlohmann::ordered_json{90 - (r1 + 1) * cell, 90 - r0 * cell} : nullptr;
+        any ? nlohmann::ordered_json{round6(90 - (r1 + 1) * cell), round6(90 - r0 * cell)}
+            : nullptr;
     j["longitude_range_deg"] =
-        any ? nlohmann::ordered_json{-180 + c0 * cell, -180 + (c1 + 1) * cell} : nullptr;
+        any ? nlohmann::ordered_json{round6(-180 + c0 * cell), round6(-180 + (c1 + 1) * cell)}
+            : nullptr;
     j["subsolar"] = nlohmann::ordered_json::array();
     for (const auto& s : map->subsolar)
       j["subsolar"].push_back(

@@ -85,12 +85,9 @@ int Run(const Args& args) {
   if (!time.ok()) return UsageError("sun", "--time: " + time.status().message());
   auto pos = sun::ComputeSolarPosition(time->unix, obs);
   if (!pos.ok()) return UsageError("sun", pos.status().message());
-  // The local calendar day of the time as written.
+  // The local day of the time as written.
   const std::string local = sun::FormatIsoTime(time->unix, time->utc_offset_s, time->zulu);
-  int y = 0, m = 0, d = 0;
-  if (!sun::ParseDate(local.substr(0, 10), &y, &m, &d).ok())
-    return UsageError("sun", "--time: years 0000-9999 only");
-  auto day = sun::ComputeSunDay(y, m, d, time->utc_offset_s, obs);
+  auto day = sun::ComputeSunDayOf(time->unix, time->utc_offset_s, obs);
   if (!day.ok()) return UsageError("sun", day.status().message());
   auto iso = [&](double t) { return sun::FormatIsoTime(t, time->utc_offset_s, time->zulu); };
   const bool up = pos->elevation_deg > 0;

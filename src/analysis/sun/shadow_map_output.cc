@@ -89,18 +89,29 @@ media::Image ShadowMapImage(const ShadowMap& map) {
     const double k = std::round(centre / step) * step;
     return std::fabs(centre - k) < map.cell_deg / 2 + 1e-9;
   };
+  // How much a graticule line brightens a cell: 28 every 10°, 60 every 30°, 110 on the equator
+  // and the prime meridian (and the antimeridian).
+  auto lift_of = [&](double deg, double main_step) {
+    if (on_line(deg, main_step)) return 110;
+    if (on_line(deg, 30)) return 60;
+    return on_line(deg, 10) ? 28 : 0;
+  };
+  std::vector<double> cos_dlon(map.width);
+  std::vector<int> column_lift(map.width);
+  for (int c = 0; c < map.width; ++c) {
+    const double lon = map.ColumnLongitude(c);
+    cos_dlon[c] = std::cos((lon - ss_lon) * kDeg);
+    column_lift[c] = lift_of(lon, 180);
+  }
   for (int r = 0; r < map.height; ++r) {
     const double lat = map.RowLatitude(r);
     const double sin_a = std::sin(lat * kDeg) * std::sin(ss_lat);
     const double cos_b = std::cos(lat * kDeg) * std::cos(ss_lat);
+    const int row_lift = lift_of(lat, 90);
     for (int c = 0; c < map.width; ++c) {
-      const double lon = map.ColumnLongitude(c);
-      const bool day = sin_a + cos_b * std::cos((lon - ss_lon) * kDeg) > 0;
+      const bool day = sin_a + cos_b * cos_dlon[c] > 0;
       int rgb[3] = {day ? 44 : 18, day ? 66 : 28, day ? 98 : 46};
-      int lift = 0;
-      if (on_line(lat, 10) || on_line(lon, 10)) lift = 28;
-      if (on_line(lat, 30) || on_line(lon, 30)) lift = 60;
-      if (on_line(lat, 90) || on_line(lon, 180)) lift = 110;  // equator, prime meridian
+      const int lift = std::max(row_lift, column_lift[c]);
       for (int& v : rgb) v += lift;
       const std::size_t k = static_cast<std::size_t>(r) * map.width + c;
       if (map.cells[k]) {

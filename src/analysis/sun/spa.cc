@@ -253,12 +253,21 @@ Result<SolarPosition> ComputeSolarPositionUtc(int year, int month, int day, int 
 
 Result<SunDay> ComputeSunDay(int year, int month, int day, int utc_offset_s,
                              const Observer& observer) {
-  SL_RETURN_IF_ERROR(ValidateObserver(observer));
   if (month < 1 || month > 12 || day < 1 || day > 31)
     return InvalidArgument("the date is malformed (month 1-12, day 1-31)");
+  return ComputeSunDayAtJulianDay(JulianDay(year, month, day, 0, 0, 0), utc_offset_s, observer);
+}
+
+Result<SunDay> ComputeSunDayOf(double unix_seconds, int utc_offset_s, const Observer& observer) {
+  if (!Finite(unix_seconds)) return InvalidArgument("the time is not a finite number");
+  const double local_days = std::floor((unix_seconds + utc_offset_s) / 86400.0);
+  return ComputeSunDayAtJulianDay(JulianDayFromUnix(local_days * 86400.0), utc_offset_s, observer);
+}
+
+Result<SunDay> ComputeSunDayAtJulianDay(double jd0, int utc_offset_s, const Observer& observer) {
+  SL_RETURN_IF_ERROR(ValidateObserver(observer));
   if (utc_offset_s < -18 * 3600 || utc_offset_s > 18 * 3600)
     return InvalidArgument("the UTC offset must be within -18:00..+18:00");
-  const double jd0 = JulianDay(year, month, day, 0, 0, 0);
   SL_RETURN_IF_ERROR(CheckTime(jd0 - 1));
   SL_RETURN_IF_ERROR(CheckTime(jd0 + 2));
   // A.2 steps 1-2: ν at 0 UT; α and δ at 0 TT of the day before, the day and the day after.

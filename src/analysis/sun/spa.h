@@ -120,6 +120,11 @@ struct SunDay {
 // and `day` name the local calendar day (Gregorian from 1582-10-15, Julian before).
 Result<SunDay> ComputeSunDay(int year, int month, int day, int utc_offset_s,
                              const Observer& observer);
+// The same for the local day (at `utc_offset_s`) that contains the instant `unix_seconds`: no
+// calendar involved, so it also suits ISO 8601 dates before 1582 (proleptic Gregorian).
+Result<SunDay> ComputeSunDayOf(double unix_seconds, int utc_offset_s, const Observer& observer);
+// The same for the day whose 0h UT is the Julian day `jd0` (x.5).
+Result<SunDay> ComputeSunDayAtJulianDay(double jd0, int utc_offset_s, const Observer& observer);
 
 // SPA's refraction correction (eq. 42) for a Sun at geometric elevation `e0_deg` in the
 // observer's air: 0 below -(0.26667° + atmospheric_refraction_deg), as in ComputeSolarPosition.

@@ -181,6 +181,26 @@ TEST(SpaTest, AgreesWithErfaOnRandomPlacesAndTimes) {
   RecordProperty("worst_azimuth_deg", std::to_string(worst_azimuth));
 }
 
+TEST(SpaTest, SunDayOfAnInstantIsTheLocalDayContainingIt) {
+  const Observer o = PaperObserver();
+  const int offset = -7 * 3600;
+  auto by_date = ComputeSunDay(2003, 10, 17, offset, o);
+  // 23:59 local on the 17th is 06:59 UTC on the 18th: still the 17th's events.
+  auto by_instant =
+      ComputeSunDayOf(static_cast<double>(UnixFromUtcFields(2003, 10, 18, 6, 59, 0)), offset, o);
+  ASSERT_TRUE(by_date.ok() && by_instant.ok());
+  EXPECT_DOUBLE_EQ(by_date->transit_unix, by_instant->transit_unix);
+  EXPECT_DOUBLE_EQ(*by_date->sunset_unix, *by_instant->sunset_unix);
+  // Before 1582 the instant form is proleptic Gregorian: 1500-06-21 (Gregorian) is near the
+  // solstice, so the day is the longest of the year at 50° N (about 16 h).
+  Observer north;
+  north.latitude_deg = 50;
+  auto old =
+      ComputeSunDayOf(static_cast<double>(UnixFromUtcFields(1500, 6, 21, 12, 0, 0)), 0, north);
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_NEAR(*old->sunset_unix - *old->sunrise_unix, 16.3 * 3600, 0.2 * 3600);
+}
+
 TEST(SpaTest, PolarDayAndNight) {
   Observer svalbard;
   svalbard.latitude_deg = 78.22;
