@@ -361,7 +361,8 @@ std::optional<double> ParseGpmfUtc(std::string_view text) {
 }
 
 Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> payload,
-                                               const GpmfLimits& limits) {
+                                               const GpmfLimits& limits,
+                                               std::vector<Status>* stream_errors) {
   if (payload.size() > limits.max_payload_bytes) {
     return InvalidArgument("GPMF payload of " + std::to_string(payload.size()) +
                            " bytes is larger than the " + std::to_string(limits.max_payload_bytes) +
@@ -388,7 +389,13 @@ Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> pay
       } else if (e.key == "DVNM" && e.type == 'c') {
         device_name = TextOf(e);
       } else if (e.key == "STRM" && e.type == 0) {
-        SL_RETURN_IF_ERROR(ParseStream(e, limits, device_id, device_name, &blocks, &syst));
+        const std::size_t before = blocks.size();
+        Status st = ParseStream(e, limits, device_id, device_name, &blocks, &syst);
+        if (!st.ok()) {
+          if (!stream_errors) return st;
+          blocks.resize(before);  // nothing half-read from the damaged stream
+          stream_errors->push_back(st);
+        }
       } else {
         SL_RETURN_IF_ERROR(CheckDepth(e, 2, limits));
       }

@@ -71,8 +71,13 @@ struct GpmfLimits {
 // Decodes the GPS streams in one payload. A payload without GPS gives an empty vector. Errors:
 // kCorrupt ("GPMF offset 132: 'GPS5' claims 2000 bytes, 96 remain"), kInvalidArgument when the
 // payload is larger than the limit.
+//
+// With `stream_errors`, a stream (STRM) whose contents are malformed is skipped and its error
+// appended there, so damage in, say, the accelerometer stream does not cost the GPS of the same
+// payload; the payload still fails when its device-level structure is broken.
 Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> payload,
-                                               const GpmfLimits& limits = {});
+                                               const GpmfLimits& limits = {},
+                                               std::vector<Status>* stream_errors = nullptr);
 
 // "yymmddhhmmss.sss" (GPSU, type 'U') as Unix seconds; nullopt when malformed.
 std::optional<double> ParseGpmfUtc(std::string_view text);

@@ -126,6 +126,24 @@ TEST(GpmfTest, SizesBeyondTheDataAreCorrupt) {
   EXPECT_NE(r2.status().message().find("16711425"), std::string::npos) << r2.status().message();
 }
 
+TEST(GpmfTest, DamagedStreamCanBeSkippedKeepingTheGps) {
+  Bytes gps = Int32s({501234567, 305234567, 1000, 0, 0});
+  Bytes p = Nest(
+      "DEVC", {Nest("STRM", {Klv("ACCL", 's', 6, 1, Bytes(6, 1)),
+                             Klv("GYRO", 's', 6, 200, {})}),  // claims 1200 bytes
+               Nest("STRM", {Klv("SCAL", 'l', 4, 5, Int32s({10000000, 10000000, 1000, 1000, 100})),
+                             Klv("GPS5", 'l', 20, 1, gps)})});
+  EXPECT_FALSE(ParseGpmfGps(p).ok());  // strict by default
+  std::vector<Status> errors;
+  auto blocks = ParseGpmfGps(p, {}, &errors);
+  ASSERT_TRUE(blocks.ok()) << blocks.status().message();
+  ASSERT_EQ(blocks->size(), 1u);
+  EXPECT_NEAR(blocks->at(0).samples.at(0).lat, 50.1234567, 1e-9);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].message().find("'GYRO' claims 1200 bytes"), std::string::npos)
+      << errors[0].message();
+}
+
 TEST(GpmfTest, NotGpmfIsCorrupt) {
   Bytes junk = {0x01, 0x02, 0x03, 0x04, 0, 4, 0, 1, 0, 0, 0, 0};
   auto r = ParseGpmfGps(junk);

@@ -64,10 +64,20 @@ Result<Track> TrackFromGpmf(const media::GpmfTrack& telemetry) {
   };
   std::map<std::uint32_t, DeviceTrack> devices;
   std::map<std::uint32_t, std::uint64_t> last_tsmp;
+  int damaged_streams = 0;
   for (std::size_t i = 0; i < telemetry.payloads.size(); ++i) {
     const media::GpmfPayload& payload = telemetry.payloads[i];
-    auto blocks = ParseGpmfGps(payload.bytes);
+    std::vector<Status> stream_errors;
+    auto blocks = ParseGpmfGps(payload.bytes, {}, &stream_errors);
+    for (const Status& e : stream_errors) {
+      if (++damaged_streams <= 5) {
+        track.warnings.push_back("telemetry payload " + std::to_string(i) +
+                                 ": a damaged stream skipped: " + e.message());
+      }
+    }
+    if (!stream_errors.empty()) last_tsmp.clear();  // the next TSMP step spans what was lost
     if (!blocks.ok()) {
+      last_tsmp.clear();
       ++track.bad_payloads;
       if (track.bad_payloads <= 5) {
         track.warnings.push_back("telemetry payload " + std::to_string(i) + " at " +
@@ -110,6 +120,10 @@ Result<Track> TrackFromGpmf(const media::GpmfTrack& telemetry) {
         dev.points.push_back(p);
       }
     }
+  }
+  if (damaged_streams > 5) {
+    track.warnings.push_back(std::to_string(damaged_streams - 5) +
+                             " more damaged telemetry streams skipped");
   }
   if (track.bad_payloads > 5) {
     track.warnings.push_back(std::to_string(track.bad_payloads - 5) +
