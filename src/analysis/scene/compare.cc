@@ -1,0 +1,113 @@
+#include "analysis/scene/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+namespace sightline::analysis::scene {
+
+Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOptions& frames,
+                                      const FeatureOptions& features) {
+  FileFeatures f;
+  SL_ASSIGN_OR_RETURN(f.frames, ReadSceneFrames(path, frames));
+  f.still = !f.frames.empty() && f.frames.front().still;
+  for (const SceneFrame& frame : f.frames)
+    f.features.push_back(ExtractFeatures(frame.gray, features));
+  return f;
+}
+
+FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
+                               const CompareOptions& o) {
+  FileComparison out;
+  out.a_still = a.still;
+  out.b_still = b.still;
+  struct Candidate {
+    int i, j, count;
+  };
+  std::vector<Candidate> pairs;
+  for (size_t i = 0; i < a.features.size(); ++i)
+    for (size_t j = 0; j < b.features.size(); ++j)
+      pairs.push_back({static_cast<int>(i), static_cast<int>(j), 0});
+  out.frame_pairs = static_cast<int>(pairs.size());
+  if (pairs.size() > static_cast<size_t>(std::max(1, o.verify_pairs))) {
+    for (Candidate& c : pairs)
+      c.count = CountTentativeMatches(a.features[c.i], b.features[c.j], o.shortlist_keypoints,
+                                      o.match.ratio);
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const Candidate& x, const Candidate& y) { return x.count > y.count; });
+    pairs.resize(std::max(1, o.verify_pairs));
+  }
+  bool first = true;
+  for (const Candidate& c : pairs) {
+    SceneMatch m = MatchFeatures(a.features[c.i], b.features[c.j], o.match);
+    ++out.pairs_verified;
+    if (first || m.match > out.match.match ||
+        (m.match == out.match.match && m.score > out.match.score)) {
+      out.match = std::move(m);
+      out.a_frame = c.i;
+      out.b_frame = c.j;
+      first = false;
+    }
+  }
+  if (!a.frames.empty()) out.a_time = a.frames[out.a_frame].t;
+  if (!b.frames.empty()) out.b_time = b.frames[out.b_frame].t;
+  return out;
+}
+
+Result<FileComparison> CompareFiles(const std::string& a, const std::string& b,
+                                    const CompareOptions& o, FileFeatures* keep_a,
+                                    FileFeatures* keep_b) {
+  SL_ASSIGN_OR_RETURN(FileFeatures fa, ReadFileFeatures(a, o.frames, o.features));
+  FrameOptions fb_options = o.frames;
+  if (o.at_b_s >= 0) fb_options.at_s = o.at_b_s;
+  SL_ASSIGN_OR_RETURN(FileFeatures fb, ReadFileFeatures(b, fb_options, o.features));
+  FileComparison c = CompareFeatures(fa, fb, o);
+  if (keep_a) *keep_a = std::move(fa);
+  if (keep_b) *keep_b = std::move(fb);
+  return c;
+}
+
+media::Image DrawMatch(const cv::Mat& a_gray, const cv::Mat& b_gray, const SceneMatch& match,
+                       int height) {
+  const int h = std::max(16, std::min({height, std::max(a_gray.rows, b_gray.rows)}));
+  auto fit = [h](const cv::Mat& g) {
+    cv::Mat rgb;
+    if (g.empty()) return cv::Mat(h, h, CV_8UC3, cv::Scalar(0, 0, 0));
+    const int w = std::max(1, static_cast<int>(std::lround(g.cols * double(h) / g.rows)));
+    cv::Mat scaled;
+    cv::resize(g, scaled, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+    cv::cvtColor(scaled, rgb, cv::COLOR_GRAY2RGB);
+    return rgb;
+  };
+  const cv::Mat left = fit(a_gray), right = fit(b_gray);
+  constexpr int kGap = 8;
+  cv::Mat canvas(h, left.cols + kGap + right.cols, CV_8UC3, cv::Scalar(255, 255, 255));
+  left.copyTo(canvas(cv::Rect(0, 0, left.cols, h)));
+  right.copyTo(canvas(cv::Rect(left.cols + kGap, 0, right.cols, h)));
+  const int thickness = std::max(1, h / 480);
+  for (size_t i = 0; i < match.pairs.size(); ++i) {
+    const PointPair& p = match.pairs[i];
+    // Colours cycle through a hue wheel so that neighbouring lines can be told apart.
+    cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(static_cast<int>(i * 37 % 180), 220, 255)), rgb;
+    cv::cvtColor(hsv, rgb, cv::COLOR_HSV2RGB);
+    const cv::Vec3b c = rgb.at<cv::Vec3b>(0, 0);
+    const cv::Scalar colour(c[0], c[1], c[2]);
+    const cv::Point pa(static_cast<int>(p.ax * left.cols), static_cast<int>(p.ay * h));
+    const cv::Point pb(left.cols + kGap + static_cast<int>(p.bx * right.cols),
+                       static_cast<int>(p.by * h));
+    cv::line(canvas, pa, pb, colour, thickness, cv::LINE_AA);
+    cv::circle(canvas, pa, 2 + thickness, colour, thickness, cv::LINE_AA);
+    cv::circle(canvas, pb, 2 + thickness, colour, thickness, cv::LINE_AA);
+  }
+  media::Image image;
+  image.width = canvas.cols;
+  image.height = canvas.rows;
+  image.layout = media::PixelLayout::kRgb24;
+  image.pixels.resize(static_cast<size_t>(canvas.cols) * canvas.rows * 3);
+  for (int y = 0; y < canvas.rows; ++y)
+    std::copy(canvas.ptr<std::uint8_t>(y), canvas.ptr<std::uint8_t>(y) + canvas.cols * 3,
+              image.pixels.begin() + static_cast<std::ptrdiff_t>(y) * canvas.cols * 3);
+  return image;
+}
+
+}  // namespace sightline::analysis::scene

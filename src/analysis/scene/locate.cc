@@ -1,0 +1,426 @@
+#include "analysis/scene/locate.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "base/file.h"
+#include "media/probe.h"
+
+namespace sightline::analysis::scene {
+
+namespace {
+
+bool IsPictureName(const std::string& name) {
+  const size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return false;
+  std::string ext = name.substr(dot + 1);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* e : {"jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "heic", "heif"})
+    if (ext == e) return true;
+  return false;
+}
+
+Status ListInto(const std::string& dir, const std::string& prefix, int depth,
+                std::vector<ReferenceFile>* out) {
+  if (depth > 32) return Status::Ok();  // a loop of links; stop quietly
+  SL_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(dir));
+  for (const std::string& name : names) {
+    if (name.empty() || name[0] == '.') continue;
+    const std::string path = JoinPath(dir, name);
+    const std::string label = prefix.empty() ? name : prefix + "/" + name;
+    if (IsDirectory(path)) {
+      SL_RETURN_IF_ERROR(ListInto(path, label, depth + 1, out));
+    } else if (IsPictureName(name)) {
+      out->push_back({path, label});
+    }
+  }
+  return Status::Ok();
+}
+
+bool StatFile(const std::string& path, std::uint64_t* size, std::int64_t* mtime_ns) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return false;
+  *size = static_cast<std::uint64_t>(st.st_size);
+  *mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return true;
+}
+
+double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
+  constexpr double kRad = 3.14159265358979323846 / 180.0;
+  constexpr double kEarthKm = 6371.0088;
+  const double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
+  const double h =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+// A little-endian binary writer and a bounds-checked reader for the index file.
+class Writer {
+ public:
+  template <typename T>
+  void Put(T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out_.append(b, sizeof(T));
+  }
+  void PutString(const std::string& s) {
+    Put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    out_ += s;
+  }
+  void PutBytes(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  const std::string& data() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& in) : in_(in) {}
+  template <typename T>
+  bool Get(T* v) {
+    if (in_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(v, in_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  bool GetString(std::string* s, size_t max = 1 << 16) {
+    std::uint32_t n = 0;
+    if (!Get(&n) || n > max || in_.size() - pos_ < n) return false;
+    s->assign(in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool GetBytes(void* p, size_t n) {
+    if (in_.size() - pos_ < n) return false;
+    std::memcpy(p, in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool AtEnd() const { return pos_ == in_.size(); }
+
+ private:
+  const std::string& in_;
+  size_t pos_ = 0;
+};
+
+constexpr char kMagic[8] = {'S', 'L', 'S', 'C', 'I', 'D', 'X', '1'};
+
+}  // namespace
+
+Result<std::vector<ReferenceFile>> ListReferencePictures(const std::string& dir) {
+  if (!IsDirectory(dir)) return NotFound(dir + ": not a folder");
+  std::vector<ReferenceFile> out;
+  SL_RETURN_IF_ERROR(ListInto(dir, "", 0, &out));
+  std::sort(out.begin(), out.end(),
+            [](const ReferenceFile& a, const ReferenceFile& b) { return a.path < b.path; });
+  return out;
+}
+
+Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& files,
+                                             const IndexOptions& options,
+                                             std::vector<std::string>* problems,
+                                             const std::function<void(size_t)>& progress) {
+  struct Slot {
+    Reference ref;
+    cv::Mat descriptors;
+    std::string problem;
+    bool ok = false;
+  };
+  std::vector<Slot> slots(files.size());
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> done{0};
+  std::mutex progress_mutex;
+  auto work = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      Slot& s = slots[i];
+      s.ref.path = files[i].path;
+      s.ref.label = files[i].label;
+      if (!StatFile(files[i].path, &s.ref.size, &s.ref.mtime_ns)) {
+        s.problem = files[i].path + ": cannot be read";
+      } else {
+        FrameOptions fo;
+        fo.max_side = options.features.max_side;
+        fo.max_frames = 1;
+        auto frames = ReadSceneFrames(files[i].path, fo);
+        if (!frames.ok()) {
+          s.problem = frames.status().message();
+        } else {
+          s.descriptors = ExtractFeatures(frames->front().gray, options.features).descriptors;
+          media::ProbeResult probe = media::ProbeFile(files[i].path);
+          s.ref.gps = probe.gps;
+          s.ok = true;
+        }
+      }
+      const size_t d = ++done;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(d);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(1, options.threads); ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+
+  // The vocabulary is trained on the references' own descriptors: a fixed share of each, so
+  // that no single picture dominates.
+  const int per_ref = std::max(
+      50, options.vocabulary.max_samples / std::max<int>(1, static_cast<int>(files.size())));
+  std::vector<cv::Mat> samples;
+  for (const Slot& s : slots) {
+    if (!s.ok || s.descriptors.empty()) continue;
+    const int take = std::min(per_ref, s.descriptors.rows);
+    for (int i = 0; i < take; ++i)
+      samples.push_back(s.descriptors.row(
+          static_cast<int>(static_cast<std::int64_t>(i) * s.descriptors.rows / take)));
+  }
+  ReferenceIndex index;
+  index.options_ = options;
+  if (!samples.empty()) {
+    cv::Mat all;
+    cv::vconcat(samples, all);
+    index.vocabulary_ = Vocabulary::Train(all, options.vocabulary);
+  }
+  for (Slot& s : slots) {
+    if (!s.ok) {
+      if (problems) problems->push_back(s.problem);
+      index.skipped_.push_back(s.ref.path);
+      continue;
+    }
+    s.ref.vlad = index.vocabulary_.Encode(s.descriptors);
+    index.references_.push_back(std::move(s.ref));
+  }
+  if (index.references_.empty()) {
+    return InvalidArgument(files.empty() ? "no reference pictures given"
+                                         : "none of the " + std::to_string(files.size()) +
+                                               " reference files could be read");
+  }
+  return index;
+}
+
+Status ReferenceIndex::Save(const std::string& path) const {
+  Writer w;
+  w.PutBytes(kMagic, sizeof kMagic);
+  w.Put<std::int32_t>(options_.features.max_side);
+  w.Put<std::int32_t>(options_.features.max_keypoints);
+  w.Put<double>(options_.features.contrast);
+  const cv::Mat& c = vocabulary_.centroids();
+  w.Put<std::int32_t>(c.rows);
+  w.Put<std::int32_t>(c.cols);
+  for (int r = 0; r < c.rows; ++r) w.PutBytes(c.ptr<float>(r), sizeof(float) * c.cols);
+  w.Put<std::uint64_t>(references_.size());
+  for (const Reference& ref : references_) {
+    w.PutString(ref.path);
+    w.PutString(ref.label);
+    w.Put<std::uint64_t>(ref.size);
+    w.Put<std::int64_t>(ref.mtime_ns);
+    w.Put<std::uint8_t>(ref.gps ? 1 : 0);
+    w.Put<double>(ref.gps ? ref.gps->lat : 0);
+    w.Put<double>(ref.gps ? ref.gps->lon : 0);
+    w.Put<std::uint8_t>(ref.gps && ref.gps->alt_m ? 1 : 0);
+    w.Put<double>(ref.gps && ref.gps->alt_m ? *ref.gps->alt_m : 0);
+    w.PutString(ref.gps ? ref.gps->source : "");
+    w.PutString(std::string(reinterpret_cast<const char*>(ref.vlad.data()), ref.vlad.size()));
+  }
+  w.Put<std::uint64_t>(skipped_.size());
+  for (const std::string& s : skipped_) w.PutString(s);
+  return WriteFileAtomic(path, w.data());
+}
+
+Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
+  SL_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path, 4ull << 30));
+  const Status bad = Corrupt(path +
+                             ": not a sightline locate index (or a damaged one); delete "
+                             "it and it will be built again");
+  Reader r(data);
+  char magic[8];
+  if (!r.GetBytes(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0) return bad;
+  ReferenceIndex index;
+  std::int32_t rows = 0, cols = 0;
+  if (!r.Get(&index.options_.features.max_side) || !r.Get(&index.options_.features.max_keypoints) ||
+      !r.Get(&index.options_.features.contrast) || !r.Get(&rows) || !r.Get(&cols))
+    return bad;
+  if (rows < 0 || rows > 4096 || (rows > 0 && cols != 128)) return bad;
+  cv::Mat centroids(rows, cols, CV_32F);
+  for (int i = 0; i < rows; ++i)
+    if (!r.GetBytes(centroids.ptr<float>(i), sizeof(float) * cols)) return bad;
+  if (rows > 0) index.vocabulary_ = Vocabulary(centroids);
+  std::uint64_t count = 0;
+  if (!r.Get(&count) || count > data.size()) return bad;
+  const size_t dims = static_cast<size_t>(index.vocabulary_.dims());
+  index.references_.resize(count);
+  for (Reference& ref : index.references_) {
+    std::uint8_t has_gps = 0, has_alt = 0;
+    double lat = 0, lon = 0, alt = 0;
+    std::string source, vlad;
+    if (!r.GetString(&ref.path) || !r.GetString(&ref.label) || !r.Get(&ref.size) ||
+        !r.Get(&ref.mtime_ns) || !r.Get(&has_gps) || !r.Get(&lat) || !r.Get(&lon) ||
+        !r.Get(&has_alt) || !r.Get(&alt) || !r.GetString(&source) || !r.GetString(&vlad, 1 << 20) ||
+        vlad.size() != dims)
+      return bad;
+    if (has_gps) {
+      media::GpsPosition g;
+      g.lat = lat;
+      g.lon = lon;
+      if (has_alt) g.alt_m = alt;
+      g.source = source;
+      ref.gps = g;
+    }
+    ref.vlad.assign(vlad.begin(), vlad.end());
+  }
+  std::uint64_t skipped = 0;
+  if (!r.Get(&skipped) || skipped > data.size()) return bad;
+  index.skipped_.resize(skipped);
+  for (std::string& s : index.skipped_)
+    if (!r.GetString(&s)) return bad;
+  if (!r.AtEnd()) return bad;
+  return index;
+}
+
+bool ReferenceIndex::Covers(const std::vector<ReferenceFile>& files) const {
+  if (files.size() != references_.size() + skipped_.size()) return false;
+  std::vector<const Reference*> by_path;
+  for (const Reference& r : references_) by_path.push_back(&r);
+  std::sort(by_path.begin(), by_path.end(),
+            [](const Reference* a, const Reference* b) { return a->path < b->path; });
+  std::vector<std::string> skipped = skipped_;
+  std::sort(skipped.begin(), skipped.end());
+  for (const ReferenceFile& f : files) {
+    if (std::binary_search(skipped.begin(), skipped.end(), f.path)) continue;
+    auto it =
+        std::lower_bound(by_path.begin(), by_path.end(), f.path,
+                         [](const Reference* r, const std::string& p) { return r->path < p; });
+    if (it == by_path.end() || (*it)->path != f.path) return false;
+    std::uint64_t size = 0;
+    std::int64_t mtime = 0;
+    if (!StatFile(f.path, &size, &mtime) || size != (*it)->size || mtime != (*it)->mtime_ns)
+      return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<int, double>> ReferenceIndex::Shortlist(const SceneFeatures& query,
+                                                              int count) const {
+  std::vector<std::pair<int, double>> scored;
+  const std::vector<std::int8_t> q = vocabulary_.Encode(query.descriptors);
+  scored.reserve(references_.size());
+  for (size_t i = 0; i < references_.size(); ++i) {
+    scored.push_back({static_cast<int>(i), VladSimilarity(q, references_[i].vlad)});
+  }
+  const size_t n = std::min<size_t>(std::max(0, count), scored.size());
+  std::partial_sort(scored.begin(), scored.begin() + n, scored.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.second != b.second ? a.second > b.second : a.first < b.first;
+                    });
+  scored.resize(n);
+  return scored;
+}
+
+Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& index,
+                            const LocateOptions& options) {
+  FrameOptions fo;
+  fo.max_side = std::max(options.features.max_side, index.options().features.max_side);
+  fo.max_frames = std::max(1, options.max_query_frames);
+  SL_ASSIGN_OR_RETURN(std::vector<SceneFrame> frames, ReadSceneFrames(query, fo));
+
+  // Shortlist: the union over the query's frames, each reference at its best similarity.
+  std::vector<SceneFeatures> full;
+  std::vector<double> best_similarity(index.references().size(), -2.0);
+  for (const SceneFrame& frame : frames) {
+    full.push_back(ExtractFeatures(frame.gray, options.features));
+    const SceneFeatures small = ExtractFeatures(frame.gray, index.options().features);
+    for (const auto& [ref, sim] : index.Shortlist(small, options.shortlist))
+      best_similarity[ref] = std::max(best_similarity[ref], sim);
+  }
+  LocateResult result;
+  std::vector<LocateCandidate> candidates;
+  for (size_t i = 0; i < best_similarity.size(); ++i) {
+    if (best_similarity[i] > -2.0) {
+      LocateCandidate c;
+      c.reference = static_cast<int>(i);
+      c.similarity = best_similarity[i];
+      candidates.push_back(c);
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.reference < b.reference;
+  });
+  if (static_cast<int>(candidates.size()) > options.shortlist)
+    candidates.resize(std::max(0, options.shortlist));
+
+  // Verification.
+  for (LocateCandidate& c : candidates) {
+    const Reference& ref = index.references()[c.reference];
+    FrameOptions rfo;
+    rfo.max_side = options.features.max_side;
+    rfo.max_frames = 1;
+    auto ref_frames = ReadSceneFrames(ref.path, rfo);
+    if (!ref_frames.ok()) {
+      c.problem = ref_frames.status().message();
+      continue;
+    }
+    const SceneFeatures rf = ExtractFeatures(ref_frames->front().gray, options.features);
+    c.verified = true;
+    for (size_t q = 0; q < full.size(); ++q) {
+      SceneMatch m = MatchFeatures(full[q], rf, options.match);
+      if (q == 0 || m.match > c.match.match ||
+          (m.match == c.match.match && m.score > c.match.score)) {
+        c.match = std::move(m);
+        c.query_t = frames[q].t;
+      }
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+    if (a.match.match != b.match.match) return a.match.match;
+    if (a.match.match) return a.match.score > b.match.score;
+    return false;  // unverified order: by similarity, as sorted above
+  });
+  result.ranked = std::move(candidates);
+
+  const LocateCandidate* best = nullptr;
+  for (const LocateCandidate& c : result.ranked) {
+    if (c.match.match && index.references()[c.reference].gps) {
+      best = &c;
+      break;
+    }
+  }
+  if (best == nullptr) {
+    const bool any = !result.ranked.empty() && result.ranked.front().match.match;
+    result.reason = any ? "the picture matches references, but none of them carries GPS"
+                        : "no reference shows the same place (none passed geometric "
+                          "verification)";
+    return result;
+  }
+  const Reference& ref = index.references()[best->reference];
+  result.located = true;
+  result.position = ref.gps;
+  result.position_label = ref.label;
+  result.confidence = best->match.score;
+  result.reason = "matches " + ref.label + ": " + best->match.reason;
+  for (const LocateCandidate& c : result.ranked) {
+    if (&c == best || !c.match.match) continue;
+    const Reference& other = index.references()[c.reference];
+    if (!other.gps || c.match.score < 0.8 * best->match.score) continue;
+    const double km = HaversineKm(ref.gps->lat, ref.gps->lon, other.gps->lat, other.gps->lon);
+    if (km > options.ambiguous_km) {
+      result.confidence *= 0.5;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "; ambiguous: %s matches nearly as well %.1f km away",
+                    other.label.c_str(), km);
+      result.reason += buf;
+      break;
+    }
+  }
+  return result;
+}
+
+}  // namespace sightline::analysis::scene

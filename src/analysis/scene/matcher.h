@@ -1,0 +1,77 @@
+// Same-place test for two pictures: do their local features agree with one rigid scene seen from
+// two viewpoints?
+//
+// Method (doc/scene.md has the reasons and the measurements):
+//  1. Tentative matches: nearest neighbours of RootSIFT descriptors in both directions, kept when
+//     they pass Lowe's ratio test both ways and are each other's best (mutual). Repeated patterns
+//     (a grid of identical windows) fail the ratio test, because each window has a twin in the
+//     same picture, so they bring no evidence either way.
+//  2. Geometry: a homography (a plane, or any scene under pure rotation or zoom) and a
+//     fundamental matrix (a 3D scene under viewpoint change), both fitted with MAGSAC++
+//     (Barath et al. 2020) through OpenCV's USAC. The homography is preferred when it explains
+//     nearly as many matches, because it is the stronger constraint (point to point, not point to
+//     line).
+//  3. Semi-local consistency (Schmid & Mohr 1997): an inlier must keep some of its nearest
+//     inlier neighbours in both pictures. Random matches that happen to lie near their epipolar
+//     line (a fundamental matrix admits many) have scattered neighbourhoods and are dropped.
+//  4. Gates: enough consistent inliers for the model, spread over a real part of the pictures
+//     (convex hull area and grid cells), not a single patch such as a logo or a poster that two
+//     places may share.
+//
+// Thread safety: pure functions; may run on several threads at once.
+#ifndef SIGHTLINE_ANALYSIS_SCENE_MATCHER_H_
+#define SIGHTLINE_ANALYSIS_SCENE_MATCHER_H_
+
+#include <string>
+#include <vector>
+
+#include "analysis/scene/features.h"
+
+namespace sightline::analysis::scene {
+
+enum class SceneModel { kNone, kHomography, kFundamental };
+const char* ModelName(SceneModel m);  // "none", "homography", "fundamental"
+
+struct MatchOptions {
+  double ratio = 0.8;           // Lowe's ratio test, both directions
+  double homography_px = 4.0;   // MAGSAC threshold, pixels of the feature pictures
+  double fundamental_px = 2.0;  // MAGSAC threshold (point to epipolar line)
+  int iterations = 5000;
+  double confidence = 0.999;
+  int min_inliers_homography = 15;  // consistent inliers needed to say "same place"
+  int min_inliers_fundamental = 20;
+  double min_hull_larger = 0.08;   // inliers' convex hull: this fraction of the larger-covered
+                                   // picture...
+  double min_hull_smaller = 0.01;  // ...and this fraction of the other one
+  int min_cells_larger = 6;        // occupied cells of an 8 x 8 grid in the picture where the
+  int min_cells_smaller = 3;       // inliers cover more, and in the other one
+};
+
+// One matched point, in normalised picture coordinates (0..1, x right, y down).
+struct PointPair {
+  float ax = 0, ay = 0, bx = 0, by = 0;
+};
+
+struct SceneMatch {
+  bool match = false;
+  double score = 0;   // 0..1, evidence strength (inliers and spread); 0 without a model
+  int tentative = 0;  // mutual ratio-test matches
+  int inliers = 0;    // consistent inliers of the chosen model
+  SceneModel model = SceneModel::kNone;
+  double hull_a = 0, hull_b = 0;  // convex hull of the inliers / picture area
+  int cells_a = 0, cells_b = 0;   // occupied cells of an 8 x 8 grid
+  std::vector<PointPair> pairs;   // the inliers (evidence)
+  std::string reason;             // why it is or is not a match, for a person
+};
+
+SceneMatch MatchFeatures(const SceneFeatures& a, const SceneFeatures& b,
+                         const MatchOptions& options = {});
+
+// The number of mutual ratio-test matches between the `limit` strongest keypoints of each: a
+// cheap count used to shortlist frame pairs of two videos.
+int CountTentativeMatches(const SceneFeatures& a, const SceneFeatures& b, int limit,
+                          double ratio = 0.8);
+
+}  // namespace sightline::analysis::scene
+
+#endif  // SIGHTLINE_ANALYSIS_SCENE_MATCHER_H_

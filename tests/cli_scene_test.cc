@@ -1,0 +1,234 @@
+// End-to-end: `sightline scene` and `sightline locate` through the real binary, on committed
+// street views (tests/data/scene) and generated pictures and clips: JSON schema, readable
+// output, the evidence picture, video frame times, bad input (featureless, tiny, huge claimed
+// size, missing, not media) and exit codes.
+#include <gtest/gtest.h>
+
+#include <exiv2/exiv2.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "analysis/scene/synthetic.h"
+#include "media/image_writer.h"
+#include "test_util.h"
+
+namespace sightline {
+namespace {
+
+namespace sy = analysis::scene::synthetic;
+using testing::MakeMedia;
+using testing::RunSightline;
+using testing::ScratchDir;
+
+const std::string kData = std::string(SIGHTLINE_TEST_DATA) + "/scene/";
+
+void WriteGray(const std::string& path, const cv::Mat& gray) {
+  media::Image image;
+  image.width = gray.cols;
+  image.height = gray.rows;
+  image.layout = media::PixelLayout::kGray8;
+  image.pixels.assign(gray.datastart, gray.dataend);
+  ASSERT_TRUE(media::WriteJpeg(path, image, {.quality = 92}).ok());
+}
+
+void SetGps(const std::string& path, const std::string& lat, const std::string& lon) {
+  Exiv2::Image::AutoPtr img = Exiv2::ImageFactory::open(path);
+  img->readMetadata();
+  Exiv2::ExifData& e = img->exifData();
+  e["Exif.GPSInfo.GPSLatitudeRef"] = "N";
+  e["Exif.GPSInfo.GPSLatitude"] = lat;
+  e["Exif.GPSInfo.GPSLongitudeRef"] = "E";
+  e["Exif.GPSInfo.GPSLongitude"] = lon;
+  img->writeMetadata();
+}
+
+// A PNG whose header claims 100000 x 100000 pixels (and whose data is garbage).
+std::string HugePng() {
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  const unsigned char ihdr[] = {0, 0,    0,    13, 'I', 'H', 'D', 'R', 0,    1,    0x86, 0xA0, 0,
+                                1, 0x86, 0xA0, 8,  0,   0,   0,   0,   0xDE, 0xAD, 0xBE, 0xEF};
+  png.append(reinterpret_cast<const char*>(ihdr), sizeof ihdr);
+  png += std::string("\0\0\0\x10IDAT", 8) + std::string(20, 'x');
+  return png;
+}
+
+class SceneCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    // A large textured "place" and two clips panning over overlapping parts of it, one zoomed.
+    WriteGray(*dir_ / "place.jpg", sy::Texture(1200, 900, 21));
+    const std::vector<std::string> x264 = {"-c:v",     "libx264", "-preset", "veryfast",
+                                           "-pix_fmt", "yuv420p", "-crf",    "20"};
+    auto clip = [&](const std::string& filter, const std::string& name) {
+      std::vector<std::string> args = {
+          "-loop", "1", "-framerate", "10", "-i", *dir_ / "place.jpg", "-vf", filter};
+      args.insert(args.end(), x264.begin(), x264.end());
+      MakeMedia(args, *dir_ / name);
+    };
+    clip("crop=640:480:x='100+40*t':y=100,trim=duration=3", "pan_a.mp4");
+    clip("crop=500:380:x='300+30*t':y='200+10*t',scale=640:480,trim=duration=3", "pan_b.mp4");
+    MakeMedia({"-f", "lavfi", "-i", "testsrc2=s=640x480:r=10:d=2", "-c:v", "libx264", "-pix_fmt",
+               "yuv420p"},
+              *dir_ / "other.mp4");
+    WriteGray(*dir_ / "black.jpg", cv::Mat(480, 640, CV_8UC1, cv::Scalar(0)));
+    WriteGray(*dir_ / "tiny.jpg", sy::Texture(8, 8, 4));
+    testing::WriteFile(*dir_ / "huge.png", HugePng());
+    testing::WriteFile(*dir_ / "text.jpg", "not a picture");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static ScratchDir* dir_;
+};
+ScratchDir* SceneCli::dir_ = nullptr;
+
+nlohmann::json Parse(const testing::CommandResult& r) {
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+  return j;
+}
+
+TEST_F(SceneCli, NeighbouringStreetViewsMatchWithEvidenceAndPicture) {
+  const std::string picture = *dir_ / "evidence.jpg";
+  auto r = RunSightline(
+      {"scene", "--json", "--picture", picture, kData + "lund_01.jpg", kData + "lund_02.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Parse(r);
+  for (const char* key : {"a", "b", "match", "score", "inliers", "tentative", "model", "a_time",
+                          "b_time", "coverage", "reason", "frame_pairs", "evidence", "picture"})
+    EXPECT_TRUE(j.contains(key)) << key << "\n" << r.out;
+  EXPECT_EQ(j["match"], true) << j["reason"];
+  EXPECT_TRUE(j["model"] == "homography" || j["model"] == "fundamental");
+  EXPECT_TRUE(j["a_time"].is_null());  // photos
+  EXPECT_GE(j["inliers"].get<int>(), 20);
+  ASSERT_EQ(j["evidence"].size(), j["inliers"].get<size_t>());
+  for (const auto& p : j["evidence"]) {
+    ASSERT_EQ(p.size(), 4u);
+    for (const auto& v : p) EXPECT_TRUE(v.get<double>() >= 0 && v.get<double>() <= 1);
+  }
+  const std::string jpeg = testing::ReadFile(picture);
+  ASSERT_GT(jpeg.size(), 1000u);
+  EXPECT_EQ(jpeg.substr(0, 2), "\xFF\xD8");
+}
+
+TEST_F(SceneCli, DistantViewsDoNotMatchAndThatIsStillSuccess) {
+  auto r = RunSightline({"scene", kData + "lund_01.jpg", kData + "lund_20.jpg"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("no match"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("lund_20.jpg"), std::string::npos) << r.out;
+}
+
+TEST_F(SceneCli, VideosReportTheMatchingFrameTimes) {
+  auto r = RunSightline({"scene", "--json", *dir_ / "pan_a.mp4", *dir_ / "pan_b.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Parse(r);
+  EXPECT_EQ(j["match"], true) << j["reason"];
+  ASSERT_TRUE(j["a_time"].is_number());
+  ASSERT_TRUE(j["b_time"].is_number());
+  EXPECT_GT(j["frame_pairs"].get<int>(), 1);
+
+  r = RunSightline({"scene", "--json", "--at", "2:0.5", *dir_ / "pan_a.mp4", *dir_ / "pan_b.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Parse(r);
+  EXPECT_NEAR(j["a_time"].get<double>(), 2.0, 0.11);
+  EXPECT_NEAR(j["b_time"].get<double>(), 0.5, 0.11);
+  EXPECT_EQ(j["frame_pairs"], 1);
+
+  r = RunSightline({"scene", "--json", *dir_ / "pan_a.mp4", *dir_ / "other.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Parse(r)["match"], false);
+}
+
+TEST_F(SceneCli, FeaturelessAndTinyPicturesAreAClearNoMatch) {
+  for (const char* name : {"black.jpg", "tiny.jpg"}) {
+    auto r = RunSightline({"scene", "--json", *dir_ / name, kData + "lund_01.jpg"});
+    EXPECT_EQ(r.exit_code, 0) << name << r.err;
+    auto j = Parse(r);
+    EXPECT_EQ(j["match"], false) << name;
+    EXPECT_EQ(j["model"], "none") << name;
+    EXPECT_NE(j["reason"].get<std::string>().find("too few features"), std::string::npos)
+        << j["reason"];
+  }
+}
+
+TEST_F(SceneCli, UnreadableFilesFailWithTheirNameAndUsageErrors) {
+  for (const char* name : {"huge.png", "text.jpg", "missing.jpg"}) {
+    auto r = RunSightline({"scene", "--json", kData + "lund_01.jpg", *dir_ / name});
+    EXPECT_EQ(r.exit_code, 1) << name << r.out;
+    EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
+    auto j = Parse(r);
+    EXPECT_TRUE(j.contains("error")) << r.out;
+  }
+  EXPECT_EQ(RunSightline({"scene", kData + "lund_01.jpg"}).exit_code, 2);
+  EXPECT_EQ(RunSightline({"scene", "--at", "soon", kData + "lund_01.jpg", kData + "lund_02.jpg"})
+                .exit_code,
+            2);
+}
+
+TEST_F(SceneCli, LocateRanksReferencesReportsGpsAndKeepsAnIndex) {
+  const std::string refs = *dir_ / "refs";
+  std::filesystem::create_directories(refs);
+  std::filesystem::copy_file(kData + "lund_01.jpg", refs + "/lund_01.jpg");
+  std::filesystem::copy_file(kData + "lund_20.jpg", refs + "/lund_20.jpg");
+  SetGps(refs + "/lund_01.jpg", "55/1 41889/1000 0/1", "13/1 11723/1000 0/1");
+  SetGps(refs + "/lund_20.jpg", "55/1 41950/1000 0/1", "13/1 11682/1000 0/1");
+  WriteGray(refs + "/texture.jpg", sy::Texture(480, 360, 8));
+  const std::string index = *dir_ / "refs.index";
+
+  auto r = RunSightline({"locate", "--json", "--refs", refs, "--index", index,
+                         kData + "lund_02.jpg", *dir_ / "black.jpg", *dir_ / "text.jpg"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // text.jpg cannot be read; the others are answered
+  auto j = Parse(r);
+  ASSERT_TRUE(j.is_array() && j.size() == 3) << r.out;
+  EXPECT_EQ(j[0]["located"], true) << j[0]["reason"];
+  EXPECT_NEAR(j[0]["position"]["lat"].get<double>(), 55 + 41.889 / 60, 1e-6);
+  EXPECT_NEAR(j[0]["position"]["lon"].get<double>(), 13 + 11.723 / 60, 1e-6);
+  EXPECT_EQ(j[0]["position"]["reference"], "lund_01.jpg");
+  EXPECT_GT(j[0]["confidence"].get<double>(), 0.3);
+  ASSERT_EQ(j[0]["candidates"].size(), 3u);
+  EXPECT_EQ(j[0]["candidates"][0]["reference"], "lund_01.jpg");
+  EXPECT_EQ(j[0]["candidates"][0]["match"], true);
+  EXPECT_EQ(j[1]["located"], false);
+  EXPECT_TRUE(j[1]["position"].is_null());
+  EXPECT_TRUE(j[2].contains("error"));
+  EXPECT_TRUE(std::filesystem::exists(index));
+  // Nothing was written into the references' folder.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(refs), {}), 3);
+
+  // The second run reuses the index (no rebuild message) and gives the same answer, readable.
+  r = RunSightline({"locate", "--refs", refs, "--index", index, kData + "lund_03.jpg"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("building"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("LOCATED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("lund_01.jpg"), std::string::npos) << r.out;
+
+  // A changed reference set: the index is rebuilt, said on stderr.
+  WriteGray(refs + "/texture2.jpg", sy::Texture(480, 360, 9));
+  r = RunSightline({"locate", "--json", "--refs", refs, "--index", index, kData + "lund_02.jpg"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("out of date"), std::string::npos) << r.err;
+  EXPECT_EQ(Parse(r)["candidates"].size(), 4u);
+
+  EXPECT_EQ(RunSightline({"locate", kData + "lund_02.jpg"}).exit_code, 2);
+  EXPECT_EQ(
+      RunSightline({"locate", "--refs", refs, "--case", refs, kData + "lund_02.jpg"}).exit_code, 2);
+  EXPECT_EQ(RunSightline({"locate", "--refs", *dir_ / "nowhere", kData + "lund_02.jpg"}).exit_code,
+            1);
+}
+
+TEST_F(SceneCli, LocateReadsTheReferencesOfACase) {
+  const std::string in = *dir_ / "case_in";
+  std::filesystem::create_directories(in);
+  std::filesystem::copy_file(kData + "lund_01.jpg", in + "/first.jpg");
+  SetGps(in + "/first.jpg", "55/1 41889/1000 0/1", "13/1 11723/1000 0/1");
+  WriteGray(in + "/texture.jpg", sy::Texture(480, 360, 8));
+  auto r = RunSightline({"ingest", "--case", *dir_ / "case", in});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = RunSightline({"locate", "--json", "--case", *dir_ / "case", kData + "lund_02.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Parse(r);
+  EXPECT_EQ(j["located"], true) << r.out;
+  EXPECT_EQ(j["position"]["reference"], "first.jpg");
+}
+
+}  // namespace
+}  // namespace sightline
