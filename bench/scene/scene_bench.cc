@@ -1,0 +1,334 @@
+// Same-place matching and locating benchmark (bench/scene/run.sh).
+//
+// 1. Corpus pairs: every pair of the corpus's photos (photos/multiview_gps, photos/exif_cameras,
+//    photos/gps) and multi-camera clips (video/multicam), with the truth the corpus README gives:
+//    views in one multiview folder show one place, the multicam clips film one room, every other
+//    file is a different place. Prints recall (overall, by distance along the Lund street, by
+//    camera pair for the clips), false matches (listed), features per file, and pairs per second
+//    with features computed once per file (as `sightline locate` and a batch would). Clips are
+//    compared with each other and with every fourth photo.
+// 2. Locate at scale: an index of N references (the odd Lund views, which carry GPS, plus N
+//    generated textured pictures as distractors), its build, save and load times, and the query
+//    time and answer for each even Lund view.
+//
+//   sightline_scene_bench --corpus DIR --work DIR [--refs N] [--skip-pairs] [--skip-locate]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analysis/scene/compare.h"
+#include "analysis/scene/locate.h"
+#include "analysis/scene/synthetic.h"
+#include "base/file.h"
+#include "media/image_writer.h"
+#include "media/probe.h"
+
+namespace sc = sightline::analysis::scene;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct Item {
+  std::string path, name;
+  std::string place;  // same place <=> same string
+  int lund = -1;      // index along the Lund street
+  int camera = -1;    // multicam camera number
+};
+
+std::vector<Item> CorpusItems(const std::string& corpus) {
+  std::vector<Item> items;
+  auto add_dir = [&](const std::string& dir, auto classify) {
+    if (!fs::is_directory(dir)) return;
+    std::vector<fs::path> paths;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      if (e.is_regular_file()) paths.push_back(e.path());
+    std::sort(paths.begin(), paths.end());
+    for (const fs::path& p : paths) {
+      Item it;
+      it.path = p.string();
+      it.name = fs::relative(p, corpus).string();
+      if (classify(p, it)) items.push_back(it);
+    }
+  };
+  auto picture = [](const fs::path& p) {
+    std::string e = p.extension().string();
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return e == ".jpg" || e == ".jpeg" || e == ".heic" || e == ".heif" || e == ".png";
+  };
+  add_dir(corpus + "/photos/multiview_gps", [&](const fs::path& p, Item& it) {
+    if (!picture(p)) return false;
+    it.place = p.parent_path().filename().string();
+    if (it.place == "opensfm_lund") it.lund = std::atoi(p.stem().string().c_str());
+    return true;
+  });
+  for (const char* d : {"/photos/exif_cameras", "/photos/gps"}) {
+    add_dir(corpus + d, [&](const fs::path& p, Item& it) {
+      if (!picture(p)) return false;
+      it.place = it.name;  // each its own place
+      return true;
+    });
+  }
+  add_dir(corpus + "/video/multicam", [&](const fs::path& p, Item& it) {
+    if (p.extension() != ".mp4") return false;
+    it.place = "multicam";
+    it.camera = std::atoi(p.stem().string().c_str() + 3);
+    return true;
+  });
+  return items;
+}
+
+void CorpusPairs(const std::string& corpus, const std::string& work) {
+  const std::vector<Item> items = CorpusItems(corpus);
+  std::printf(
+      "\nSame-place pairs on the corpus (%zu files: photos/multiview_gps, exif_cameras, "
+      "gps, video/multicam)\n",
+      items.size());
+  if (items.empty()) {
+    std::printf("(skipped: no corpus at %s)\n", corpus.c_str());
+    return;
+  }
+  sc::CompareOptions options;
+  std::vector<sc::FileFeatures> features(items.size());
+  std::vector<bool> ok(items.size(), false);
+  double photo_s = 0, video_s = 0;
+  int photos = 0, videos = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const auto t = Clock::now();
+    auto f = sc::ReadFileFeatures(items[i].path, options.frames, options.features);
+    const double s = Since(t);
+    if (!f.ok()) {
+      std::printf("  unreadable: %s: %s\n", items[i].name.c_str(), f.status().message().c_str());
+      continue;
+    }
+    (f->still ? photo_s : video_s) += s;
+    (f->still ? photos : videos) += 1;
+    features[i] = std::move(f).value();
+    ok[i] = true;
+  }
+  std::FILE* tsv = std::fopen((work + "/pairs.tsv").c_str(), "w");
+  struct Tally {
+    int n = 0, hit = 0;
+  };
+  Tally same, diff;
+  std::map<int, Tally> lund_gap;
+  Tally mc_same_camera, mc_cross;
+  std::map<std::string, Tally> by_place;
+  std::vector<std::string> false_matches;
+  int pairs = 0;
+  const auto t_pairs = Clock::now();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!ok[i]) continue;
+    for (size_t j = i + 1; j < items.size(); ++j) {
+      if (!ok[j]) continue;
+      // A photo against a clip costs several frame comparisons: every fourth photo is enough to
+      // show that clips and photos of different places do not match.
+      const bool clip_i = !features[i].still, clip_j = !features[j].still;
+      if (clip_i != clip_j && (clip_i ? j : i) % 4 != 0) continue;
+      const sc::FileComparison c = sc::CompareFeatures(features[i], features[j], options);
+      ++pairs;
+      const bool truth = items[i].place == items[j].place;
+      const bool m = c.match.match;
+      if (tsv)
+        std::fprintf(tsv, "%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%s\n", items[i].name.c_str(),
+                     items[j].name.c_str(), truth, m, c.match.score, c.match.tentative,
+                     c.match.inliers, sc::ModelName(c.match.model));
+      if (truth) {
+        ++same.n;
+        same.hit += m;
+        by_place[items[i].place].n++;
+        by_place[items[i].place].hit += m;
+        if (items[i].lund >= 0) {
+          Tally& g = lund_gap[std::abs(items[i].lund - items[j].lund)];
+          ++g.n;
+          g.hit += m;
+        }
+        if (items[i].camera >= 0) {
+          Tally& t = items[i].camera == items[j].camera ? mc_same_camera : mc_cross;
+          ++t.n;
+          t.hit += m;
+        }
+      } else {
+        ++diff.n;
+        diff.hit += m;
+        if (m)
+          false_matches.push_back(items[i].name + " ~ " + items[j].name + " (" +
+                                  std::to_string(c.match.inliers) + " inliers, " +
+                                  sc::ModelName(c.match.model) + ")");
+      }
+    }
+  }
+  const double pair_s = Since(t_pairs);
+  if (tsv) std::fclose(tsv);
+  auto pct = [](const Tally& t) { return t.n ? 100.0 * t.hit / t.n : 0.0; };
+  std::printf("  same-place pairs matched: %d / %d (%.1f %%)\n", same.hit, same.n, pct(same));
+  for (const auto& [place, t] : by_place)
+    std::printf("    %-14s %d / %d (%.1f %%)\n", place.c_str(), t.hit, t.n, pct(t));
+  std::printf("    Lund street, by views apart (about 6 m a step):");
+  Tally near;
+  for (const auto& [gap, t] : lund_gap) {
+    if (gap <= 8) std::printf(" %d:%d/%d", gap, t.hit, t.n);
+    if (gap <= 3) {
+      near.n += t.n;
+      near.hit += t.hit;
+    }
+  }
+  std::printf("\n    Lund views up to 3 apart (overlapping fields of view): %d / %d (%.1f %%)\n",
+              near.hit, near.n, pct(near));
+  std::printf(
+      "    multicam, same camera in the two takes: %d / %d; different cameras (60-120 "
+      "degrees apart): %d / %d\n",
+      mc_same_camera.hit, mc_same_camera.n, mc_cross.hit, mc_cross.n);
+  std::printf("  different-place pairs matched (false matches): %d / %d\n", diff.hit, diff.n);
+  for (const std::string& f : false_matches) std::printf("    FALSE MATCH %s\n", f.c_str());
+  std::printf("  features: %.0f ms per photo (%d), %.2f s per clip (%d, up to %d frames)\n",
+              photos ? 1000 * photo_s / photos : 0.0, photos, videos ? video_s / videos : 0.0,
+              videos, options.frames.max_frames);
+  std::printf(
+      "  matching with features computed once per file: %d pairs in %.1f s = %.1f pairs/s "
+      "(one core)\n",
+      pairs, pair_s, pairs / std::max(1e-9, pair_s));
+  std::printf("  per-pair details: %s/pairs.tsv\n", work.c_str());
+}
+
+void WriteTexture(const std::string& path, int seed) {
+  const cv::Mat g = sc::synthetic::Texture(320, 240, static_cast<std::uint64_t>(seed));
+  sightline::media::Image image;
+  image.width = g.cols;
+  image.height = g.rows;
+  image.layout = sightline::media::PixelLayout::kGray8;
+  image.pixels.assign(g.datastart, g.dataend);
+  (void)sightline::media::WriteJpeg(path, image, {.quality = 85});
+}
+
+void LocateAtScale(const std::string& corpus, const std::string& work, int n_refs) {
+  const std::string lund = corpus + "/photos/multiview_gps/opensfm_lund";
+  std::printf("\nLocate at scale (%d references)\n", n_refs);
+  if (!fs::is_directory(lund)) {
+    std::printf("(skipped: needs the corpus's opensfm_lund)\n");
+    return;
+  }
+  std::vector<sc::ReferenceFile> refs;
+  std::vector<std::string> queries;
+  for (int v = 1; v <= 29; ++v) {
+    char name[16];
+    std::snprintf(name, sizeof name, "%02d.jpg", v);
+    if (v % 2 == 1) {
+      refs.push_back({lund + "/" + name, std::string("lund/") + name});
+    } else {
+      queries.push_back(lund + "/" + name);
+    }
+  }
+  const std::string dir = work + "/refs";
+  fs::create_directories(dir);
+  const auto t_gen = Clock::now();
+  int made = 0;
+  for (int i = static_cast<int>(refs.size()); i < n_refs; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/synth_%05d.jpg", i);
+    if (!fs::exists(dir + name)) {
+      WriteTexture(dir + name, 1000 + i);
+      ++made;
+    }
+    refs.push_back({dir + name, std::string("synth") + name});
+  }
+  std::printf("  %d distractor pictures generated (320x240) in %.1f s (%zu reused)\n", made,
+              Since(t_gen), refs.size() - 15 - made);
+  const auto t_build = Clock::now();
+  std::vector<std::string> problems;
+  auto index = sc::ReferenceIndex::Build(refs, {}, &problems);
+  const double build_s = Since(t_build);
+  if (!index.ok()) {
+    std::printf("  index build failed: %s\n", index.status().message().c_str());
+    return;
+  }
+  std::printf(
+      "  index build: %.1f s for %zu references (%.1f ms each, 2 threads; %zu unreadable)\n",
+      build_s, index->references().size(), 1000 * build_s / refs.size(), problems.size());
+  const std::string index_path = work + "/refs.index";
+  auto t = Clock::now();
+  if (!index->Save(index_path).ok()) std::printf("  index save failed\n");
+  const double save_s = Since(t);
+  t = Clock::now();
+  auto loaded = sc::ReferenceIndex::Load(index_path);
+  const double load_s = Since(t);
+  std::printf("  index file %.1f MB, save %.2f s, load %.2f s\n", fs::file_size(index_path) / 1e6,
+              save_s, load_s);
+  if (!loaded.ok()) return;
+  std::vector<double> times;
+  int located = 0, near = 0;
+  for (const std::string& q : queries) {
+    t = Clock::now();
+    auto r = sc::Locate(q, *loaded);
+    times.push_back(Since(t));
+    if (!r.ok() || !r->located) continue;
+    ++located;
+    const sightline::media::ProbeResult p = sightline::media::ProbeFile(q);
+    if (p.gps) {
+      const double dlat = (p.gps->lat - r->position->lat) * 111195;
+      const double dlon =
+          (p.gps->lon - r->position->lon) * 111195 * std::cos(p.gps->lat * M_PI / 180);
+      if (std::hypot(dlat, dlon) < 30) ++near;
+    }
+  }
+  std::sort(times.begin(), times.end());
+  std::printf(
+      "  queries (the %zu even Lund views): located %d, within 30 m of the query's own "
+      "GPS %d\n",
+      queries.size(), located, near);
+  std::printf(
+      "  query time: median %.2f s, max %.2f s (features of the query, VLAD scan of %zu, "
+      "geometry on the 10 best)\n",
+      times[times.size() / 2], times.back(), loaded->references().size());
+  // The scan alone, without the query's features and the verification.
+  sc::SceneFeatures f;
+  {
+    auto frames = sc::ReadSceneFrames(queries[0], {});
+    if (frames.ok()) f = sc::ExtractFeatures(frames->front().gray, loaded->options().features);
+  }
+  t = Clock::now();
+  for (int i = 0; i < 10; ++i) (void)loaded->Shortlist(f, 10);
+  std::printf("  shortlist scan alone: %.1f ms per query\n", 1000 * Since(t) / 10);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string corpus, work = "/tmp/sightline-scene-bench";
+  int n_refs = 10000;
+  bool pairs = true, locate = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--corpus" && i + 1 < argc)
+      corpus = argv[++i];
+    else if (a == "--work" && i + 1 < argc)
+      work = argv[++i];
+    else if (a == "--refs" && i + 1 < argc)
+      n_refs = std::atoi(argv[++i]);
+    else if (a == "--skip-pairs")
+      pairs = false;
+    else if (a == "--skip-locate")
+      locate = false;
+    else {
+      std::fprintf(stderr,
+                   "usage: sightline_scene_bench --corpus DIR --work DIR [--refs N] "
+                   "[--skip-pairs] [--skip-locate]\n");
+      return 2;
+    }
+  }
+  sightline::media::SilenceMediaLibraryLogs();
+  fs::create_directories(work);
+  if (pairs) CorpusPairs(corpus, work);
+  if (locate) LocateAtScale(corpus, work, std::max(20, n_refs));
+  return 0;
+}
