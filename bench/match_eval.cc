@@ -75,6 +75,7 @@ struct RunResult {
   bool ok = false;
   std::string error;
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system
   long peak_kib = 0;
   std::map<FilePair, Reported> pairs;
 };
@@ -163,6 +164,8 @@ RunResult Run(const std::vector<std::string>& argv, double timeout_s, const fs::
   }
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   r.peak_kib = ru.ru_maxrss;
+  r.cpu_seconds = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+                  ru.ru_stime.tv_usec / 1e6;
   if (timed_out) {
     r.error = "timed out after " + std::to_string(static_cast<int>(timeout_s)) + " s";
   } else if (!WIFEXITED(status)) {
@@ -225,8 +228,8 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> role_of;  // original, copy, hardneg, distractor
   for (auto& row : ReadTsv(set / "pieces.tsv")) {
     if (row.size() < 8) continue;
-    pieces.push_back({row[0], row[1], row[6], row[7], std::atof(row[2].c_str()),
-                      std::atof(row[3].c_str())});
+    pieces.push_back(
+        {row[0], row[1], row[6], row[7], std::atof(row[2].c_str()), std::atof(row[3].c_str())});
   }
   for (const auto& p : pieces) {
     if (!pieces_of.count(p.file)) files.push_back(p.file);
@@ -237,8 +240,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> edits;  // in order of first appearance
   for (auto& row : ReadTsv(set / "truth.tsv")) {
     if (row.size() < 7 || row[3] == "none") continue;
-    Truth t{row[0], row[1], row[2], std::atof(row[3].c_str()), std::atof(row[4].c_str()),
-            std::atof(row[5].c_str()), std::atof(row[6].c_str())};
+    Truth t{row[0],
+            row[1],
+            row[2],
+            std::atof(row[3].c_str()),
+            std::atof(row[4].c_str()),
+            std::atof(row[5].c_str()),
+            std::atof(row[6].c_str())};
     if (std::find(edits.begin(), edits.end(), t.edit) == edits.end()) edits.push_back(t.edit);
     truths.push_back(t);
   }
@@ -298,13 +306,14 @@ int main(int argc, char** argv) {
 
   std::size_t planned_files = 0;
   for (const auto& run : runs) planned_files += run.size();
-  double total_seconds = 0;
+  double total_seconds = 0, total_cpu = 0;
+  std::size_t pairs_total = 0, pairs_compared = 0;  // from the runs' "comparisons"
   long peak_kib = 0;
   std::size_t total_files = 0;
   int failed_runs = 0;
   bool aborted = false;
-  std::set<FilePair> checked;                // pairs that met in some run
-  std::map<FilePair, Reported> reported;     // union over runs
+  std::set<FilePair> checked;             // pairs that met in some run
+  std::map<FilePair, Reported> reported;  // union over runs
   std::vector<std::string> problems;
   const fs::path err_file = set / "work" / "match_stderr.txt";
   fs::create_directories(set / "work");
@@ -317,6 +326,7 @@ int main(int argc, char** argv) {
     std::string out;
     RunResult res = Run(cmd, timeout_s, err_file, &out);
     total_seconds += res.seconds;
+    total_cpu += res.cpu_seconds;
     peak_kib = std::max(peak_kib, res.peak_kib);
     total_files += run.size();
     Json doc;
@@ -337,6 +347,10 @@ int main(int argc, char** argv) {
       problems.push_back("run " + std::to_string(r + 1) + ": " + res.error + " (output used)");
     for (std::size_t i = 0; i < run.size(); ++i)
       for (std::size_t j = i + 1; j < run.size(); ++j) checked.insert(Key(run[i], run[j]));
+    if (doc.contains("comparisons") && doc["comparisons"].is_object()) {
+      pairs_total += static_cast<std::size_t>(Number(doc["comparisons"], "pairs"));
+      pairs_compared += static_cast<std::size_t>(Number(doc["comparisons"], "compared"));
+    }
     if (!doc.contains("pairs") || !doc["pairs"].is_array()) {
       problems.push_back("run " + std::to_string(r + 1) + ": no \"pairs\" array in the output");
       continue;
@@ -466,8 +480,14 @@ int main(int argc, char** argv) {
   std::printf("%-28s %18s %11s\n", "negatives", "pairs checked", "false");
   std::printf("%-28s %18zu %11zu\n", "hard negatives (same room)", checked_hard, false_hard.size());
   std::printf("%-28s %18zu %11zu\n", "unrelated", checked_unrelated, false_unrelated.size());
-  std::printf("match time: %.1f s for %zu files = %.2f s per file; peak %ld MiB\n", total_seconds,
-              total_files, total_files ? total_seconds / total_files : 0.0, peak_kib / 1024);
+  std::printf(
+      "match time: %.1f s wall, %.1f s CPU for %zu files = %.2f s wall, %.2f s CPU per file; "
+      "peak %ld MiB\n",
+      total_seconds, total_cpu, total_files, total_files ? total_seconds / total_files : 0.0,
+      total_files ? total_cpu / total_files : 0.0, peak_kib / 1024);
+  if (pairs_total > 0)
+    std::printf("pairs matched: %zu of %zu (the others shared no similar frame or keypoints)\n",
+                pairs_compared, pairs_total);
   std::printf(
       "(goals: found and within 1 s >= 0.95 for every edit, >= 0.8 for pip and screen; 0 false "
       "pairs)\n");

@@ -2,6 +2,7 @@
 // codes: an unreadable file is reported and the others still matched; no FILE is a usage error).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -116,6 +117,100 @@ TEST_F(MatchCli, NothingSharedIsNoPairsAndExitZero) {
   EXPECT_TRUE(j["groups"].empty()) << r.out;
 }
 
+TEST_F(MatchCli, SamePathTwiceIsMatchedOnceWithAWarning) {
+  auto r = testing::RunSightline({"match", "--json", *dir_ / "orig.mp4", *dir_ / "orig.mp4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("more than once"), std::string::npos) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_TRUE(j["pairs"].empty()) << r.out;
+  EXPECT_EQ(j["files"].size(), 1u);
+}
+
+TEST_F(MatchCli, ShortlistComparesOnlyPairsWithSharedEvidence) {
+  auto r = testing::RunSightline(
+      {"match", "--json", *dir_ / "orig.mp4", *dir_ / "copy.mp4", *dir_ / "other.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  const auto& c = j["comparisons"];
+  EXPECT_EQ(c["pairs"], 3);
+  EXPECT_EQ(c["compared"], 1) << c;  // orig and copy; the test pattern shares nothing
+  EXPECT_EQ(c["all_pairs"], false);
+  ASSERT_EQ(j["pairs"].size(), 1u);
+  r = testing::RunSightline({"match", "--json", "--all-pairs", *dir_ / "orig.mp4",
+                             *dir_ / "copy.mp4", *dir_ / "other.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto all = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(all.is_discarded()) << r.out;
+  EXPECT_EQ(all["comparisons"]["compared"], 3);
+  EXPECT_EQ(all["pairs"], j["pairs"]);
+  // --explain says why a pair was not compared.
+  r = testing::RunSightline(
+      {"match", "--explain", *dir_ / "orig.mp4", *dir_ / "copy.mp4", *dir_ / "other.mp4"});
+  EXPECT_NE(r.err.find("not compared"), std::string::npos) << r.err;
+}
+
+TEST_F(MatchCli, CaseStoresSignaturesAndReusesThem) {
+  const std::string c = *dir_ / "case";
+  auto r = testing::RunSightline({"ingest", "--case", c, *dir_ / "orig.mp4", *dir_ / "copy.mp4",
+                                  *dir_ / "other.mp4", *dir_ / "bad.mp4"});
+  ASSERT_NE(r.exit_code, 2) << r.err;
+  r = testing::RunSightline({"match", "--case", c, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["case"], c);
+  EXPECT_EQ(j["signatures"]["items"], 3) << j["signatures"];  // bad.mp4 is no picture
+  EXPECT_EQ(j["signatures"]["extracted"], 3);
+  EXPECT_EQ(j["signatures"]["reused"], 0);
+  ASSERT_EQ(j["pairs"].size(), 1u) << r.out;
+  EXPECT_EQ(j["pairs"][0]["a"], "#1 orig.mp4");
+  EXPECT_EQ(j["pairs"][0]["b"], "#2 copy.mp4");
+  EXPECT_TRUE(std::filesystem::is_directory(c + "/derived/match_signature"));
+  // The second run reads the stored signatures and finds the same.
+  r = testing::RunSightline({"match", "--case", c, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto again = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(again.is_discarded()) << r.out;
+  EXPECT_EQ(again["signatures"]["reused"], 3);
+  EXPECT_EQ(again["signatures"]["extracted"], 0);
+  EXPECT_EQ(again["pairs"], j["pairs"]);
+  // Storing them went through the custody log: the case still verifies.
+  r = testing::RunSightline({"verify", "--case", c});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = testing::RunSightline({"match", "--case", c});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("#1 orig.mp4  <->  #2 copy.mp4"), std::string::npos) << r.out;
+
+  // A file looked up in the case: the frame index names the items holding its frames (the
+  // same clip, and its mirrored excerpt), and only those are matched against it.
+  EXPECT_TRUE(std::filesystem::is_regular_file(c + "/derived/index/match_frames.slhi"));
+  r = testing::RunSightline({"match", "--case", c, "--json", *dir_ / "orig.mp4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto lookup = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(lookup.is_discarded()) << r.out;
+  EXPECT_GT(lookup["index_frames"].get<int>(), 0);
+  ASSERT_EQ(lookup["lookup"].size(), 1u) << r.out;
+  const auto& items = lookup["lookup"][0]["items"];
+  ASSERT_EQ(items.size(), 2u) << r.out;
+  EXPECT_EQ(items[0]["item"], "#1 orig.mp4");  // every frame
+  EXPECT_EQ(items[0]["best_distance"], 0);
+  EXPECT_EQ(items[1]["item"], "#2 copy.mp4");
+  ASSERT_EQ(lookup["pairs"].size(), 2u) << r.out;
+  for (const auto& p : lookup["pairs"]) EXPECT_EQ(p["a"], *dir_ / "orig.mp4") << p;
+  EXPECT_EQ(lookup["comparisons"]["pairs"], 2);  // the file against each item it hit
+
+  // The index is derived data: a damaged file is rebuilt from the stored signatures.
+  testing::WriteFile(c + "/derived/index/match_frames.slhi", "damaged");
+  r = testing::RunSightline({"match", "--case", c, "--json", *dir_ / "copy.mp4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto rebuilt = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(rebuilt.is_discarded()) << r.out;
+  EXPECT_EQ(rebuilt["index_frames"], lookup["index_frames"]);
+  EXPECT_EQ(rebuilt["lookup"][0]["items"].size(), 2u) << r.out;
+}
+
 TEST_F(MatchCli, UsageErrors) {
   auto r = testing::RunSightline({"match"});
   EXPECT_EQ(r.exit_code, 2);
@@ -124,6 +219,8 @@ TEST_F(MatchCli, UsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
   r = testing::RunSightline({"match", "--no-such-option", *dir_ / "orig.mp4"});
   EXPECT_EQ(r.exit_code, 2);
+  r = testing::RunSightline({"match", "--case", *dir_ / "no-such-case"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
 }
 
 }  // namespace

@@ -42,4 +42,8 @@ std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std:
   return std::move(c).value();
 }
 
+Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal) {
+  return ReadFileToString(c.dir() + "/" + signal.path, 1ull << 30);
+}
+
 }  // namespace sightline::cli

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "evidence/case.h"
+#include "evidence/signal_store.h"
 
 namespace sightline::cli {
 
@@ -17,6 +18,9 @@ std::unique_ptr<evidence::Case> OpenCase(const char* command, const std::string&
 // Refuses a non-empty directory that is not a case: it is most likely a mistyped path.
 std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std::string& dir,
                                                  const evidence::Identity& who);
+
+// The data file of a stored signal (evidence/signal_store.h), read whole (at most 1 GiB).
+Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal);
 
 }  // namespace sightline::cli
 

@@ -5,16 +5,23 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "analysis/match/match.h"
 #include "analysis/match/originality.h"
+#include "analysis/match/shortlist.h"
 #include "base/file.h"
 #include "base/union_find.h"
 #include "cli/args.h"
+#include "cli/case_access.h"
 #include "cli/command.h"
 #include "cli/output.h"
+#include "evidence/frame_index.h"
+#include "evidence/identity.h"
+#include "evidence/signal_store.h"
 #include "media/probe.h"
 #include "signals/visual/match_signature.h"
 
@@ -26,7 +33,8 @@ namespace visual = signals::visual;
 namespace am = analysis::match;
 
 constexpr char kUsage[] =
-    "Usage: sightline match [--json] [--explain] [--threads N] FILE...\n"
+    "Usage: sightline match [--json] [--explain] [--threads N] [--all-pairs] FILE...\n"
+    "       sightline match --case DIR [--json] [--explain] [--threads N] [--all-pairs] [FILE...]\n"
     "\n"
     "Finds the footage that videos (and images grabbed from them) share, under re-encoding,\n"
     "resizing, cropping, bars, overlays, mirroring and rotation, colour changes, noise and blur,\n"
@@ -35,8 +43,20 @@ constexpr char kUsage[] =
     "Two takes of one scene (same room, same camera) are told apart by how their content moves.\n"
     "Video only: the sound is not compared (see `sightline sync`).\n"
     "\n"
+    "  --case DIR         match the pictures (videos, images) of a case; their signatures are\n"
+    "                     stored in the case (derived/match_signature/) and reused; files are\n"
+    "                     named \"#ID name\"; the JSON adds \"case\" and \"signatures\":\n"
+    "                     {\"items\",\"reused\",\"extracted\"}. With FILEs: the FILEs against the\n"
+    "                     case; the case's frame index names the items holding a frame of a\n"
+    "                     FILE (PDQ within 31 bits, any orientation) and only those are\n"
+    "                     matched (so crops, insets and filmed screens need the full run);\n"
+    "                     the JSON adds \"index_frames\" and \"lookup\":[{\"file\",\"items\":\n"
+    "                     [{\"item\",\"frames\",\"best_distance\",\"file_t\",\"item_t\"}]}]\n"
     "  --explain          every hypothesis tried for every pair and the verdict, on stderr\n"
     "  --threads N        files read and pairs matched at once (default 2)\n"
+    "  --all-pairs        match every pair; by default only pairs with a similar frame (PDQ)\n"
+    "                     or shared keypoints (ORB) are matched, which finds the same pairs\n"
+    "                     at a fraction of the time (doc/match.md)\n"
     "  --json             {\"pairs\":[{\"a\",\"b\",\"score\",\"mirrored\",\"static\",\n"
     "                     \"segments\":[{\"a_start\",\"a_end\",\"b_start\",\"b_end\",\"score\",\n"
     "                     \"speed\",\"appearance\",\"motion\",\"static\",\"method\",\n"
@@ -46,7 +66,9 @@ constexpr char kUsage[] =
     "                     \"groups\":[{\"group\",\"files\",\"ranking\":[{\"file\",\"rank\",\n"
     "                     \"reasons\"}]}],\n"
     "                     "
-    "\"files\":[{\"file\",\"duration_s\",\"still\",\"frames\",\"warnings\"}]}\n"
+    "\"files\":[{\"file\",\"duration_s\",\"still\",\"frames\",\"warnings\"}],\n"
+    "                     "
+    "\"comparisons\":{\"pairs\",\"compared\",\"by_pdq\",\"by_orb\",\"all_pairs\"}}\n"
     "\n"
     "a, b: the files of a pair, in the order given. score: 0..1 (about 0.5 for a static scene,\n"
     "which only appearance can confirm). speed: b seconds per a second. transform: what turns\n"
@@ -133,20 +155,21 @@ struct MatchedPair {
 };
 
 struct Input {
-  std::string name;
+  std::string name;          // as printed: the path given, or "#ID name" for a case item
+  std::string path;          // what is read: the file, or the case item's stored original
+  std::int64_t item_id = 0;  // --case
   Result<visual::MatchSignature> sig = Internal("not read");
 };
 
 // A group's copies from the closest to the original down (analysis/match/originality.h).
 std::vector<am::RankedCopy> RankGroup(const std::vector<int>& group,
-                                      const std::vector<std::string>& paths,
                                       const std::vector<Input>& inputs,
                                       const std::vector<MatchedPair>& matched) {
   std::vector<am::CopyFacts> copies;
   std::vector<int> member(inputs.size(), -1);
   for (int i : group) {
     member[i] = static_cast<int>(copies.size());
-    am::CopyFacts f = am::CopyFactsFromProbe(inputs[i].name, media::ProbeFile(paths[i]));
+    am::CopyFacts f = am::CopyFactsFromProbe(inputs[i].name, media::ProbeFile(inputs[i].path));
     f.bars = am::HasBars(*inputs[i].sig);
     f.still = f.still || inputs[i].sig->still;
     copies.push_back(std::move(f));
@@ -158,38 +181,45 @@ std::vector<am::RankedCopy> RankGroup(const std::vector<int>& group,
   return am::RankCopies(copies);
 }
 
-int MatchFiles(const Args& args, int threads) {
+// Extracts the signatures of inputs[k] for k in `which`, `threads` files at once, with progress.
+void ExtractSignatures(std::vector<Input>* inputs, const std::vector<std::size_t>& which,
+                       int threads) {
+  if (which.empty()) return;
+  ProgressMeter progress("match", 0, which.size(), ProgressMeter::Unit::kMediaSeconds);
+  std::mutex mu;
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t n = next++; n < which.size(); n = next++) {
+      Input& in = (*inputs)[which[n]];
+      double last_t = 0;
+      visual::MatchSignatureOptions o;
+      o.threads = 1;
+      in.sig = visual::ExtractMatchSignature(in.path, o, [&](double t) {
+        std::lock_guard<std::mutex> lock(mu);
+        progress.Add(std::max(0.0, t - last_t));
+        last_t = t;
+      });
+      if (!in.sig.ok() && in.item_id != 0) {
+        in.sig = Status(in.sig.status().code(), in.name + ": " + in.sig.status().message());
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      progress.FileDone();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  progress.Clear();
+}
+
+// Matches the inputs whose signatures were read and prints pairs and groups. `failed`: some input
+// already failed before (the exit status says so). `queries` > 0: only pairs with one of the
+// first `queries` inputs are matched. `head`: keys printed first in the JSON.
+int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool failed,
+                std::size_t queries, const nlohmann::ordered_json& head) {
   const bool json = args.Has("json");
   const bool explain = args.Has("explain");
-  const visual::MatchSignatureOptions options;
-  const std::vector<std::string>& paths = args.positional();
-  std::vector<Input> inputs(paths.size());
-  {
-    ProgressMeter progress("match", 0, paths.size(), ProgressMeter::Unit::kMediaSeconds);
-    std::mutex mu;
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t i = next++; i < paths.size(); i = next++) {
-        double last_t = 0;
-        visual::MatchSignatureOptions o = options;
-        o.threads = 1;
-        inputs[i].name = DisplayPath(paths[i]);
-        inputs[i].sig = visual::ExtractMatchSignature(paths[i], o, [&](double t) {
-          std::lock_guard<std::mutex> lock(mu);
-          progress.Add(std::max(0.0, t - last_t));
-          last_t = t;
-        });
-        std::lock_guard<std::mutex> lock(mu);
-        progress.FileDone();
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    progress.Clear();
-  }
-  bool failed = false;
   std::vector<int> ok;  // indices of inputs read
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -206,8 +236,34 @@ int MatchFiles(const Args& args, int threads) {
                      {"frames", s.frames.size()},
                      {"warnings", s.warnings}});
   }
-  // Every pair (j, i), j < i, matched on `threads` threads: a worker takes a file i, indexes its
-  // keypoints once, and matches every earlier file against it.
+  // The pairs worth matching (analysis/match/shortlist.h), or every pair with --all-pairs.
+  std::vector<const visual::MatchSignature*> sigs;
+  for (int i : ok) sigs.push_back(&*inputs[i].sig);
+  am::ShortlistStats stats;
+  std::vector<std::pair<int, int>> shortlist;
+  if (args.Has("all-pairs")) {
+    for (int ii = 0; ii < static_cast<int>(ok.size()); ++ii)
+      for (int jj = 0; jj < ii; ++jj) shortlist.push_back({jj, ii});
+    stats.pairs_total = shortlist.size();
+  } else {
+    shortlist = am::Shortlist(sigs, {}, &stats);
+  }
+  // With queries, only pairs with a query in them count.
+  const auto in_scope = [&](int jj, int ii) {
+    return queries == 0 || ok[jj] < static_cast<int>(queries) || ok[ii] < static_cast<int>(queries);
+  };
+  if (queries > 0) {
+    std::erase_if(shortlist,
+                  [&](const std::pair<int, int>& p) { return !in_scope(p.first, p.second); });
+    std::size_t q = 0;
+    for (int i : ok) q += i < static_cast<int>(queries);
+    stats.pairs_total = q * (ok.size() - q) + q * (q - (q > 0)) / 2;
+  }
+  // partners[ii]: the earlier files to match file ii against.
+  std::vector<std::vector<int>> partners(ok.size());
+  for (const auto& [jj, ii] : shortlist) partners[ii].push_back(jj);
+  // Matched on `threads` threads: a worker takes a file, indexes its keypoints once, and matches
+  // its partners against it.
   struct PairResult {
     am::PairMatch match;
     std::vector<std::string> trace;
@@ -218,13 +274,15 @@ int MatchFiles(const Args& args, int threads) {
     auto worker = [&] {
       for (std::size_t n = next++; n < ok.size(); n = next++) {
         const std::size_t ii = ok.size() - 1 - n;  // the most pairs first
+        results[ii].resize(partners[ii].size());
+        if (partners[ii].empty()) continue;
         const visual::MatchSignature& b = *inputs[ok[ii]].sig;
         am::OrbIndex index(b);
-        results[ii].resize(ii);
-        for (std::size_t jj = 0; jj < ii; ++jj) {
+        for (std::size_t k = 0; k < partners[ii].size(); ++k) {
           am::MatchOptions mo;
-          if (explain) mo.trace = &results[ii][jj].trace;
-          results[ii][jj].match = am::MatchSignatures(*inputs[ok[jj]].sig, b, index, mo);
+          if (explain) mo.trace = &results[ii][k].trace;
+          results[ii][k].match =
+              am::MatchSignatures(*inputs[ok[partners[ii][k]]].sig, b, index, mo);
         }
       }
     };
@@ -238,13 +296,14 @@ int MatchFiles(const Args& args, int threads) {
   std::vector<MatchedPair> matched;
   for (std::size_t ii = 0; ii < ok.size(); ++ii) {
     const Input& in_b = inputs[ok[ii]];
-    for (std::size_t jj = 0; jj < ii; ++jj) {
+    for (std::size_t k = 0; k < partners[ii].size(); ++k) {
+      const int jj = partners[ii][k];
       const Input& in_a = inputs[ok[jj]];
-      const am::PairMatch& m = results[ii][jj].match;
+      const am::PairMatch& m = results[ii][k].match;
       if (explain) {
         std::fprintf(stderr, "== %s vs %s: %s\n", in_a.name.c_str(), in_b.name.c_str(),
                      m.matched ? "MATCH" : "no match");
-        for (const auto& t : results[ii][jj].trace) std::fprintf(stderr, "  %s\n", t.c_str());
+        for (const auto& t : results[ii][k].trace) std::fprintf(stderr, "  %s\n", t.c_str());
       }
       if (!m.matched) continue;
       edges.push_back({ok[jj], ok[ii]});
@@ -261,6 +320,17 @@ int MatchFiles(const Args& args, int threads) {
       }
     }
   }
+  if (explain) {
+    // The pairs the shortlist left out, so that "why did these not match" has an answer too.
+    std::set<std::pair<int, int>> compared(shortlist.begin(), shortlist.end());
+    for (std::size_t ii = 0; ii < ok.size(); ++ii)
+      for (std::size_t jj = 0; jj < ii; ++jj)
+        if (in_scope(static_cast<int>(jj), static_cast<int>(ii)) &&
+            !compared.count({static_cast<int>(jj), static_cast<int>(ii)}))
+          std::fprintf(stderr,
+                       "== %s vs %s: not compared (no similar frame, no shared keypoints)\n",
+                       inputs[ok[jj]].name.c_str(), inputs[ok[ii]].name.c_str());
+  }
   const auto groups = Components(static_cast<int>(inputs.size()), edges);
   if (json) {
     nlohmann::ordered_json gj = nlohmann::ordered_json::array();
@@ -268,33 +338,274 @@ int MatchFiles(const Args& args, int threads) {
       nlohmann::ordered_json names = nlohmann::ordered_json::array();
       for (int i : groups[g]) names.push_back(inputs[i].name);
       nlohmann::ordered_json ranking = nlohmann::ordered_json::array();
-      for (const am::RankedCopy& r : RankGroup(groups[g], paths, inputs, matched))
+      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched))
         ranking.push_back({{"file", r.id}, {"rank", r.rank}, {"reasons", r.reasons}});
       gj.push_back({{"group", g + 1}, {"files", names}, {"ranking", ranking}});
     }
-    PrintOrderedJson({{"pairs", pairs}, {"groups", gj}, {"files", files}});
+    nlohmann::ordered_json out = head.is_object() ? head : nlohmann::ordered_json::object();
+    out["pairs"] = pairs;
+    out["groups"] = gj;
+    out["files"] = files;
+    out["comparisons"] = {{"pairs", stats.pairs_total},
+                          {"compared", shortlist.size()},
+                          {"by_pdq", stats.pdq_pairs},
+                          {"by_orb", stats.orb_pairs},
+                          {"all_pairs", args.Has("all-pairs")}};
+    PrintOrderedJson(out);
   } else {
     if (edges.empty()) std::printf("no shared footage among %zu file(s)\n", ok.size());
     for (std::size_t g = 0; g < groups.size(); ++g) {
       std::printf("group %zu:", g + 1);
       for (int i : groups[g]) std::printf("  %s", inputs[i].name.c_str());
       std::printf("\n");
-      for (const am::RankedCopy& r : RankGroup(groups[g], paths, inputs, matched)) {
+      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched)) {
         std::printf("  %d. %s%s\n", r.rank, r.id.c_str(),
                     r.rank == 1 ? "  (closest to the original)" : "");
         for (const std::string& why : r.reasons) std::printf("       %s\n", why.c_str());
       }
     }
+    if (shortlist.size() < stats.pairs_total) {
+      std::printf("compared %zu of %zu pairs; the others share no similar frame or keypoints\n",
+                  shortlist.size(), stats.pairs_total);
+    }
   }
   return failed ? kExitFailed : kExitOk;
 }
 
+int MatchFiles(const Args& args, int threads) {
+  std::vector<Input> inputs;
+  std::vector<std::size_t> all;
+  std::set<std::string> seen;
+  for (const std::string& path : args.positional()) {
+    // The same file twice would only match itself.
+    if (!seen.insert(path).second) {
+      Warn("match", DisplayPath(path) + " is given more than once; matched once");
+      continue;
+    }
+    Input in;
+    in.name = DisplayPath(path);
+    in.path = path;
+    all.push_back(inputs.size());
+    inputs.push_back(std::move(in));
+  }
+  ExtractSignatures(&inputs, all, threads);
+  return MatchInputs(inputs, args, threads, /*failed=*/false, 0, nlohmann::ordered_json::object());
+}
+
+// A case's picture items and their match signatures: read from the case where stored (signal
+// kind "match_signature", evidence/signal_store.h), extracted and stored where not.
+class CaseSignatures {
+ public:
+  CaseSignatures(evidence::Case& c, const evidence::Identity& who)
+      : c_(c),
+        who_(who),
+        key_{"match_signature", visual::kMatchSignatureVersion,
+             visual::MatchSignatureParamsJson(visual::MatchSignatureOptions{})} {}
+
+  const evidence::SignalKey& key() const { return key_; }
+
+  // Lists the items that may hold a picture (not audio; items ingest could not read are tried,
+  // since its check may have missed a stream).
+  Status List() {
+    SL_ASSIGN_OR_RETURN(items_, c_.catalog().ListItems());
+    for (const evidence::Item& item : items_) {
+      if (item.media_kind == "audio") continue;
+      Input in;
+      in.name = "#" + std::to_string(item.id) + " " + item.name;
+      in.path = c_.objects().PathFor(item.sha256);
+      in.item_id = item.id;
+      inputs_.push_back(std::move(in));
+      item_of_.push_back(&item);
+    }
+    return Status::Ok();
+  }
+
+  std::vector<Input>& inputs() { return inputs_; }
+
+  // Makes the signatures of inputs()[k], k in `which`, available.
+  void Load(const std::vector<std::size_t>& which, int threads) {
+    std::vector<std::size_t> missing;
+    for (std::size_t i : which) {
+      Input& in = inputs_[i];
+      if (in.sig.ok()) continue;
+      auto stored = evidence::FindSignal(c_, in.item_id, key_);
+      if (stored.ok() && stored->has_value()) {
+        auto text = ReadStoredSignal(c_, **stored);
+        auto sig = text.ok() ? visual::MatchSignatureFromStoredJson(*text)
+                             : Result<visual::MatchSignature>(text.status());
+        if (sig.ok()) {
+          in.sig = std::move(sig);
+          ++reused_;
+          continue;
+        }
+        Warn("match", in.name + ": stored signature unreadable (" + sig.status().message() +
+                          "); extracting it again");
+      }
+      missing.push_back(i);
+    }
+    ExtractSignatures(&inputs_, missing, threads);
+    for (std::size_t i : missing) {
+      Input& in = inputs_[i];
+      if (!in.sig.ok()) continue;
+      ++extracted_;
+      std::vector<evidence::FrameHashRow> rows;
+      for (const visual::SignatureFrame& f : in.sig->frames) {
+        rows.push_back({f.t, f.full[0], f.full_quality});
+      }
+      nlohmann::json summary = {{"frames", in.sig->frames.size()},
+                                {"orb_frames", in.sig->orb.size()},
+                                {"duration_s", in.sig->Span()},
+                                {"still", in.sig->still}};
+      auto stored =
+          evidence::StoreSignal(c_, who_, *item_of_[i], key_,
+                                visual::MatchSignatureToStoredJson(*in.sig), summary.dump(), rows);
+      if (!stored.ok() && stored.status().code() != StatusCode::kAlreadyExists) {
+        // The match itself can go on; the next run extracts it again.
+        Warn("match", in.name + ": signature not stored: " + stored.status().message());
+        failed_ = true;
+      }
+    }
+  }
+
+  // Adds the loaded signatures to the case's frame index (evidence/frame_index.h) and saves it.
+  // The index is derived data: a failure is reported, and the match goes on.
+  void UpdateIndex(evidence::CaseFrameIndex* index) {
+    for (const Input& in : inputs_) {
+      if (in.sig.ok()) index->Add(in.item_id, *in.sig);
+    }
+    Status saved = index->Save();
+    if (!saved.ok()) Warn("match", "frame index not saved: " + saved.message());
+  }
+
+  // Moves out the inputs in `which` that are pictures, for matching. An item ingest could not
+  // read as media that does not decode here either is not a picture: left out quietly (as sync
+  // does), not reported as a failure.
+  std::vector<Input> TakePictures(const std::vector<std::size_t>& which) {
+    std::vector<Input> out;
+    for (std::size_t i : which) {
+      if (inputs_[i].sig.ok() || !item_of_[i]->media_kind.empty()) {
+        out.push_back(std::move(inputs_[i]));
+      }
+    }
+    return out;
+  }
+
+  bool failed() const { return failed_; }
+  nlohmann::ordered_json Stats(std::size_t items) const {
+    return {{"items", items}, {"reused", reused_}, {"extracted", extracted_}};
+  }
+
+ private:
+  evidence::Case& c_;
+  const evidence::Identity& who_;
+  evidence::SignalKey key_;
+  std::vector<evidence::Item> items_;
+  std::vector<Input> inputs_;
+  std::vector<const evidence::Item*> item_of_;
+  std::size_t reused_ = 0, extracted_ = 0;
+  bool failed_ = false;
+};
+
+std::vector<std::size_t> AllIndices(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+
+// Every picture item of the case against every other.
+int MatchCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int threads) {
+  const auto all = AllIndices(cs.inputs().size());
+  cs.Load(all, threads);
+  auto index = evidence::CaseFrameIndex::Open(c, cs.key().params);
+  if (index.ok()) cs.UpdateIndex(&*index);
+  std::vector<Input> pictures = cs.TakePictures(all);
+  nlohmann::ordered_json head = {{"case", DisplayPath(c.dir())},
+                                 {"signatures", cs.Stats(pictures.size())}};
+  return MatchInputs(pictures, args, threads, cs.failed(), 0, head);
+}
+
+// FILEs against the case: the case's frame index names the items holding any of their frames
+// (PDQ within 31 bits, any orientation); only those items' signatures are read and matched.
+int LookupInCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int threads) {
+  auto index = evidence::CaseFrameIndex::Open(c, cs.key().params);
+  if (!index.ok()) {
+    Warn("match", index.status().message());
+    return kExitFailed;
+  }
+  // Items not indexed yet (added since the last `match --case`) are indexed first.
+  std::vector<std::size_t> unindexed;
+  for (std::size_t i = 0; i < cs.inputs().size(); ++i) {
+    if (!index->Contains(cs.inputs()[i].item_id)) unindexed.push_back(i);
+  }
+  cs.Load(unindexed, threads);
+  cs.UpdateIndex(&*index);
+  std::vector<Input> inputs;
+  std::set<std::string> seen;
+  for (const std::string& path : args.positional()) {
+    if (!seen.insert(path).second) continue;
+    Input in;
+    in.name = DisplayPath(path);
+    in.path = path;
+    inputs.push_back(std::move(in));
+  }
+  const std::size_t queries = inputs.size();
+  ExtractSignatures(&inputs, AllIndices(queries), threads);
+  std::map<std::int64_t, std::size_t> position;  // item id → index into cs.inputs()
+  for (std::size_t i = 0; i < cs.inputs().size(); ++i) position[cs.inputs()[i].item_id] = i;
+  std::set<std::size_t> hit_items;
+  nlohmann::ordered_json lookup = nlohmann::ordered_json::array();
+  for (const Input& in : inputs) {
+    if (!in.sig.ok()) continue;
+    auto hits = index->Lookup(*in.sig, analysis::match::kDefaultHashRadius);
+    if (!hits.ok()) {
+      Warn("match", in.name + ": " + hits.status().message());
+      continue;
+    }
+    nlohmann::ordered_json found = nlohmann::ordered_json::array();
+    for (const evidence::FrameIndexHit& h : *hits) {
+      auto p = position.find(h.item_id);
+      if (p == position.end()) continue;
+      hit_items.insert(p->second);
+      found.push_back({{"item", cs.inputs()[p->second].name},
+                       {"frames", h.frames},
+                       {"best_distance", h.best_distance},
+                       {"file_t", R3(h.query_t)},
+                       {"item_t", R3(h.item_t)}});
+    }
+    lookup.push_back({{"file", in.name}, {"items", found}});
+  }
+  const std::vector<std::size_t> which(hit_items.begin(), hit_items.end());
+  cs.Load(which, threads);
+  for (Input& in : cs.TakePictures(which)) inputs.push_back(std::move(in));
+  nlohmann::ordered_json head = {
+      {"case", DisplayPath(c.dir())}, {"index_frames", index->frames()}, {"lookup", lookup}};
+  return MatchInputs(inputs, args, threads, cs.failed(), queries, head);
+}
+
+int RunOnCase(const Args& args, int threads) {
+  auto who = evidence::DefaultIdentity();
+  if (!who.ok()) {
+    Warn("match", "cannot load the signing key: " + who.status().message());
+    return kExitFailed;
+  }
+  auto c = OpenCase("match", args.Get("case"), evidence::Case::Access::kWrite);
+  if (!c) return kExitFailed;
+  CaseSignatures cs(*c, *who);
+  if (Status listed = cs.List(); !listed.ok()) {
+    Warn("match", listed.message());
+    return kExitFailed;
+  }
+  return args.positional().empty() ? MatchCase(*c, cs, args, threads)
+                                   : LookupInCase(*c, cs, args, threads);
+}
+
 int Run(const Args& args) {
-  if (args.positional().empty()) return UsageError("match", "no FILE given");
   int threads = 2;
   if (args.Has("threads") && !ParseWholeNumber(args.Get("threads"), 1, 64, &threads))
     return UsageError("match",
                       "--threads needs a number from 1 to 64, not '" + args.Get("threads") + "'");
+  if (args.Has("case")) return RunOnCase(args, threads);
+  if (args.positional().empty()) return UsageError("match", "no FILE given");
   return MatchFiles(args, threads);
 }
 
@@ -302,7 +613,7 @@ int Run(const Args& args) {
 
 extern const Command kMatchCommand = {
     "match", "shared footage between clips: which parts, under which edit, and the evidence",
-    kUsage,  {{"json", "explain"}, {"threads"}, {}},
+    kUsage,  {{"json", "explain", "all-pairs"}, {"threads", "case"}, {}},
     Run,
 };
 

@@ -390,7 +390,7 @@ int Run(const Args& args) {
 
 // Reads a stored signal's JSON.
 Result<nlohmann::json> ReadStored(evidence::Case& c, const evidence::StoredSignal& s) {
-  SL_ASSIGN_OR_RETURN(std::string text, ReadFileToString(c.dir() + "/" + s.path, 1ull << 30));
+  SL_ASSIGN_OR_RETURN(std::string text, ReadStoredSignal(c, s));
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return Corrupt(s.path + ": not JSON");
   return j;

@@ -306,6 +306,18 @@ StrongSteps Strong(const MotionStats& m, double min_energy, double ok) {
   return r;
 }
 
+// Steps where one side shows moving shapes (pooled energy at least `min_energy`) and the other
+// at most a quarter of that.
+int OneSidedSteps(const MotionStats& m, double min_energy) {
+  int n = 0;
+  for (const MotionStep& s : m.detail) {
+    const double hi = std::max(s.pooled_energy_a, s.pooled_energy_b);
+    const double lo = std::min(s.pooled_energy_a, s.pooled_energy_b);
+    n += hi >= min_energy && lo <= 0.25 * hi;
+  }
+  return n;
+}
+
 class Matcher {
  public:
   Matcher(const sv::MatchSignature& a, const sv::MatchSignature& b, const OrbIndex& index,
@@ -521,6 +533,10 @@ class Matcher {
       } else if (st.n > 0) {
         ok = st.q25 >= o_.min_motion_few;  // the lowest of one or two steps
         verdict = ok ? "match (little motion)" : "motion differs";
+      } else if (OneSidedSteps(m, o_.motion_energy) * 2 >= std::max(2, m.steps)) {
+        // Footage and its copy move alike; here one side shows moving shapes where the other
+        // is still: two recordings of one scene (another camera, another moment).
+        verdict = "one side moves, the other is still";
       } else {
         ok = seg.appearance >= o_.static_appearance;
         verdict = ok ? "static match" : "static, appearance not close enough";

@@ -246,8 +246,10 @@ MotionStats LineMotion(const AlignedSampler& sampler, const sv::MatchSignature& 
     saa += saa1;
     sbb += sbb1;
     double qab = 0, qaa = 0, qbb = 0;
+    int cells_used = 0;
     for (int c = 0; c < nc; ++c) {
       if (pn[c] == 0) continue;
+      ++cells_used;
       const double x = pa[c] / pn[c], y = pb[c] / pn[c];
       qab += x * y;
       qaa += x * x;
@@ -261,6 +263,8 @@ MotionStats LineMotion(const AlignedSampler& sampler, const sv::MatchSignature& 
     step.energy_a = std::sqrt(saa1 / n);
     step.energy_b = std::sqrt(sbb1 / n);
     step.correlation = qaa > 0 && qbb > 0 ? qab / std::sqrt(qaa * qbb) : 0;
+    step.pooled_energy_a = cells_used ? std::sqrt(qaa / cells_used) : 0;
+    step.pooled_energy_b = cells_used ? std::sqrt(qbb / cells_used) : 0;
     m.detail.push_back(step);
     count += n;
     ++m.steps;

@@ -73,6 +73,9 @@ struct MotionStep {
   double energy_a = 0;  // RMS of A's difference map (grey levels)
   double energy_b = 0;
   double correlation = 0;  // of the two maps, after 2 × 2 pooling of the sampling grid
+  // RMS of the pooled maps: pooling halves the RMS of pixel noise but keeps that of moving
+  // shapes, so these say whether a side shows motion rather than noise.
+  double pooled_energy_a = 0, pooled_energy_b = 0;
 };
 
 struct MotionStats {
