@@ -17,7 +17,8 @@ std::string FormatUtc(std::int64_t unix_seconds, long nsec = -1);
 // Seconds since the Unix epoch of a UTC calendar time (fields as written: month 1-12, day 1-31).
 std::int64_t UnixFromUtcFields(int year, int month, int day, int hour, int minute, int second);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)" into Unix seconds; nullopt when malformed.
-std::optional<double> ParseRfc3339(std::string_view s);
+// With zone_required false, a time without a zone is read as UTC (as GPX writers mean it).
+std::optional<double> ParseRfc3339(std::string_view s, bool zone_required = true);
 
 }  // namespace sightline
 

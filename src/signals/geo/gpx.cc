@@ -48,65 +48,10 @@ struct State {
   std::string text;
 };
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
-// Date Algorithms", days_from_civil). Used instead of timegm(), which took most of the time of a
-// million-point read.
-std::int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-}
-
-bool Digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
 // GPX <time>: "YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]" as Unix seconds. No zone means UTC (GPX 1.1
 // says times are UTC; some writers omit the Z).
 std::optional<double> ParseGpxTime(std::string_view s) {
-  int y, mo, d, h, mi, sec;
-  if (s.size() < 19 || !Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
-      !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !Digits(s, 17, 2, &sec)) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  std::size_t pos = 19;
-  double frac = 0;
-  if (pos < s.size() && s[pos] == '.') {
-    double scale = 0.1;
-    for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
-      frac += (s[pos] - '0') * scale;
-      scale /= 10;
-    }
-  }
-  int offset = 0;
-  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-    ++pos;
-  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    const int sign = s[pos] == '-' ? -1 : 1;
-    int oh = 0, om = 0;
-    if (!Digits(s, pos + 1, 2, &oh)) return std::nullopt;
-    pos += 3;
-    if (pos < s.size() && s[pos] == ':') ++pos;
-    if (!Digits(s, pos, 2, &om)) return std::nullopt;
-    pos += 2;
-    offset = sign * (oh * 3600 + om * 60);
-  }
-  if (pos != s.size()) return std::nullopt;
-  return static_cast<double>(DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) - offset +
-         frac;
+  return ParseRfc3339(s, /*zone_required=*/false);
 }
 
 std::string_view LocalName(const XML_Char* name) {
