@@ -42,6 +42,17 @@ std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std:
   return std::move(c).value();
 }
 
+std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::string& dir) {
+  auto who = evidence::DefaultIdentity();
+  if (!who.ok()) {
+    Warn(command, "cannot load the signing key: " + who.status().message());
+    return std::nullopt;
+  }
+  auto c = OpenCase(command, dir, evidence::Case::Access::kWrite);
+  if (!c) return std::nullopt;
+  return WritableCase{std::move(c), std::move(*who)};
+}
+
 Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal) {
   return ReadFileToString(c.dir() + "/" + signal.path, 1ull << 30);
 }

@@ -3,9 +3,11 @@
 #define SIGHTLINE_CLI_CASE_ACCESS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "evidence/case.h"
+#include "evidence/identity.h"
 #include "evidence/signal_store.h"
 
 namespace sightline::cli {
@@ -18,6 +20,15 @@ std::unique_ptr<evidence::Case> OpenCase(const char* command, const std::string&
 // Refuses a non-empty directory that is not a case: it is most likely a mistyped path.
 std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std::string& dir,
                                                  const evidence::Identity& who);
+
+// A case opened to store derived data, with the identity that signs its custody entries.
+struct WritableCase {
+  std::unique_ptr<evidence::Case> c;
+  evidence::Identity who;
+};
+// Loads the user's signing identity and opens the existing case at `dir` for writing; prints the
+// reason and returns nullopt when either fails.
+std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::string& dir);
 
 // The data file of a stored signal (evidence/signal_store.h), read whole (at most 1 GiB).
 Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal);

@@ -124,13 +124,10 @@ Result<evidence::StoredSignal> HashItem(evidence::Case& c, const evidence::Ident
 
 int HashCase(const Args& args, const visual::FrameHashOptions& options) {
   const bool json = args.Has("json");
-  auto who = evidence::DefaultIdentity();
-  if (!who.ok()) {
-    Warn("hash", "cannot load the signing key: " + who.status().message());
-    return kExitFailed;
-  }
-  auto c = OpenCase("hash", args.Get("case"), evidence::Case::Access::kWrite);
-  if (!c) return kExitFailed;
+  auto opened = OpenCaseToWrite("hash", args.Get("case"));
+  if (!opened) return kExitFailed;
+  auto& c = opened->c;
+  const evidence::Identity* who = &opened->who;
   auto items = c->catalog().ListItems();
   if (!items.ok()) {
     Warn("hash", items.status().message());

@@ -583,13 +583,10 @@ int LookupInCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int th
 }
 
 int RunOnCase(const Args& args, int threads) {
-  auto who = evidence::DefaultIdentity();
-  if (!who.ok()) {
-    Warn("match", "cannot load the signing key: " + who.status().message());
-    return kExitFailed;
-  }
-  auto c = OpenCase("match", args.Get("case"), evidence::Case::Access::kWrite);
-  if (!c) return kExitFailed;
+  auto opened = OpenCaseToWrite("match", args.Get("case"));
+  if (!opened) return kExitFailed;
+  auto& c = opened->c;
+  const evidence::Identity* who = &opened->who;
   CaseSignatures cs(*c, *who);
   if (Status listed = cs.List(); !listed.ok()) {
     Warn("match", listed.message());

@@ -398,13 +398,10 @@ Result<nlohmann::json> ReadStored(evidence::Case& c, const evidence::StoredSigna
 
 int SyncCase(const Args& args, const Options& o) {
   const bool json = args.Has("json");
-  auto who = evidence::DefaultIdentity();
-  if (!who.ok()) {
-    Warn("sync", "cannot load the signing key: " + who.status().message());
-    return kExitFailed;
-  }
-  auto c = OpenCase("sync", args.Get("case"), evidence::Case::Access::kWrite);
-  if (!c) return kExitFailed;
+  auto opened = OpenCaseToWrite("sync", args.Get("case"));
+  if (!opened) return kExitFailed;
+  auto& c = opened->c;
+  const evidence::Identity* who = &opened->who;
   auto items = c->catalog().ListItems();
   if (!items.ok()) {
     Warn("sync", items.status().message());
