@@ -7,10 +7,13 @@
 #   visual: `sightline hash` (1 frame/s and every frame) and `sightline shots` vs a bare
 #           `ffmpeg -threads 2 -f null` decode of a 1080p H.264 clip.
 #   match:  shared footage found by `sightline match` on a set generated from the corpus
-#           (bench/match/; recall per edit, false pairs, segment error, time per file). Runs one
-#           match per source clip by default (BENCH_MATCH_MODE=all: one run over the whole set,
-#           which every-pair matching cannot finish within the scorer's timeout on 2 cores yet).
+#           (bench/match/; recall per edit, false pairs, segment error, time per file). One
+#           match over the whole set, as a desk runs it on a case (BENCH_MATCH_MODE=per-source:
+#           one run per source clip instead).
 #   index:  the frame-hash index at 10 million hashes (bench/index/).
+#   scene:  same-place matching and locate at 10,000 references (bench/scene/).
+#   sun:    SPA calls per second and the global shadow map (bench/sun/).
+#   geo:    1M-point GPX, GPMF and coordinate rates, GoPro clips against exiftool (bench/geo/).
 #   sync:   audio sync accuracy and time vs a bare decode (bench/sync/).
 #   events: audio events found by `sightline events` on generated scenes (bench/events/).
 #   micro:  library-level rates (bench_main.cc).
@@ -131,7 +134,7 @@ if [ ! -d "$CORPUS/video" ]; then
 elif ! "$SIGHTLINE" match --help >/dev/null 2>&1; then
   printf '\nShared footage (sightline match)\n(skipped: this build has no sightline match)\n'
 elif SIGHTLINE_CORPUS=$CORPUS "$(dirname "$0")/match/make_set.sh" "$BUILD"; then
-  "$BUILD/sightline_match_eval" --sightline "$SIGHTLINE" --mode "${BENCH_MATCH_MODE:-per-source}" \
+  "$BUILD/sightline_match_eval" --sightline "$SIGHTLINE" --mode "${BENCH_MATCH_MODE:-all}" \
     "$BUILD/match-set" || echo "(sightline match failed on the set: see above)"
 else
   printf '\nShared footage (sightline match)\n(skipped: the test set could not be made)\n'
