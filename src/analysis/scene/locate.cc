@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/binary_io.h"
 #include "base/file.h"
 #include "media/probe.h"
 
@@ -62,55 +63,6 @@ double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
 }
 
 // A little-endian binary writer and a bounds-checked reader for the index file.
-class Writer {
- public:
-  template <typename T>
-  void Put(T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out_.append(b, sizeof(T));
-  }
-  void PutString(const std::string& s) {
-    Put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
-    out_ += s;
-  }
-  void PutBytes(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
-  const std::string& data() const { return out_; }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(const std::string& in) : in_(in) {}
-  template <typename T>
-  bool Get(T* v) {
-    if (in_.size() - pos_ < sizeof(T)) return false;
-    std::memcpy(v, in_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
-  }
-  bool GetString(std::string* s, size_t max = 1 << 16) {
-    std::uint32_t n = 0;
-    if (!Get(&n) || n > max || in_.size() - pos_ < n) return false;
-    s->assign(in_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool GetBytes(void* p, size_t n) {
-    if (in_.size() - pos_ < n) return false;
-    std::memcpy(p, in_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool AtEnd() const { return pos_ == in_.size(); }
-
- private:
-  const std::string& in_;
-  size_t pos_ = 0;
-};
-
 constexpr char kMagic[8] = {'S', 'L', 'S', 'C', 'I', 'D', 'X', '1'};
 
 }  // namespace
@@ -208,19 +160,19 @@ Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& f
 }
 
 Status ReferenceIndex::Save(const std::string& path) const {
-  Writer w;
-  w.PutBytes(kMagic, sizeof kMagic);
+  BinaryWriter w;
+  w.Bytes(kMagic, sizeof kMagic);
   w.Put<std::int32_t>(options_.features.max_side);
   w.Put<std::int32_t>(options_.features.max_keypoints);
   w.Put<double>(options_.features.contrast);
   const cv::Mat& c = vocabulary_.centroids();
   w.Put<std::int32_t>(c.rows);
   w.Put<std::int32_t>(c.cols);
-  for (int r = 0; r < c.rows; ++r) w.PutBytes(c.ptr<float>(r), sizeof(float) * c.cols);
+  for (int r = 0; r < c.rows; ++r) w.Bytes(c.ptr<float>(r), sizeof(float) * c.cols);
   w.Put<std::uint64_t>(references_.size());
   for (const Reference& ref : references_) {
-    w.PutString(ref.path);
-    w.PutString(ref.label);
+    w.Str(ref.path);
+    w.Str(ref.label);
     w.Put<std::uint64_t>(ref.size);
     w.Put<std::int64_t>(ref.mtime_ns);
     w.Put<std::uint8_t>(ref.gps ? 1 : 0);
@@ -228,11 +180,11 @@ Status ReferenceIndex::Save(const std::string& path) const {
     w.Put<double>(ref.gps ? ref.gps->lon : 0);
     w.Put<std::uint8_t>(ref.gps && ref.gps->alt_m ? 1 : 0);
     w.Put<double>(ref.gps && ref.gps->alt_m ? *ref.gps->alt_m : 0);
-    w.PutString(ref.gps ? ref.gps->source : "");
-    w.PutString(std::string(reinterpret_cast<const char*>(ref.vlad.data()), ref.vlad.size()));
+    w.Str(ref.gps ? ref.gps->source : "");
+    w.Str(std::string(reinterpret_cast<const char*>(ref.vlad.data()), ref.vlad.size()));
   }
   w.Put<std::uint64_t>(skipped_.size());
-  for (const std::string& s : skipped_) w.PutString(s);
+  for (const std::string& s : skipped_) w.Str(s);
   return WriteFileAtomic(path, w.data());
 }
 
@@ -241,9 +193,9 @@ Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
   const Status bad = Corrupt(path +
                              ": not a sightline locate index (or a damaged one); delete "
                              "it and it will be built again");
-  Reader r(data);
+  BinaryReader r(data);
   char magic[8];
-  if (!r.GetBytes(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0) return bad;
+  if (!r.Bytes(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0) return bad;
   ReferenceIndex index;
   std::int32_t rows = 0, cols = 0;
   if (!r.Get(&index.options_.features.max_side) || !r.Get(&index.options_.features.max_keypoints) ||
@@ -252,7 +204,7 @@ Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
   if (rows < 0 || rows > 4096 || (rows > 0 && cols != 128)) return bad;
   cv::Mat centroids(rows, cols, CV_32F);
   for (int i = 0; i < rows; ++i)
-    if (!r.GetBytes(centroids.ptr<float>(i), sizeof(float) * cols)) return bad;
+    if (!r.Bytes(centroids.ptr<float>(i), sizeof(float) * cols)) return bad;
   if (rows > 0) index.vocabulary_ = Vocabulary(centroids);
   std::uint64_t count = 0;
   if (!r.Get(&count) || count > data.size()) return bad;
@@ -262,9 +214,9 @@ Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
     std::uint8_t has_gps = 0, has_alt = 0;
     double lat = 0, lon = 0, alt = 0;
     std::string source, vlad;
-    if (!r.GetString(&ref.path) || !r.GetString(&ref.label) || !r.Get(&ref.size) ||
+    if (!r.Str(&ref.path, 1 << 16) || !r.Str(&ref.label, 1 << 16) || !r.Get(&ref.size) ||
         !r.Get(&ref.mtime_ns) || !r.Get(&has_gps) || !r.Get(&lat) || !r.Get(&lon) ||
-        !r.Get(&has_alt) || !r.Get(&alt) || !r.GetString(&source) || !r.GetString(&vlad, 1 << 20) ||
+        !r.Get(&has_alt) || !r.Get(&alt) || !r.Str(&source, 1 << 16) || !r.Str(&vlad, 1 << 20) ||
         vlad.size() != dims)
       return bad;
     if (has_gps) {
@@ -281,7 +233,7 @@ Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
   if (!r.Get(&skipped) || skipped > data.size()) return bad;
   index.skipped_.resize(skipped);
   for (std::string& s : index.skipped_)
-    if (!r.GetString(&s)) return bad;
+    if (!r.Str(&s, 1 << 16)) return bad;
   if (!r.AtEnd()) return bad;
   return index;
 }

@@ -8,6 +8,7 @@
 #include <opencv2/features2d.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "base/binary_io.h"
 #include "media/heif_image.h"
 
 namespace sightline::signals::visual {
@@ -107,56 +108,6 @@ Result<std::string> Base64Decode(std::string_view in) {
 }
 
 // ---- binary writer / reader ------------------------------------------------------------------
-
-class Writer {
- public:
-  template <typename T>
-  void Put(T v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));  // little-endian hosts only (x86-64, arm64)
-    out_.append(b, sizeof(T));
-  }
-  void Bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
-  void Str(const std::string& s) {
-    Put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
-    out_ += s;
-  }
-  std::string Take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <typename T>
-  bool Get(T* v) {
-    if (in_.size() - pos_ < sizeof(T)) return false;
-    std::memcpy(v, in_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return true;
-  }
-  bool Bytes(void* p, std::size_t n) {
-    if (in_.size() - pos_ < n) return false;
-    std::memcpy(p, in_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool Str(std::string* s, std::size_t max) {
-    std::uint32_t n = 0;
-    if (!Get(&n) || n > max || in_.size() - pos_ < n) return false;
-    s->assign(in_.data() + pos_, n);
-    pos_ += n;
-    return true;
-  }
-  std::size_t Left() const { return in_.size() - pos_; }
-
- private:
-  std::string_view in_;
-  std::size_t pos_ = 0;
-};
 
 constexpr char kMagic[4] = {'S', 'L', 'M', 'S'};
 
@@ -546,7 +497,7 @@ std::string MatchSignatureParamsJson(const MatchSignatureOptions& o) {
 //   u32 ORB frame count, each: f64 t, i32 width, height, u32 points, each f32 x, y, u8 angle,
 //     u8 octave; then 32 bytes per point.
 std::string SerializeMatchSignature(const MatchSignature& s) {
-  Writer w;
+  BinaryWriter w;
   w.Bytes(kMagic, 4);
   w.Put<std::uint32_t>(static_cast<std::uint32_t>(s.version));
   w.Put<std::uint8_t>(s.still ? 1 : 0);
@@ -590,7 +541,7 @@ std::string SerializeMatchSignature(const MatchSignature& s) {
 }
 
 Result<MatchSignature> ParseMatchSignature(std::string_view data) {
-  Reader r(data);
+  BinaryReader r(data);
   char magic[4];
   std::uint32_t version = 0;
   if (!r.Bytes(magic, 4) || std::memcmp(magic, kMagic, 4) != 0 || !r.Get(&version)) {
