@@ -46,12 +46,12 @@ struct MatchOptions {
   double min_motion = 0.78;
   double min_motion_q25 = 0.55;
   double min_motion_few = 0.85;
-  int appearance_grid = 24;         // sampling grid for appearance (alignment and runs)
+  int appearance_grid = 24;  // sampling grid for appearance (alignment and runs)
   // Appearance needed when there is no motion to compare. Two cameras on one still scene reach
   // 0.92-0.95 through a keypoint map (viewpoint, lens and light differ a little); a copy of a
   // still scene, even filmed off a screen, 0.98 or more.
   double static_appearance = 0.96;
-  double still_appearance = 0.85;   // appearance needed to match a still image
+  double still_appearance = 0.85;  // appearance needed to match a still image
   int max_hypotheses = 16;
   int max_evidence = 12;  // frame pairs kept per segment as evidence
   // When set, every hypothesis and decision is described here (for --explain).
