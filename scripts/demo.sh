@@ -25,6 +25,10 @@ cp "$ROOT"/samples/*.mp4 "$ROOT"/samples/*.jpg "$DEMO/incoming/"
 # The same footage re-posted under another name, and a download cut short.
 cp "$ROOT/samples/bikes.mp4" "$DEMO/incoming/bikes_reupload.mp4"
 head -c 200000 "$ROOT/samples/bottle-detection.mp4" > "$DEMO/incoming/partial_download.mp4"
+# A re-post of part of that footage: 4 s, mirrored, smaller, re-encoded.
+ffmpeg -nostdin -loglevel error -y -ss 2 -t 4 -i "$ROOT/samples/bikes.mp4" -an \
+  -vf hflip,scale=320:-2 -c:v libx264 -preset veryfast -crf 30 -pix_fmt yuv420p \
+  "$DEMO/incoming/bikes_mirrored_excerpt.mp4"
 
 cd "$DEMO"
 
@@ -42,6 +46,9 @@ step sightline show --case case bikes.mp4
 
 step sightline hash --case case
 "$SIGHTLINE" hash --case case
+
+step sightline match --case case
+"$SIGHTLINE" match --case case
 
 step sightline hash incoming/bikes.mp4
 "$SIGHTLINE" hash incoming/bikes.mp4
