@@ -1,6 +1,8 @@
 // End-to-end matcher tests on small generated clips: a source (a pan over a Mandelbrot picture,
-// which moves everywhere) and copies made from it with FFmpeg (re-encoded small, mirrored, cropped,
-// an excerpt, sped up, a frame grab), each matched against the source with the expected segment
+// which moves everywhere) and copies made from it with FFmpeg, one per edit of the issue
+// (re-encoded small, mirrored, cropped, an excerpt, sped up, a frame grab, bars, a logo,
+// rotations, grey and colour, noise, blur, frame rate, picture-in-picture, a filmed screen),
+// each matched against the source with the expected segment
 // times; and the negatives: two unrelated sources, and two takes of one static "room" (the same
 // background, different moving content), which must not pair.
 #include "analysis/match/match.h"
@@ -77,6 +79,29 @@ class MatchEdits : public ::testing::Test {
     copy("excerpt.mp4", {"-ss", "2.5", "-t", "4", "-crf", "23"});
     copy("speed.mp4", {"-vf", "setpts=PTS/1.1", "-crf", "23"});
     copy("still.png", {"-ss", "4.2", "-frames:v", "1"});
+    // The rest of the issue's edits, one copy each.
+    copy("letterbox.mp4", {"-vf", "pad=320:320:0:40:black", "-crf", "23"});
+    copy("pillarbox.mp4", {"-vf", "pad=428:240:54:0:black", "-crf", "23"});
+    copy("logo.mp4", {"-vf", "drawbox=x=230:y=10:w=80:h=36:color=red@0.9:t=fill", "-crf", "23"});
+    copy("rotate90.mp4", {"-vf", "transpose=1", "-crf", "23"});
+    copy("rotate180.mp4", {"-vf", "hflip,vflip", "-crf", "23"});
+    copy("grey.mp4", {"-vf", "hue=s=0", "-crf", "23"});
+    copy("colour.mp4", {"-vf", "hue=h=35:s=1.5,eq=contrast=1.2:gamma=1.1", "-crf", "23"});
+    copy("noise.mp4", {"-vf", "noise=alls=30:allf=t", "-crf", "23"});
+    copy("blur.mp4", {"-vf", "gblur=sigma=3", "-crf", "23"});
+    copy("framerate.mp4", {"-vf", "fps=12", "-crf", "23"});
+    // Picture-in-picture: the clip at half size (a quarter of the frame) over a flat background,
+    // from 1 s on.
+    copy("pip.mp4", {"-f", "lavfi", "-i", "color=c=0x406080:s=640x480:r=25:d=9", "-filter_complex",
+                     "[0:v]setpts=PTS+1/TB[f];[1:v][f]overlay=40:200:eof_action=pass,"
+                     "trim=duration=9",
+                     "-crf", "23"});
+    // A screen filmed with a phone: a dark bezel, slight perspective, softer focus, noise, gamma.
+    copy("screen.mp4", {"-vf",
+                        "pad=400:300:40:30:color=0x181818,"
+                        "perspective=10:6:390:0:0:300:400:292:interpolation=linear,"
+                        "gblur=sigma=0.8,noise=alls=12:allf=t,eq=gamma=1.1",
+                        "-crf", "27"});
   }
   static void TearDownTestSuite() {
     delete sigs_;
@@ -120,6 +145,24 @@ TEST_F(MatchEdits, Mirror) {
 }
 
 TEST_F(MatchEdits, Crop) { ExpectSegment("crop.mp4", 0, 8, 0, 8); }
+
+TEST_F(MatchEdits, Letterbox) { ExpectSegment("letterbox.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, Pillarbox) { ExpectSegment("pillarbox.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, LogoOverlay) { ExpectSegment("logo.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, Grey) { ExpectSegment("grey.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, ColourChange) { ExpectSegment("colour.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, Noise) { ExpectSegment("noise.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, Blur) { ExpectSegment("blur.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, FrameRate) { ExpectSegment("framerate.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, PictureInPicture) { ExpectSegment("pip.mp4", 0, 8, 1, 9); }
+TEST_F(MatchEdits, ScreenRecording) { ExpectSegment("screen.mp4", 0, 8, 0, 8); }
+
+TEST_F(MatchEdits, Rotations) {
+  ExpectSegment("rotate90.mp4", 0, 8, 0, 8);
+  ExpectSegment("rotate180.mp4", 0, 8, 0, 8);
+  EXPECT_EQ(MatchSignatures(Sig("src"), Sig("rotate180.mp4")).segments.at(0).transform,
+            "rotate180");
+}
 
 TEST_F(MatchEdits, Excerpt) { ExpectSegment("excerpt.mp4", 2.5, 6.5, 0, 4); }
 
