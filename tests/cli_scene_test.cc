@@ -23,12 +23,7 @@ using testing::ScratchDir;
 const std::string kData = std::string(SIGHTLINE_TEST_DATA) + "/scene/";
 
 void WriteGray(const std::string& path, const cv::Mat& gray) {
-  media::Image image;
-  image.width = gray.cols;
-  image.height = gray.rows;
-  image.layout = media::PixelLayout::kGray8;
-  image.pixels.assign(gray.datastart, gray.dataend);
-  ASSERT_TRUE(media::WriteJpeg(path, image, {.quality = 92}).ok());
+  ASSERT_TRUE(sy::WriteGrayJpeg(path, gray).ok()) << path;
 }
 
 void SetGps(const std::string& path, const std::string& lat, const std::string& lon) {

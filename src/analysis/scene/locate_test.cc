@@ -24,12 +24,7 @@ namespace sy = synthetic;
 using testing::ScratchDir;
 
 void WriteGray(const std::string& path, const cv::Mat& gray) {
-  media::Image image;
-  image.width = gray.cols;
-  image.height = gray.rows;
-  image.layout = media::PixelLayout::kGray8;
-  image.pixels.assign(gray.datastart, gray.dataend);
-  ASSERT_TRUE(media::WriteJpeg(path, image, {.quality = 92}).ok());
+  ASSERT_TRUE(sy::WriteGrayJpeg(path, gray).ok()) << path;
 }
 
 // Writes EXIF GPS (whole degrees and decimal minutes as rationals, as cameras do).

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "media/image_writer.h"
+
 namespace sightline::analysis::scene::synthetic {
 
 cv::Mat Texture(int width, int height, std::uint64_t seed) {
@@ -122,6 +124,18 @@ cv::Mat Corner(const cv::Mat& left_wall, const cv::Mat& right_wall, double yaw_d
     warped.copyTo(out, mask);
   }
   return out;
+}
+
+Status WriteGrayJpeg(const std::string& path, const cv::Mat& gray) {
+  if (gray.type() != CV_8UC1 || !gray.isContinuous()) {
+    return InvalidArgument(path + ": not a continuous 8-bit grey picture");
+  }
+  media::Image image;
+  image.width = gray.cols;
+  image.height = gray.rows;
+  image.layout = media::PixelLayout::kGray8;
+  image.pixels.assign(gray.datastart, gray.dataend);
+  return media::WriteJpeg(path, image, {.quality = 92});
 }
 
 }  // namespace sightline::analysis::scene::synthetic

@@ -8,6 +8,9 @@
 
 #include <cstdint>
 #include <opencv2/core.hpp>
+#include <string>
+
+#include "base/status.h"
 
 namespace sightline::analysis::scene::synthetic {
 
@@ -33,6 +36,9 @@ cv::Matx33d Motion(cv::Size size, double degrees, double scale, double tilt_x, d
 // camera (focal length 700 px, 800 x 600) standing 5 m from the corner edge, `yaw_degrees` around
 // it from the diagonal: a 3D scene that no single homography maps between two views.
 cv::Mat Corner(const cv::Mat& left_wall, const cv::Mat& right_wall, double yaw_degrees);
+
+// Writes a grey picture (8-bit, one channel) as a JPEG file of quality 92.
+Status WriteGrayJpeg(const std::string& path, const cv::Mat& gray);
 
 }  // namespace sightline::analysis::scene::synthetic
 
