@@ -2,18 +2,17 @@
 // Signatures are extracted once per file (signals/visual/match_signature.h), every pair is
 // matched (analysis/match/match.h), and the pairs are joined into groups of copies.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include "analysis/match/match.h"
 #include "analysis/match/originality.h"
 #include "analysis/match/shortlist.h"
 #include "base/file.h"
+#include "base/parallel.h"
 #include "base/union_find.h"
 #include "cli/args.h"
 #include "cli/case_access.h"
@@ -187,29 +186,22 @@ void ExtractSignatures(std::vector<Input>* inputs, const std::vector<std::size_t
   if (which.empty()) return;
   ProgressMeter progress("match", 0, which.size(), ProgressMeter::Unit::kMediaSeconds);
   std::mutex mu;
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t n = next++; n < which.size(); n = next++) {
-      Input& in = (*inputs)[which[n]];
-      double last_t = 0;
-      visual::MatchSignatureOptions o;
-      o.threads = 1;
-      in.sig = visual::ExtractMatchSignature(in.path, o, [&](double t) {
-        std::lock_guard<std::mutex> lock(mu);
-        progress.Add(std::max(0.0, t - last_t));
-        last_t = t;
-      });
-      if (!in.sig.ok() && in.item_id != 0) {
-        in.sig = Status(in.sig.status().code(), in.name + ": " + in.sig.status().message());
-      }
+  ParallelFor(which.size(), threads, [&](std::size_t n) {
+    Input& in = (*inputs)[which[n]];
+    double last_t = 0;
+    visual::MatchSignatureOptions o;
+    o.threads = 1;
+    in.sig = visual::ExtractMatchSignature(in.path, o, [&](double t) {
       std::lock_guard<std::mutex> lock(mu);
-      progress.FileDone();
+      progress.Add(std::max(0.0, t - last_t));
+      last_t = t;
+    });
+    if (!in.sig.ok() && in.item_id != 0) {
+      in.sig = Status(in.sig.status().code(), in.name + ": " + in.sig.status().message());
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    std::lock_guard<std::mutex> lock(mu);
+    progress.FileDone();
+  });
   progress.Clear();
 }
 
@@ -269,28 +261,18 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
     std::vector<std::string> trace;
   };
   std::vector<std::vector<PairResult>> results(ok.size());
-  {
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      for (std::size_t n = next++; n < ok.size(); n = next++) {
-        const std::size_t ii = ok.size() - 1 - n;  // the most pairs first
-        results[ii].resize(partners[ii].size());
-        if (partners[ii].empty()) continue;
-        const visual::MatchSignature& b = *inputs[ok[ii]].sig;
-        am::OrbIndex index(b);
-        for (std::size_t k = 0; k < partners[ii].size(); ++k) {
-          am::MatchOptions mo;
-          if (explain) mo.trace = &results[ii][k].trace;
-          results[ii][k].match =
-              am::MatchSignatures(*inputs[ok[partners[ii][k]]].sig, b, index, mo);
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-  }
+  ParallelFor(ok.size(), threads, [&](std::size_t n) {
+    const std::size_t ii = ok.size() - 1 - n;  // the most pairs first
+    results[ii].resize(partners[ii].size());
+    if (partners[ii].empty()) return;
+    const visual::MatchSignature& b = *inputs[ok[ii]].sig;
+    am::OrbIndex index(b);
+    for (std::size_t k = 0; k < partners[ii].size(); ++k) {
+      am::MatchOptions mo;
+      if (explain) mo.trace = &results[ii][k].trace;
+      results[ii][k].match = am::MatchSignatures(*inputs[ok[partners[ii][k]]].sig, b, index, mo);
+    }
+  });
   nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
   std::vector<std::pair<int, int>> edges;
   std::vector<MatchedPair> matched;

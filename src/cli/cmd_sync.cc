@@ -4,7 +4,6 @@
 // (signals/audio/fingerprint.h) to pick candidate pairs without decoding every clip.
 #include <sys/stat.h>
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +18,7 @@
 #include "analysis/sync/group_sync.h"
 #include "analysis/sync/pair_sync.h"
 #include "base/file.h"
+#include "base/parallel.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
 #include "cli/output.h"
@@ -103,19 +103,6 @@ Result<Options> ParseOptions(const Args& args) {
   SL_ASSIGN_OR_RETURN(double threads, ParseNumber(args, "threads", std::min(cores, 4u), 1, 64));
   o.threads = static_cast<int>(threads);
   return o;
-}
-
-// Runs work(i) for i in [0, n) on `threads` threads.
-void ParallelFor(std::size_t n, int threads, const std::function<void(std::size_t)>& work) {
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < n; i = next++) work(i);
-  };
-  std::vector<std::thread> pool;
-  const auto extra = static_cast<std::size_t>(std::max(0, threads - 1));
-  for (std::size_t t = 0; t < std::min(extra, n > 0 ? n - 1 : 0); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
 }
 
 // One input to sync: its name in the output and, once decoded, its clip.
