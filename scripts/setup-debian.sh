@@ -21,6 +21,8 @@ PACKAGES="
   libfftw3-dev
   libgeographiclib-dev
   libexpat1-dev
+  libtesseract-dev tesseract-ocr-eng tesseract-ocr-ukr tesseract-ocr-rus
+  fonts-dejavu-core
 "
 
 missing=""

@@ -23,6 +23,7 @@ extern const Command kTrackCommand;
 extern const Command kCoordsCommand;
 extern const Command kSunCommand;
 extern const Command kShadowCommand;
+extern const Command kTextCommand;
 
 const Command* const kCommands[] = {
     &kIngestCommand,      &kProbeCommand,
@@ -35,7 +36,8 @@ const Command* const kCommands[] = {
     &kMatchCommand,       &kSceneCommand,
     &kLocateCommand,      &kTrackCommand,
     &kCoordsCommand,      &kSunCommand,
-    &kShadowCommand,      nullptr,
+    &kShadowCommand,      &kTextCommand,
+    nullptr,
 };
 
 }  // namespace sightline::cli
