@@ -1,6 +1,7 @@
 // sightline match: which clips share footage, where on both time lines, and why (evidence).
-// Signatures are extracted once per file (signals/visual/match_signature.h), every pair is
-// matched (analysis/match/match.h), and the pairs are joined into groups of copies.
+// Signatures are extracted once per file (signals/visual/match_signature.h) with a Chromaprint
+// fingerprint of the sound (analysis/match/soundtrack.h), the pairs worth it are matched
+// (analysis/match/match.h), and the pairs are joined into groups of copies.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "analysis/match/match.h"
 #include "analysis/match/originality.h"
 #include "analysis/match/shortlist.h"
+#include "analysis/match/soundtrack.h"
 #include "base/file.h"
 #include "base/parallel.h"
 #include "base/union_find.h"
@@ -22,6 +24,8 @@
 #include "evidence/identity.h"
 #include "evidence/signal_store.h"
 #include "media/probe.h"
+#include "signals/audio/fingerprint.h"
+#include "signals/audio/sync_features.h"
 #include "signals/visual/match_signature.h"
 
 namespace sightline::cli {
@@ -29,6 +33,7 @@ namespace sightline::cli {
 namespace {
 
 namespace visual = signals::visual;
+namespace audio = signals::audio;
 namespace am = analysis::match;
 
 constexpr char kUsage[] =
@@ -40,34 +45,41 @@ constexpr char kUsage[] =
     "frame-rate and speed changes (up to 15 %), excerpts, picture-in-picture and a screen filmed\n"
     "with a phone; and which parts: one segment per shared stretch, in seconds of each file.\n"
     "Two takes of one scene (same room, same camera) are told apart by how their content moves.\n"
-    "Video only: the sound is not compared (see `sightline sync`).\n"
+    "The sound is compared too (Chromaprint): a pair with the same soundtrack is matched even\n"
+    "when no frame looks alike, a pair whose sound agrees says so, and the same soundtrack under\n"
+    "pictures that do not match is listed apart (\"soundtracks\"), not as shared footage.\n"
     "\n"
     "  --case DIR         match the pictures (videos, images) of a case; their signatures are\n"
     "                     stored in the case (derived/match_signature/) and reused; files are\n"
     "                     named \"#ID name\"; the JSON adds \"case\" and \"signatures\":\n"
     "                     {\"items\",\"reused\",\"extracted\"}. With FILEs: the FILEs against the\n"
     "                     case; the case's frame index names the items holding a frame of a\n"
-    "                     FILE (PDQ within 31 bits, any orientation) and only those are\n"
-    "                     matched (so crops, insets and filmed screens need the full run);\n"
-    "                     the JSON adds \"index_frames\" and \"lookup\":[{\"file\",\"items\":\n"
-    "                     [{\"item\",\"frames\",\"best_distance\",\"file_t\",\"item_t\"}]}]\n"
+    "                     FILE (PDQ within 31 bits, any orientation), the stored sound\n"
+    "                     fingerprints those with its soundtrack, and only those are matched\n"
+    "                     (so crops, insets and filmed screens need the full run); the JSON\n"
+    "                     adds \"index_frames\" and \"lookup\":[{\"file\",\"items\":[{\"item\",\n"
+    "                     \"frames\",\"best_distance\",\"file_t\",\"item_t\"}],\"sound\":[ITEM]}]\n"
     "  --explain          every hypothesis tried for every pair and the verdict, on stderr\n"
     "  --threads N        files read and pairs matched at once (default 2)\n"
-    "  --all-pairs        match every pair; by default only pairs with a similar frame (PDQ)\n"
-    "                     or shared keypoints (ORB) are matched, which finds the same pairs\n"
-    "                     at a fraction of the time (doc/match.md)\n"
+    "  --all-pairs        match every pair; by default only pairs with a similar frame (PDQ),\n"
+    "                     shared keypoints (ORB) or the same soundtrack are matched, which\n"
+    "                     finds the same pairs at a fraction of the time (doc/match.md)\n"
+    "  --no-sound         pictures only: the sound is not decoded nor compared\n"
     "  --json             {\"pairs\":[{\"a\",\"b\",\"score\",\"mirrored\",\"static\",\n"
     "                     \"segments\":[{\"a_start\",\"a_end\",\"b_start\",\"b_end\",\"score\",\n"
     "                     \"speed\",\"appearance\",\"motion\",\"static\",\"method\",\n"
     "                     \"transform\",\"mirrored\",\"region\"}],\n"
     "                     \"evidence\":[{\"segment\",\"a_t\",\"b_t\",\"distance\",\"method\",\n"
-    "                     \"similarity\"}]}],\n"
+    "                     \"similarity\"}],\"sound\"}],\n"
+    "                     \"soundtracks\":[{\"a\",\"b\",\"offset_s\",\"bit_error\",\"overlap_s\",\n"
+    "                     \"footage\"}],\n"
     "                     \"groups\":[{\"group\",\"files\",\"ranking\":[{\"file\",\"rank\",\n"
     "                     \"reasons\"}]}],\n"
     "                     "
-    "\"files\":[{\"file\",\"duration_s\",\"still\",\"frames\",\"warnings\"}],\n"
+    "\"files\":[{\"file\",\"duration_s\",\"still\",\"frames\",\"sound\",\"warnings\"}],\n"
     "                     "
-    "\"comparisons\":{\"pairs\",\"compared\",\"by_pdq\",\"by_orb\",\"all_pairs\"}}\n"
+    "\"comparisons\":{\"pairs\",\"compared\",\"by_pdq\",\"by_orb\",\"by_sound\",\n"
+    "                     \"all_pairs\"}}\n"
     "\n"
     "a, b: the files of a pair, in the order given. score: 0..1 (about 0.5 for a static scene,\n"
     "which only appearance can confirm). speed: b seconds per a second. transform: what turns\n"
@@ -80,14 +92,32 @@ constexpr char kUsage[] =
     "ranking: its copies from the closest to the original (rank 1) down, each with the reasons\n"
     "that told it apart (camera metadata, re-encoding tags, capture time, size, bitrate,\n"
     "coverage, bars, transforms): a suggestion to check, not a verdict.\n"
+    "sound (on a pair): null when the two do not carry one soundtrack; else {\"offset_s\" (time\n"
+    "in a at which b's time 0 falls), \"bit_error\" (fraction of fingerprint bits that differ;\n"
+    "copies 0.01-0.1, unrelated sound about 0.5), \"overlap_s\", \"agrees\" (the footage's\n"
+    "segments lie at the sound's offset; false: the sound was laid under other times)}.\n"
+    "soundtracks: every pair carrying one soundtrack; footage: whether the pictures matched.\n"
+    "files[].sound: whether the file's sound was fingerprinted (false: none, or silent).\n"
     "\n"
     "Exit status: 0 every file was read, 1 a file could not be read (the others are still\n"
     "matched), 2 usage.\n";
 
 double R3(double v) { return std::round(v * 1000) / 1000; }
 
-nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a,
-                                const std::string& b) {
+nlohmann::ordered_json SoundJson(const am::SoundtrackMatch& s) {
+  return {
+      {"offset_s", R3(s.offset_s)}, {"bit_error", R3(s.bit_error)}, {"overlap_s", R3(s.overlap_s)}};
+}
+
+// Whether every segment of footage lies on the soundtrack's time line.
+bool SoundAgreesWithFootage(const am::SoundtrackMatch& sound, const am::PairMatch& m) {
+  for (const am::Segment& seg : m.segments)
+    if (!am::SoundAgrees(sound, seg)) return false;
+  return !m.segments.empty();
+}
+
+nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a, const std::string& b,
+                                const am::SoundtrackMatch* sound) {
   nlohmann::ordered_json p;
   p["a"] = a;
   p["b"] = b;
@@ -124,6 +154,12 @@ nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a,
   }
   p["segments"] = segs;
   p["evidence"] = ev;
+  if (sound) {
+    p["sound"] = SoundJson(*sound);
+    p["sound"]["agrees"] = SoundAgreesWithFootage(*sound, m);
+  } else {
+    p["sound"] = nullptr;
+  }
   return p;
 }
 
@@ -158,7 +194,19 @@ struct Input {
   std::string path;          // what is read: the file, or the case item's stored original
   std::int64_t item_id = 0;  // --case
   Result<visual::MatchSignature> sig = Internal("not read");
+  // The sound's fingerprint; empty when there is no sound, it is silent, or --no-sound.
+  std::optional<audio::AudioFingerprint> sound;
 };
+
+// The Chromaprint fingerprint of a file's sound, or nullopt when it has none worth comparing.
+std::optional<audio::AudioFingerprint> FingerprintSound(const std::string& path) {
+  audio::SyncFeatureOptions o;
+  o.keep_pcm = false;
+  o.fingerprint = true;
+  auto f = audio::ExtractSyncFeatures(path, o);
+  if (!f.ok() || !f->fingerprint) return std::nullopt;
+  return std::move(*f->fingerprint);
+}
 
 // A group's copies from the closest to the original down (analysis/match/originality.h).
 std::vector<am::RankedCopy> RankGroup(const std::vector<int>& group,
@@ -180,9 +228,10 @@ std::vector<am::RankedCopy> RankGroup(const std::vector<int>& group,
   return am::RankCopies(copies);
 }
 
-// Extracts the signatures of inputs[k] for k in `which`, `threads` files at once, with progress.
+// Extracts the signatures of inputs[k] for k in `which`, `threads` files at once, with progress;
+// with `sound`, the fingerprints of their sound too.
 void ExtractSignatures(std::vector<Input>* inputs, const std::vector<std::size_t>& which,
-                       int threads) {
+                       int threads, bool sound) {
   if (which.empty()) return;
   ProgressMeter progress("match", 0, which.size(), ProgressMeter::Unit::kMediaSeconds);
   std::mutex mu;
@@ -199,10 +248,31 @@ void ExtractSignatures(std::vector<Input>* inputs, const std::vector<std::size_t
     if (!in.sig.ok() && in.item_id != 0) {
       in.sig = Status(in.sig.status().code(), in.name + ": " + in.sig.status().message());
     }
+    if (sound && in.sig.ok() && !in.sig->still) in.sound = FingerprintSound(in.path);
     std::lock_guard<std::mutex> lock(mu);
     progress.FileDone();
   });
   progress.Clear();
+}
+
+// The pairs (jj, ii), jj < ii, of positions in `ok` whose files carry one soundtrack.
+std::map<std::pair<int, int>, am::SoundtrackMatch> MatchSounds(const std::vector<Input>& inputs,
+                                                               const std::vector<int>& ok,
+                                                               int threads) {
+  std::vector<std::vector<std::pair<int, am::SoundtrackMatch>>> found(ok.size());
+  ParallelFor(ok.size(), threads, [&](std::size_t ii) {
+    const auto& b = inputs[ok[ii]].sound;
+    if (!b) return;
+    for (std::size_t jj = 0; jj < ii; ++jj) {
+      const auto& a = inputs[ok[jj]].sound;
+      if (!a) continue;
+      if (auto m = am::MatchSoundtracks(*a, *b)) found[ii].push_back({static_cast<int>(jj), *m});
+    }
+  });
+  std::map<std::pair<int, int>, am::SoundtrackMatch> out;
+  for (std::size_t ii = 0; ii < found.size(); ++ii)
+    for (const auto& [jj, m] : found[ii]) out[{jj, static_cast<int>(ii)}] = m;
+  return out;
 }
 
 // Matches the inputs whose signatures were read and prints pairs and groups. `failed`: some input
@@ -226,6 +296,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
                      {"duration_s", R3(s.Span())},
                      {"still", s.still},
                      {"frames", s.frames.size()},
+                     {"sound", inputs[i].sound.has_value()},
                      {"warnings", s.warnings}});
   }
   // The pairs worth matching (analysis/match/shortlist.h), or every pair with --all-pairs.
@@ -244,6 +315,18 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
   const auto in_scope = [&](int jj, int ii) {
     return queries == 0 || ok[jj] < static_cast<int>(queries) || ok[ii] < static_cast<int>(queries);
   };
+  // The same soundtrack: compared whatever the pictures look like.
+  std::map<std::pair<int, int>, am::SoundtrackMatch> sound = MatchSounds(inputs, ok, threads);
+  std::size_t by_sound = 0;
+  if (!sound.empty()) {
+    std::set<std::pair<int, int>> listed(shortlist.begin(), shortlist.end());
+    for (const auto& [p, m] : sound) {
+      if (!in_scope(p.first, p.second)) continue;
+      ++by_sound;
+      if (listed.insert(p).second) shortlist.push_back(p);
+    }
+    std::sort(shortlist.begin(), shortlist.end());
+  }
   if (queries > 0) {
     std::erase_if(shortlist,
                   [&](const std::pair<int, int>& p) { return !in_scope(p.first, p.second); });
@@ -290,11 +373,18 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       if (!m.matched) continue;
       edges.push_back({ok[jj], ok[ii]});
       matched.push_back({ok[jj], ok[ii], &m});
+      const auto heard = sound.find({jj, static_cast<int>(ii)});
+      const am::SoundtrackMatch* same_sound = heard == sound.end() ? nullptr : &heard->second;
       if (json) {
-        pairs.push_back(PairJson(m, in_a.name, in_b.name));
+        pairs.push_back(PairJson(m, in_a.name, in_b.name, same_sound));
       } else {
-        std::printf("%s  <->  %s  score %.2f%s%s\n", in_a.name.c_str(), in_b.name.c_str(), m.score,
-                    m.mirrored ? "  mirrored" : "", m.is_static ? "  static" : "");
+        const char* sound_note = !same_sound ? ""
+                                 : SoundAgreesWithFootage(*same_sound, m)
+                                     ? "  sound agrees"
+                                     : "  same sound, other times";
+        std::printf("%s  <->  %s  score %.2f%s%s%s\n", in_a.name.c_str(), in_b.name.c_str(),
+                    m.score, m.mirrored ? "  mirrored" : "", m.is_static ? "  static" : "",
+                    sound_note);
         for (const auto& s : m.segments) {
           std::printf("    a %7.2f-%7.2f s  b %7.2f-%7.2f s  score %.2f  %s, %s\n", s.a_start,
                       s.a_end, s.b_start, s.b_end, s.score, s.method.c_str(), s.transform.c_str());
@@ -309,9 +399,30 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       for (std::size_t jj = 0; jj < ii; ++jj)
         if (in_scope(static_cast<int>(jj), static_cast<int>(ii)) &&
             !compared.count({static_cast<int>(jj), static_cast<int>(ii)}))
-          std::fprintf(stderr,
-                       "== %s vs %s: not compared (no similar frame, no shared keypoints)\n",
+          std::fprintf(stderr, "== %s vs %s: not compared (no similar frame, keypoints or sound)\n",
                        inputs[ok[jj]].name.c_str(), inputs[ok[ii]].name.c_str());
+  }
+  // Every pair with one soundtrack, and whether its pictures matched as well.
+  nlohmann::ordered_json soundtracks = nlohmann::ordered_json::array();
+  {
+    std::set<std::pair<int, int>> footage;
+    for (const MatchedPair& m : matched) footage.insert({m.a, m.b});
+    for (const auto& [p, m] : sound) {
+      if (!in_scope(p.first, p.second)) continue;
+      const Input& a = inputs[ok[p.first]];
+      const Input& b = inputs[ok[p.second]];
+      const bool both = footage.count({ok[p.first], ok[p.second]}) > 0;
+      nlohmann::ordered_json j = {{"a", a.name}, {"b", b.name}};
+      j.update(SoundJson(m));
+      j["footage"] = both;
+      soundtracks.push_back(j);
+      if (!json && !both) {
+        std::printf(
+            "%s  <->  %s  same soundtrack, pictures not matched: b starts at a's %.2f s, "
+            "%.0f%% of fingerprint bits differ over %.1f s\n",
+            a.name.c_str(), b.name.c_str(), m.offset_s, 100 * m.bit_error, m.overlap_s);
+      }
+    }
   }
   const auto groups = Components(static_cast<int>(inputs.size()), edges);
   if (json) {
@@ -326,13 +437,12 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
     }
     nlohmann::ordered_json out = head.is_object() ? head : nlohmann::ordered_json::object();
     out["pairs"] = pairs;
+    out["soundtracks"] = soundtracks;
     out["groups"] = gj;
     out["files"] = files;
-    out["comparisons"] = {{"pairs", stats.pairs_total},
-                          {"compared", shortlist.size()},
-                          {"by_pdq", stats.pdq_pairs},
-                          {"by_orb", stats.orb_pairs},
-                          {"all_pairs", args.Has("all-pairs")}};
+    out["comparisons"] = {{"pairs", stats.pairs_total}, {"compared", shortlist.size()},
+                          {"by_pdq", stats.pdq_pairs},  {"by_orb", stats.orb_pairs},
+                          {"by_sound", by_sound},       {"all_pairs", args.Has("all-pairs")}};
     PrintOrderedJson(out);
   } else {
     if (edges.empty()) std::printf("no shared footage among %zu file(s)\n", ok.size());
@@ -347,8 +457,9 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       }
     }
     if (shortlist.size() < stats.pairs_total) {
-      std::printf("compared %zu of %zu pairs; the others share no similar frame or keypoints\n",
-                  shortlist.size(), stats.pairs_total);
+      std::printf(
+          "compared %zu of %zu pairs; the others share no similar frame, keypoints or sound\n",
+          shortlist.size(), stats.pairs_total);
     }
   }
   return failed ? kExitFailed : kExitOk;
@@ -370,7 +481,7 @@ int MatchFiles(const Args& args, int threads) {
     all.push_back(inputs.size());
     inputs.push_back(std::move(in));
   }
-  ExtractSignatures(&inputs, all, threads);
+  ExtractSignatures(&inputs, all, threads, !args.Has("no-sound"));
   return MatchInputs(inputs, args, threads, /*failed=*/false, 0, nlohmann::ordered_json::object());
 }
 
@@ -425,7 +536,7 @@ class CaseSignatures {
       }
       missing.push_back(i);
     }
-    ExtractSignatures(&inputs_, missing, threads);
+    ExtractSignatures(&inputs_, missing, threads, /*sound=*/false);  // LoadSound's job
     for (std::size_t i : missing) {
       Input& in = inputs_[i];
       if (!in.sig.ok()) continue;
@@ -447,6 +558,57 @@ class CaseSignatures {
         failed_ = true;
       }
     }
+  }
+
+  // Makes the sound fingerprints of the videos among inputs()[k], k in `which`, available: the
+  // stored "chromaprint" signal (the one `sync --case` stores too), computed and stored where
+  // missing. A failure to store is reported; the match goes on.
+  void LoadSound(const std::vector<std::size_t>& which, int threads) {
+    const evidence::SignalKey key{"chromaprint", audio::kChromaprintFormatVersion,
+                                  audio::FingerprintParamsJson()};
+    std::vector<std::size_t> missing;
+    for (std::size_t i : which) {
+      Input& in = inputs_[i];
+      const std::string& kind = item_of_[i]->media_kind;
+      if (in.sound || (kind != "video" && !kind.empty())) continue;
+      auto stored = evidence::FindSignal(c_, in.item_id, key);
+      if (stored.ok() && stored->has_value()) {
+        auto text = ReadStoredSignal(c_, **stored);
+        const auto j = text.ok() ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+        auto fp = audio::FingerprintFromJson(j);
+        if (fp.ok()) {
+          in.sound = std::move(*fp);
+          continue;
+        }
+      }
+      missing.push_back(i);
+    }
+    ParallelFor(missing.size(), threads, [&](std::size_t n) {
+      inputs_[missing[n]].sound = FingerprintSound(inputs_[missing[n]].path);
+    });
+    for (std::size_t i : missing) {
+      const Input& in = inputs_[i];
+      if (!in.sound) continue;
+      const nlohmann::json summary = {{"words", in.sound->words.size()},
+                                      {"duration_s", in.sound->duration_s}};
+      auto stored = evidence::StoreSignal(
+          c_, who_, *item_of_[i], key,
+          audio::FingerprintJson(*in.sound, item_of_[i]->name).dump(1) + "\n", summary.dump(), {});
+      if (!stored.ok() && stored.status().code() != StatusCode::kAlreadyExists) {
+        Warn("match", in.name + ": sound fingerprint not stored: " + stored.status().message());
+        failed_ = true;
+      }
+    }
+  }
+
+  // The items whose sound is the soundtrack of `query`'s, as positions in inputs() (LoadSound
+  // first).
+  std::vector<std::size_t> SameSound(const audio::AudioFingerprint& query) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+      if (inputs_[i].sound && am::MatchSoundtracks(query, *inputs_[i].sound)) out.push_back(i);
+    }
+    return out;
   }
 
   // Adds the loaded signatures to the case's frame index (evidence/frame_index.h) and saves it.
@@ -498,6 +660,7 @@ std::vector<std::size_t> AllIndices(std::size_t n) {
 int MatchCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int threads) {
   const auto all = AllIndices(cs.inputs().size());
   cs.Load(all, threads);
+  if (!args.Has("no-sound")) cs.LoadSound(all, threads);
   auto index = evidence::CaseFrameIndex::Open(c, cs.key().params);
   if (index.ok()) cs.UpdateIndex(&*index);
   std::vector<Input> pictures = cs.TakePictures(all);
@@ -531,7 +694,8 @@ int LookupInCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int th
     inputs.push_back(std::move(in));
   }
   const std::size_t queries = inputs.size();
-  ExtractSignatures(&inputs, AllIndices(queries), threads);
+  ExtractSignatures(&inputs, AllIndices(queries), threads, !args.Has("no-sound"));
+  if (!args.Has("no-sound")) cs.LoadSound(AllIndices(cs.inputs().size()), threads);
   std::map<std::int64_t, std::size_t> position;  // item id → index into cs.inputs()
   for (std::size_t i = 0; i < cs.inputs().size(); ++i) position[cs.inputs()[i].item_id] = i;
   std::set<std::size_t> hit_items;
@@ -554,7 +718,14 @@ int LookupInCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int th
                        {"file_t", R3(h.query_t)},
                        {"item_t", R3(h.item_t)}});
     }
-    lookup.push_back({{"file", in.name}, {"items", found}});
+    nlohmann::ordered_json same_sound = nlohmann::ordered_json::array();
+    if (in.sound) {
+      for (std::size_t i : cs.SameSound(*in.sound)) {
+        hit_items.insert(i);
+        same_sound.push_back(cs.inputs()[i].name);
+      }
+    }
+    lookup.push_back({{"file", in.name}, {"items", found}, {"sound", same_sound}});
   }
   const std::vector<std::size_t> which(hit_items.begin(), hit_items.end());
   cs.Load(which, threads);
@@ -592,7 +763,7 @@ int Run(const Args& args) {
 
 extern const Command kMatchCommand = {
     "match", "shared footage between clips: which parts, under which edit, and the evidence",
-    kUsage,  {{"json", "explain", "all-pairs"}, {"threads", "case"}, {}},
+    kUsage,  {{"json", "explain", "all-pairs", "no-sound"}, {"threads", "case"}, {}},
     Run,
 };
 
