@@ -530,6 +530,10 @@ class Matcher {
       } else if (st.n >= 3) {
         ok = st.median >= o_.min_motion && st.q25 >= o_.min_motion_q25;
         verdict = ok ? "match" : "motion differs";
+        if (ok && dur < o_.short_segment_s && st.q25 < o_.min_motion_few) {
+          ok = false;
+          verdict = "motion differs in places, too short to outweigh it";
+        }
       } else if (st.n > 0) {
         ok = st.q25 >= o_.min_motion_few;  // the lowest of one or two steps
         verdict = ok ? "match (little motion)" : "motion differs";

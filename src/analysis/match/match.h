@@ -42,10 +42,14 @@ struct MatchOptions {
   double motion_energy = 3.0;
   // A moving segment (3 or more moving steps) is accepted when the median correlation of its
   // moving steps is at least min_motion and their lower quartile at least min_motion_q25; with
-  // one or two moving steps, each must reach min_motion_few.
+  // one or two moving steps, each must reach min_motion_few. A segment shorter than
+  // short_segment_s (under 5 steps: less than the 3 s excerpt Match promises) holds too few
+  // steps for its median to tell a copy from a second take of the same gesture in the same
+  // room; its lower quartile must reach min_motion_few as well.
   double min_motion = 0.78;
   double min_motion_q25 = 0.55;
   double min_motion_few = 0.85;
+  double short_segment_s = 2.5;
   int appearance_grid = 24;  // sampling grid for appearance (alignment and runs)
   // Appearance needed when there is no motion to compare. Two cameras on one still scene reach
   // 0.92-0.95 through a keypoint map (viewpoint, lens and light differ a little); a copy of a

@@ -251,6 +251,17 @@ class MatchNegatives : public ::testing::Test {
             "[0:v][1:v]overlay=40:120:shortest=1[r];[r][2:v]overlay=" + path +
                 ":shortest=1,trim=duration=8,format=yuv420p"});
     }
+    // Two short takes (2.2 s) of one gesture in that room: the "hand" follows nearly the same
+    // path, a quarter of a second apart, its vertical swing a little out of step.
+    for (int take : {1, 2}) {
+      const std::string path = take == 1 ? "x='150+50*sin(3.1*t)':y='100+25*sin(5.3*t)'"
+                                         : "x='150+50*sin(3.1*t+0.9)':y='100+25*sin(5.3*t+0.4)'";
+      make("gesture" + std::to_string(take) + ".mp4",
+           {"-loop", "1", "-framerate", "25", "-i", *dir_ / "room.png", "-f", "lavfi", "-i",
+            "color=gray:s=40x70:r=25", "-filter_complex",
+            "[0:v][1:v]overlay=" + path + ":shortest=1,trim=duration=2.2,format=yuv420p"});
+    }
+    make("gesture1_copy.mp4", {"-i", *dir_ / "gesture1.mp4", "-vf", "scale=240:180"});
   }
   static void TearDownTestSuite() {
     delete sigs_;
@@ -281,6 +292,14 @@ TEST_F(MatchNegatives, TwoTakesOfOneRoomDoNotPair) {
   EXPECT_FALSE(m.matched) << Describe(m);
   // Each take still matches itself: the room is not simply unmatchable.
   EXPECT_TRUE(MatchSignatures(Sig("take1.mp4"), Sig("take1.mp4")).matched);
+}
+
+TEST_F(MatchNegatives, TwoShortTakesOfOneGestureDoNotPair) {
+  EXPECT_FALSE(MatchSignatures(Sig("gesture1.mp4"), Sig("gesture2.mp4")).matched);
+  EXPECT_FALSE(MatchSignatures(Sig("gesture2.mp4"), Sig("gesture1.mp4")).matched);
+  // A copy of a take is as short, and still found.
+  PairMatch m = MatchSignatures(Sig("gesture1.mp4"), Sig("gesture1_copy.mp4"));
+  EXPECT_TRUE(m.matched) << Describe(m);
 }
 
 TEST_F(MatchNegatives, EmptySignaturesDoNotPair) {
