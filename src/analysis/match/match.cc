@@ -31,6 +31,63 @@ struct Line {
   std::vector<int> inliers;  // indices into the points
 };
 
+// A jump cut (a stretch cut out of the middle) puts the points on two parallel lines at the
+// clip's own speed, and a single sloped line (a speed change) can gather both within its
+// tolerance. Between the two explanations the residuals decide: when two unit-speed pieces,
+// split at one time of A, fit the line's inliers with less than half the squared error of the
+// sloped line, `line` becomes the heavier piece (s = 1, its inliers only) and true is returned;
+// the other piece's points stay for the next line.
+bool SplitAtJumpCut(const std::vector<Pt>& pts, int min_points, Line* line) {
+  if (std::abs(line->s - 1) < 0.005 || line->inliers.size() < 4) return false;
+  std::vector<int> in = line->inliers;
+  std::sort(in.begin(), in.end(), [&](int x, int y) { return pts[x].ta < pts[y].ta; });
+  double sloped = 0;
+  for (int i : in) {
+    const double r = pts[i].tb - (line->s * pts[i].ta + line->o);
+    sloped += pts[i].w * r * r;
+  }
+  // Prefix sums of w, w·d, w·d² for d = tb − ta: each piece's best offset is its weighted mean.
+  const std::size_t n = in.size();
+  std::vector<double> sw(n + 1), sd(n + 1), sdd(n + 1);
+  std::vector<int> frames(n + 1);
+  for (std::size_t k = 0; k < n; ++k) {
+    const Pt& p = pts[in[k]];
+    const double d = p.tb - p.ta;
+    sw[k + 1] = sw[k] + p.w;
+    sd[k + 1] = sd[k] + p.w * d;
+    sdd[k + 1] = sdd[k] + p.w * d * d;
+    frames[k + 1] = frames[k] + (k == 0 || pts[in[k - 1]].a != p.a);
+  }
+  const auto sse = [&](std::size_t from, std::size_t to, double* mean) {
+    const double w = sw[to] - sw[from];
+    if (w <= 0) return 0.0;
+    *mean = (sd[to] - sd[from]) / w;
+    return std::max(0.0, (sdd[to] - sdd[from]) - w * *mean * *mean);
+  };
+  double best = sloped * 0.5;
+  std::size_t split = 0;
+  double o_left = 0, o_right = 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if (pts[in[k]].ta == pts[in[k - 1]].ta) continue;
+    if (frames[k] < min_points || frames[n] - frames[k] < min_points) continue;
+    double ml = 0, mr = 0;
+    const double e = sse(0, k, &ml) + sse(k, n, &mr);
+    if (e < best && std::abs(ml - mr) >= 0.25) {
+      best = e;
+      split = k;
+      o_left = ml;
+      o_right = mr;
+    }
+  }
+  if (split == 0) return false;
+  const bool left = sw[split] >= sw[n] - sw[split];
+  line->s = 1;
+  line->o = left ? o_left : o_right;
+  line->inliers.assign(left ? in.begin() : in.begin() + static_cast<std::ptrdiff_t>(split),
+                       left ? in.begin() + static_cast<std::ptrdiff_t>(split) : in.end());
+  return true;
+}
+
 // Hough voting over (s, o) for tb = s·ta + o: each point votes, for every speed s on a grid of
 // 0.01, for the offset bin (0.25 s) it implies; the best pair of adjacent bins wins (ties go to the
 // speed nearest 1), its points are refitted by weighted least squares when they span enough time,
@@ -123,6 +180,7 @@ std::vector<Line> HoughLines(const std::vector<Pt>& pts, const MatchOptions& o, 
       line.o = my - line.s * mx;
       collect(kTol);
     }
+    SplitAtJumpCut(pts, min_points, &line);
     std::vector<int> frames;
     for (int i : line.inliers) frames.push_back(pts[i].a);
     std::sort(frames.begin(), frames.end());
@@ -198,16 +256,11 @@ int FrameAtOrAfter(const sv::MatchSignature& sig, double t) {
 }
 
 // Refines (s, o) to the values that best align the thumbnails around the support.
-void Refine(const AlignedSampler& sampler, const sv::MatchSignature& a, const MatchOptions& opt,
-            Hypothesis* h) {
-  if (h->support.empty()) return;
-  double lo = 1e18, hi = -1e18;
-  for (const Pt& p : h->support) {
-    lo = std::min(lo, p.ta);
-    hi = std::max(hi, p.ta);
-  }
-  const int first = std::max(0, FrameAtOrAfter(a, lo - 1.0));
-  const int last = std::min(static_cast<int>(a.frames.size()) - 1, FrameAtOrAfter(a, hi + 1.0));
+// Refines the line on A's frames over [lo, hi] seconds (and `margin` beyond).
+void RefineOver(const AlignedSampler& sampler, const sv::MatchSignature& a, const MatchOptions& opt,
+                double lo, double hi, double margin, Hypothesis* h) {
+  const int first = std::max(0, FrameAtOrAfter(a, lo - margin));
+  const int last = std::min(static_cast<int>(a.frames.size()) - 1, FrameAtOrAfter(a, hi + margin));
   if (last < first) return;
   const double c = (lo + hi) / 2;
   double m = h->s * c + h->o, s = h->s;
@@ -245,6 +298,19 @@ void Refine(const AlignedSampler& sampler, const sv::MatchSignature& a, const Ma
   search_m(0.1, 0.025);
   h->s = s;
   h->o = m - s * c;
+}
+
+// Refines the line over the time its support spans, and a second beyond: candidate pairs are
+// only sample-accurate.
+void Refine(const AlignedSampler& sampler, const sv::MatchSignature& a, const MatchOptions& opt,
+            Hypothesis* h) {
+  if (h->support.empty()) return;
+  double lo = 1e18, hi = -1e18;
+  for (const Pt& p : h->support) {
+    lo = std::min(lo, p.ta);
+    hi = std::max(hi, p.ta);
+  }
+  RefineOver(sampler, a, opt, lo, hi, 1.0, h);
 }
 
 // Runs of agreeing frames along the line: [first sample, last sample] indices into `samples`.
@@ -496,70 +562,143 @@ class Matcher {
               h.o, h.support.size(), h.votes, sampler.size(), runs.size()));
     if (runs.empty()) return;
     AlignedSampler fine(a_, b_, h.map, o_.motion_grid);
-    const double half = a_.rate > 0 ? 0.5 / a_.rate : 0.125;
     for (const auto& [r0, r1] : runs) {
-      Segment seg;
-      seg.a_start = std::max(0.0, samples[r0].ta - half);
-      seg.a_end = samples[r1].ta + half;
-      if (a_.Span() > 0) seg.a_end = std::min(seg.a_end, a_.Span());
-      seg.speed = h.s;
-      seg.coverage = coverage;
-      seg.b_start = std::max(0.0, h.s * seg.a_start + h.o);
-      seg.b_end = h.s * seg.a_end + h.o;
-      if (b_.Span() > 0) seg.b_end = std::min(seg.b_end, b_.Span());
-      double sum = 0;
-      int n = 0;
-      for (int k = r0; k <= r1; ++k) {
-        if (!std::isnan(samples[k].sim)) {
-          sum += samples[k].sim;
-          ++n;
-        }
+      MotionStats m;
+      const Verdict v = Judge(h, samples, r0, r1, fine, coverage, "  run", &m, accepted);
+      if (v != Verdict::kMotionDiffers) continue;
+      // A compilation (or an edit that cut away parts) puts other footage between the shared
+      // parts, and thumbnails of other footage can still look alike (a sky, a street), so one
+      // run can span shared and unshared parts. Its steps of disagreeing motion split it; each
+      // part long enough is judged on its own, by the same tests.
+      // The line was refined over the whole run, a compromise between its parts when they lie
+      // at different offsets (a jump cut): each part is refined over itself first.
+      for (const auto& [p0, p1] : AgreeingParts(m, samples, r0, r1)) {
+        Hypothesis part = h;
+        RefineOver(sampler, a_, o_, samples[p0].ta, samples[p1].ta, 0.0, &part);
+        const auto part_samples =
+            SampleLine(sampler, a_, part.s, part.o, samples[p0].a, samples[p1].a);
+        if (part_samples.size() < 2) continue;
+        MotionStats unused;
+        Judge(part, part_samples, 0, static_cast<int>(part_samples.size()) - 1, fine, coverage,
+              "    part", &unused, accepted);
       }
-      seg.appearance = n ? sum / n : 0;
-      MotionStats m =
-          LineMotion(fine, a_, h.s, h.o, samples[r0].a, samples[r1].a, o_.motion_step_s);
-      StrongSteps st = Strong(m, o_.motion_energy, 0.6);
-      const double dur = std::min(seg.a_end - seg.a_start, seg.b_end - seg.b_start);
-      std::string verdict;
-      bool ok = false;
-      seg.is_static = st.n == 0;
-      if (dur < o_.min_segment_s) {
-        verdict = "too short";
-      } else if (seg.appearance < o_.min_appearance) {
-        verdict = "appearance differs";
-      } else if (st.n >= 3) {
-        ok = st.median >= o_.min_motion && st.q25 >= o_.min_motion_q25;
-        verdict = ok ? "match" : "motion differs";
-        if (ok && dur < o_.short_segment_s && st.q25 < o_.min_motion_few) {
-          ok = false;
-          verdict = "motion differs in places, too short to outweigh it";
-        }
-      } else if (st.n > 0) {
-        ok = st.q25 >= o_.min_motion_few;  // the lowest of one or two steps
-        verdict = ok ? "match (little motion)" : "motion differs";
-      } else if (OneSidedSteps(m, o_.motion_energy) * 2 >= std::max(2, m.steps)) {
-        // Footage and its copy move alike; here one side shows moving shapes where the other
-        // is still: two recordings of one scene (another camera, another moment).
-        verdict = "one side moves, the other is still";
-      } else {
-        ok = seg.appearance >= o_.static_appearance;
-        verdict = ok ? "static match" : "static, appearance not close enough";
-      }
-      seg.motion = st.n ? st.median : 0;
-      Trace(
-          Fmt("  run A %.2f-%.2f B %.2f-%.2f: appearance %.3f, motion %.3f over %d moving "
-              "step(s) of %d (lower quartile %.3f; energy %.1f/%.1f): %s",
-              seg.a_start, seg.a_end, seg.b_start, seg.b_end, seg.appearance, st.median, st.n,
-              m.steps, st.q25, m.energy_a, m.energy_b, verdict.c_str()));
-      if (!ok) continue;
-      const double length_factor = std::min(1.0, 0.75 + 0.05 * dur);
-      seg.score = seg.is_static
-                      ? 0.5 * seg.appearance * length_factor
-                      : Clamp01(0.25 * seg.appearance + 0.75 * seg.motion) * length_factor;
-      seg.score = std::round(seg.score * 1000) / 1000;
-      Finish(h, &seg, samples, r0, r1);
-      accepted->push_back(std::move(seg));
     }
+  }
+
+  enum class Verdict { kMatch, kMotionDiffers, kOther };
+
+  // Judges A samples [r0, r1] on the hypothesis's line as one segment; an accepted one is added
+  // to `accepted`. `motion` receives the motion statistics measured.
+  Verdict Judge(const Hypothesis& h, const std::vector<LineSample>& samples, int r0, int r1,
+                const AlignedSampler& fine, double coverage, const char* label, MotionStats* motion,
+                std::vector<Segment>* accepted) {
+    const double half = a_.rate > 0 ? 0.5 / a_.rate : 0.125;
+    Segment seg;
+    seg.a_start = std::max(0.0, samples[r0].ta - half);
+    seg.a_end = samples[r1].ta + half;
+    if (a_.Span() > 0) seg.a_end = std::min(seg.a_end, a_.Span());
+    seg.speed = h.s;
+    seg.coverage = coverage;
+    seg.b_start = std::max(0.0, h.s * seg.a_start + h.o);
+    seg.b_end = h.s * seg.a_end + h.o;
+    if (b_.Span() > 0) seg.b_end = std::min(seg.b_end, b_.Span());
+    double sum = 0;
+    int n = 0;
+    for (int k = r0; k <= r1; ++k) {
+      if (!std::isnan(samples[k].sim)) {
+        sum += samples[k].sim;
+        ++n;
+      }
+    }
+    seg.appearance = n ? sum / n : 0;
+    MotionStats& m = *motion;
+    m = LineMotion(fine, a_, h.s, h.o, samples[r0].a, samples[r1].a, o_.motion_step_s);
+    StrongSteps st = Strong(m, o_.motion_energy, 0.6);
+    const double dur = std::min(seg.a_end - seg.a_start, seg.b_end - seg.b_start);
+    std::string verdict;
+    Verdict result = Verdict::kOther;
+    seg.is_static = st.n == 0;
+    if (dur < o_.min_segment_s) {
+      verdict = "too short";
+    } else if (seg.appearance < o_.min_appearance) {
+      verdict = "appearance differs";
+    } else if (st.n >= 3) {
+      const bool ok = st.median >= o_.min_motion && st.q25 >= o_.min_motion_q25;
+      result = ok ? Verdict::kMatch : Verdict::kMotionDiffers;
+      verdict = ok ? "match" : "motion differs";
+      if (ok && dur < o_.short_segment_s && st.q25 < o_.min_motion_few) {
+        result = Verdict::kMotionDiffers;
+        verdict = "motion differs in places, too short to outweigh it";
+      }
+    } else if (st.n > 0) {
+      const bool ok = st.q25 >= o_.min_motion_few;  // the lowest of one or two steps
+      result = ok ? Verdict::kMatch : Verdict::kMotionDiffers;
+      verdict = ok ? "match (little motion)" : "motion differs";
+    } else if (OneSidedSteps(m, o_.motion_energy) * 2 >= std::max(2, m.steps)) {
+      // Footage and its copy move alike; here one side shows moving shapes where the other
+      // is still: two recordings of one scene (another camera, another moment).
+      result = Verdict::kMotionDiffers;
+      verdict = "one side moves, the other is still";
+    } else {
+      const bool ok = seg.appearance >= o_.static_appearance;
+      result = ok ? Verdict::kMatch : Verdict::kOther;
+      verdict = ok ? "static match" : "static, appearance not close enough";
+    }
+    seg.motion = st.n ? st.median : 0;
+    Trace(
+        Fmt("%s A %.2f-%.2f B %.2f-%.2f: appearance %.3f, motion %.3f over %d moving "
+            "step(s) of %d (lower quartile %.3f; energy %.1f/%.1f): %s",
+            label, seg.a_start, seg.a_end, seg.b_start, seg.b_end, seg.appearance, st.median, st.n,
+            m.steps, st.q25, m.energy_a, m.energy_b, verdict.c_str()));
+    if (result != Verdict::kMatch) return result;
+    const double length_factor = std::min(1.0, 0.75 + 0.05 * dur);
+    seg.score = seg.is_static ? 0.5 * seg.appearance * length_factor
+                              : Clamp01(0.25 * seg.appearance + 0.75 * seg.motion) * length_factor;
+    seg.score = std::round(seg.score * 1000) / 1000;
+    Finish(h, &seg, samples, r0, r1);
+    accepted->push_back(std::move(seg));
+    return result;
+  }
+
+  // The parts of samples [r0, r1] between steps whose motion disagrees (both sides move and the
+  // maps correlate under min_motion_q25, or one side moves while the other is still), as sample
+  // ranges at least short_segment_s long (a part is a second chance, so it must hold the steps
+  // that a median can be trusted over); empty when no step disagrees.
+  std::vector<std::pair<int, int>> AgreeingParts(const MotionStats& m,
+                                                 const std::vector<LineSample>& samples, int r0,
+                                                 int r1) const {
+    std::vector<std::pair<double, double>> spans;  // A times
+    bool any_bad = false;
+    double from = -1, to = -1;
+    for (const MotionStep& st : m.detail) {
+      const bool both = std::min(st.energy_a, st.energy_b) >= o_.motion_energy;
+      const double hi = std::max(st.pooled_energy_a, st.pooled_energy_b);
+      const double lo = std::min(st.pooled_energy_a, st.pooled_energy_b);
+      const bool bad = (both && st.correlation < o_.min_motion_q25) ||
+                       (!both && hi >= o_.motion_energy && lo <= 0.25 * hi);
+      if (bad) {
+        any_bad = true;
+        if (from >= 0) spans.push_back({from, to});
+        from = -1;
+        continue;
+      }
+      if (from < 0) from = st.ta;
+      to = st.ta + o_.motion_step_s;
+    }
+    if (from >= 0) spans.push_back({from, to});
+    std::vector<std::pair<int, int>> parts;
+    if (!any_bad) return parts;
+    for (const auto& [t0, t1] : spans) {
+      if (t1 - t0 < std::max(o_.min_segment_s, o_.short_segment_s)) continue;
+      int p0 = -1, p1 = -1;
+      for (int k = r0; k <= r1; ++k) {
+        if (samples[k].ta < t0 - 1e-6 || samples[k].ta > t1 + 1e-6) continue;
+        if (p0 < 0) p0 = k;
+        p1 = k;
+      }
+      if (p0 >= 0 && p1 > p0) parts.push_back({p0, p1});
+    }
+    return parts;
   }
 
   void EvaluateStill(const Hypothesis& h, const AlignedSampler& sampler, const std::string& name,

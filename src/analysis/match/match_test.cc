@@ -95,6 +95,12 @@ class MatchEdits : public ::testing::Test {
                      "[0:v]setpts=PTS+1/TB[f];[1:v][f]overlay=40:200:eof_action=pass,"
                      "trim=duration=9",
                      "-crf", "23"});
+    // A jump cut: 0.6 s cut out of the middle (4.0-4.6 s), as an editor shortens a clip.
+    copy("jumpcut.mp4",
+         {"-filter_complex",
+          "[0:v]trim=0:4,setpts=PTS-STARTPTS[a];[0:v]trim=4.6:8,setpts=PTS-STARTPTS[b];"
+          "[a][b]concat=n=2:v=1",
+          "-crf", "23"});
     // A screen filmed with a phone: a dark bezel, slight perspective, softer focus, noise, gamma.
     copy("screen.mp4", {"-vf",
                         "pad=400:300:40:30:color=0x181818,"
@@ -183,6 +189,22 @@ TEST_F(MatchEdits, SpeedUpTenPercent) {
   PairMatch m = MatchSignatures(Sig("src"), Sig("speed.mp4"));
   ASSERT_FALSE(m.segments.empty());
   EXPECT_NEAR(m.segments[0].speed, 1 / 1.1, 0.02);
+}
+
+TEST_F(MatchEdits, JumpCutGivesOneSegmentPerPart) {
+  // One line at a slightly lower speed passes near both parts; two parts at the clip's own
+  // speed, 0.6 s apart, are the truth.
+  PairMatch m = MatchSignatures(Sig("src"), Sig("jumpcut.mp4"));
+  ASSERT_EQ(m.segments.size(), 2u) << Describe(m);
+  const Segment& first = m.segments[0];
+  const Segment& second = m.segments[1];
+  EXPECT_NEAR(first.a_start, 0, 1.0) << Describe(m);
+  EXPECT_NEAR(first.a_end, 4, 1.0) << Describe(m);
+  EXPECT_NEAR(first.b_start - first.a_start, 0, 0.15) << Describe(m);
+  EXPECT_NEAR(second.a_start, 4.6, 1.0) << Describe(m);
+  EXPECT_NEAR(second.a_end, 8, 1.0) << Describe(m);
+  EXPECT_NEAR(second.b_start - second.a_start, -0.6, 0.15) << Describe(m);
+  EXPECT_NEAR(second.speed, 1.0, 0.02) << Describe(m);
 }
 
 TEST_F(MatchEdits, EitherOrderGivesTheSameSegment) {
