@@ -40,19 +40,28 @@ constexpr double kSlowContrastDb = 10;
 constexpr double kClipLevel = 0.985;
 constexpr double kClipStepDb = 3;
 constexpr double kDecayCapS = 3.0;
+constexpr double kForegroundS = 2.0;              // the foreground before an onset: 2 s…
+constexpr std::size_t kForegroundGapBlocks = 30;  // …ending 30 ms before it…
+constexpr double kForegroundQuantile = 0.9;       // …the 90th percentile of its 1 ms powers
 constexpr double kEndCapS = 4.0;
 
 // Grouping (GroupImpulses).
 constexpr double kKeepScore = 0.3;  // impulses below this are not considered at all
+constexpr double kMinExcessDb = 2;  // over the foreground: no weight at 2 dB, full from 8 dB
+constexpr double kExcessSpanDb = 6;
 constexpr double kSameSoundS = 0.025;
-constexpr double kEchoWindowS = 0.4;  // a much weaker impulse this soon after a shot is an echo
-constexpr double kEchoBelowDb = 9;
-constexpr double kBlastWindowS = 1.5;  // …or this soon after a blast, and 6 dB weaker
+constexpr double kEchoWindowS = 0.6;     // a weaker impulse this soon after a shot is an echo:
+constexpr double kEchoBelowDb = 6;       // its 1 ms peak 6 dB lower…
+constexpr double kEchoBelowLevelDb = 9;  // …or its 10 ms level 9 dB lower
+constexpr double kRoundBelowDb = 6;      // a burst's rounds: 1 ms peaks within 6 dB of the first
+constexpr double kBlastWindowS =
+    2.5;  // …or this soon after a blast (in its decay), and 3 dB weaker
 constexpr double kBlastBelowDb = 3;
 constexpr double kBurstGapS = 0.25;  // automatic fire: 600-1200 rounds/min, 50-100 ms apart
 constexpr int kBurstMin = 3;
-constexpr double kCrackMinS = 0.003;  // crack-thump intervals looked for: 3 ms ...
-constexpr double kCrackMaxS = 1.0;    // ... to 1 s (about 350-1000 m)
+constexpr double kBurstBridgeS = 1.0;  // a burst resumes after missed rounds within 1 s
+constexpr double kCrackMinS = 0.003;   // crack-thump intervals looked for: 3 ms ...
+constexpr double kCrackMaxS = 1.0;     // ... to 1 s (about 350-1000 m)
 
 double MeanSquare(const float* p, std::size_t n) {
   double s = 0;
@@ -172,7 +181,7 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       r[i] = static_cast<float>(dc(x[i]));
     }
   }
-  std::vector<double> ef(nb), er(nb), ey(nb), lf(nb), ls(nb);
+  std::vector<double> ef(nb), er(nb), ey(nb), lf(nb), ls(nb), lsy(nb);
   std::vector<bool> clip(nb);
   for (std::size_t b = 0; b < nb; ++b)
     for (std::size_t i = b * block; i < (b + 1) * block && !clip[b]; ++i)
@@ -189,6 +198,13 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       run += er[b];
       if (b >= kSlowBlocks) run -= er[b - kSlowBlocks];
       ls[b] =
+          Db(std::max(0.0, run) / static_cast<double>(std::min<std::size_t>(b + 1, kSlowBlocks)));
+    }
+    run = 0;  // the same above 100 Hz (the foreground before an onset)
+    for (std::size_t b = 0; b < nb; ++b) {
+      run += ey[b];
+      if (b >= kSlowBlocks) run -= ey[b - kSlowBlocks];
+      lsy[b] =
           Db(std::max(0.0, run) / static_cast<double>(std::min<std::size_t>(b + 1, kSlowBlocks)));
     }
   }
@@ -335,6 +351,25 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       s70 = so;
       while (s70 < n && std::fabs(y[s70]) < 0.7f * ypk) ++s70;
     }
+    imp.rise_ms = 1e3 * static_cast<double>(s70 - so) / rate;
+    // Over the foreground: the loudest 1 ms power (above 100 Hz) of the onset's first 5 ms
+    // against the 90th percentile of the 1 ms powers over the 2 s before it, up to 30 ms before
+    // (a gunshot stands out over the voices and music around it; a syllable or a note is as loud
+    // as its neighbours).
+    double excess = 40, peak1 = 0;
+    {
+      const std::size_t ob = so / block;  // the onset's block (the detection's may be earlier)
+      for (std::size_t i = ob; i < std::min(nb, ob + kPeakBlocks); ++i)
+        peak1 = std::max(peak1, ey[i]);
+      const std::size_t back = static_cast<std::size_t>(kForegroundS / block_s);
+      std::vector<double> before;
+      for (std::size_t i = ob >= back ? ob - back : 0; i + kForegroundGapBlocks < ob; ++i)
+        before.push_back(ey[i]);
+      if (before.size() >= back / 4)
+        excess = Db(peak1) - Db(dsp::Quantile(before, kForegroundQuantile));
+    }
+    imp.excess_db = excess;
+    imp.peak1_db = Db(peak1);
     // Decay and end on the 10 ms level of the whole band.
     const double top = ls[spb], bgl = bg_at(bgs, onset_b);
     const std::size_t cap20 = std::min(nb, spb + static_cast<std::size_t>(kDecayCapS / block_s));
@@ -404,15 +439,20 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       }
     }
     // A crack without a clean N-wave (clipped, or smeared by the recording chain) is still
-    // nearly all in its first 2.5 ms, mostly above 2 kHz, and gone within 15 ms.
+    // nearly all in its first 2.5 ms, mostly above 2 kHz, and gone within 15 ms; or, over a bed,
+    // most of it in 2.5 ms, 40 % above 2 kHz (a muzzle blast's is rarely above 30 %), gone in 20.
     imp.crack = (nwave && imp.compact >= 0.5 && imp.hf_share >= 0.3) ||
-                (imp.compact >= 0.9 && imp.hf_share >= 0.3 && imp.t20_ms <= 15);
+                (imp.compact >= 0.9 && imp.hf_share >= 0.3 && imp.t20_ms <= 15) ||
+                (imp.compact >= 0.6 && imp.hf_share >= 0.4 && imp.t20_ms <= 20);
     if (imp.crack) {
       imp.score = Clamp01(0.5 + 0.5 * Clamp01((imp.contrast_db - 10) / 10));
       out.push_back(imp);
       continue;
     }
-    const SpectralShape sh = shape.Analyse(r, so);
+    // The window is centred on the onset: the impulse itself at its middle, and the sound just
+    // before it too, so that a glottal pulse or a note's attack is seen with its neighbours.
+    const std::size_t half = ms(20);
+    const SpectralShape sh = shape.Analyse(r, so >= half ? so - half : 0);
     // Periodicity and spectral peaks mark voices and notes; a blast's rumble, low-passed by
     // distance, is narrowband and so shows both too: they count less the more of the energy is
     // below 250 Hz.
@@ -430,7 +470,13 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
     // drum-like attack over a loud bed is gone within a few tens of milliseconds.
     const double c_ring = Clamp01((imp.t20_ms - 20) / 60);
     imp.score = c_contrast * (0.2 * c_rise + 0.3 * c_tone + 0.3 * c_decay + 0.2 * c_ring);
-    if (imp.tonality > 0.5 || imp.growth_db > 3) imp.score *= 0.3;
+    // A sound that grows after its onset is a consonant before its vowel or a swelling note —
+    // unless it is low-frequency heavy (an explosion's rumble builds up after its shock front).
+    if (imp.tonality > 0.5 || (imp.growth_db > 3 && imp.low_share < 0.5)) imp.score *= 0.3;
+    // A short thump with nearly all its energy below 250 Hz and nothing above 2 kHz at its onset
+    // is neither a muzzle blast (broadband) nor an explosion (long): a door, an engine's knock,
+    // wind or handling noise on the microphone.
+    if (imp.low_share >= 0.7 && imp.hf_share < 0.05 && imp.t20_ms < 100) imp.score *= 0.3;
     out.push_back(imp);
   }
   return out;
@@ -452,47 +498,89 @@ struct Group {
 
 std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
                                       const EventOptions& options) {
-  std::vector<const Impulse*> cracks, others;
-  for (const Impulse& i : impulses) {
+  // An onset that does not stand out over the foreground of the 2 s before it (a syllable among
+  // syllables, a note among notes) is discounted, unless it follows a kept onset closely (the
+  // next rounds of a burst are no louder than the first).
+  std::vector<Impulse> gated(impulses);
+  double last_kept = -1e9;
+  for (Impulse& i : gated) {
+    if (i.t - last_kept > kBurstGapS)
+      i.score *= Clamp01((i.excess_db - kMinExcessDb) / kExcessSpanDb);
+    if (i.score >= kKeepScore) last_kept = i.t;
+  }
+  std::vector<Impulse*> cracks, others;
+  for (Impulse& i : gated) {
     if (i.score < kKeepScore) continue;
     (i.crack ? cracks : others).push_back(&i);
   }
   // Onsets closer than 25 ms are one sound (clipping makes a loud shot's high band fall and rise
-  // again; automatic fire is never that fast).
+  // again; automatic fire is never that fast): the one that scores better and is louder describes
+  // it, from the first one's onset.
   {
-    std::vector<const Impulse*> merged;
-    for (const Impulse* i : others) {
+    std::vector<Impulse*> merged;
+    for (Impulse* i : others) {
       if (!merged.empty() && i->t - merged.back()->t < kSameSoundS) {
-        if (i->score > merged.back()->score && i->level_db > merged.back()->level_db)
+        if (i->score > merged.back()->score && i->level_db > merged.back()->level_db) {
+          i->t = merged.back()->t;
           merged.back() = i;
+        }
         continue;
       }
       merged.push_back(i);
     }
     others = std::move(merged);
   }
-  // Echoes and the rumble of blasts.
-  std::vector<const Impulse*> kept;
-  for (const Impulse* i : others) {
-    bool absorbed = false;
-    for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
-      const Impulse* p = *it;
-      const bool blast = IsBlast(*p);
-      const double window = blast ? std::min(kBlastWindowS, 1e-3 * p->t20_ms + 0.2) : kEchoWindowS;
-      if (i->t - p->t > std::max(kEchoWindowS, kBlastWindowS)) break;
-      const bool rumble = blast && i->low_share >= 0.5;  // the blast's own rumble swelling
-      if (i->t - p->t <= window &&
-          (rumble || i->level_db < p->level_db - (blast ? kBlastBelowDb : kEchoBelowDb))) {
-        absorbed = true;
-        break;
+  // Blasts. A long, low sound followed closely by two or more onsets as strong that are not
+  // rumble is the first round of a burst (the next rounds keep its level up, so it looks long).
+  std::vector<bool> blast(others.size());
+  for (std::size_t k = 0; k < others.size(); ++k) {
+    if (!IsBlast(*others[k])) continue;
+    int rounds = 0;
+    double last = others[k]->t;
+    for (std::size_t j = k + 1; j < others.size() && others[j]->t - last <= kBurstGapS; ++j) {
+      if (others[j]->low_share < 0.5 &&
+          others[j]->peak1_db >= others[k]->peak1_db - kRoundBelowDb) {
+        ++rounds;
+        last = others[j]->t;
       }
     }
-    if (!absorbed) kept.push_back(i);
+    blast[k] = rounds < kBurstMin - 1;
+  }
+  // Echoes and the rumble of blasts: within a shot's first 0.6 s (reflections from surfaces up to
+  // about 100 m away) an onset whose 1 ms peak is 6 dB below the shot's is its echo; within a
+  // blast's decay, rumble or anything 3 dB weaker is the blast's own.
+  std::vector<const Impulse*> kept;
+  std::vector<bool> kept_blast;
+  for (std::size_t k = 0; k < others.size(); ++k) {
+    const Impulse* i = others[k];
+    bool absorbed = false;
+    for (std::size_t q = kept.size(); q-- > 0 && !absorbed;) {
+      const Impulse* p = kept[q];
+      if (i->t - p->t > kBlastWindowS) break;
+      if (kept_blast[q]) {
+        const double window =
+            std::min(kBlastWindowS, std::max(1e-3 * p->t20_ms + 0.2, p->end - p->t));
+        absorbed = i->t - p->t <= window &&
+                   (i->low_share >= 0.5 || i->level_db < p->level_db - kBlastBelowDb);
+      } else if (i->t - p->t <= kEchoWindowS) {
+        // Not when a round as strong as the shot follows soon: then this is a weak round of a
+        // burst (rounds vary by several dB), not the echo after it.
+        bool continues = false;
+        for (std::size_t j = k + 1; j < others.size() && others[j]->t - i->t <= kBurstGapS; ++j)
+          continues = continues || others[j]->peak1_db >= p->peak1_db - kRoundBelowDb;
+        absorbed = !continues && (i->peak1_db < p->peak1_db - kEchoBelowDb ||
+                                  i->level_db < p->level_db - kEchoBelowLevelDb);
+      }
+    }
+    if (absorbed) continue;
+    kept.push_back(i);
+    kept_blast.push_back(blast[k]);
   }
   // Blasts alone; shots grouped when at most kBurstGapS apart.
   std::vector<Group> groups;
-  for (const Impulse* i : kept) {
-    if (IsBlast(*i)) {
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const Impulse* i = kept[k];
+    if (kept_blast[k]) {
       groups.push_back({{i}, true, {}});
       continue;
     }
@@ -502,6 +590,35 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
     } else {
       groups.push_back({{i}, false, {}});
     }
+  }
+  // Automatic fire keeps its cyclic rate: a run of shots that resumes after a gap of a whole
+  // number of its intervals is the same burst with rounds missed in between (masked by the tail
+  // of the ones before or by a loud bed), not a new one.
+  {
+    const auto interval = [](const Group& g) {
+      std::vector<double> d;
+      for (std::size_t i = 1; i < g.shots.size(); ++i)
+        d.push_back(g.shots[i]->t - g.shots[i - 1]->t);
+      return dsp::Quantile(d, 0.5, 0.0);
+    };
+    std::vector<Group> joined;
+    for (Group& g : groups) {
+      if (!joined.empty() && !g.blast && !joined.back().blast) {
+        Group& a = joined.back();
+        const double tau = a.shots.size() >= 2   ? interval(a)
+                           : g.shots.size() >= 2 ? interval(g)
+                                                 : 0;
+        const double gap = g.shots.front()->t - a.shots.back()->t;
+        const double k = tau > 0 ? std::round(gap / tau) : 0;
+        if (tau > 0 && gap <= kBurstBridgeS && k >= 1 && std::fabs(gap / tau - k) <= 0.25 &&
+            a.shots.size() + g.shots.size() >= static_cast<std::size_t>(kBurstMin)) {
+          a.shots.insert(a.shots.end(), g.shots.begin(), g.shots.end());
+          continue;
+        }
+      }
+      joined.push_back(std::move(g));
+    }
+    groups = std::move(joined);
   }
   // Runs of two shots are two shots.
   std::vector<Group> split;

@@ -18,6 +18,9 @@ struct Impulse {
   double peak_dbfs = -120;  // largest raw sample magnitude in the first 200 ms
   double level_db = -120;   // loudest 10 ms level (whole band), dB
   double contrast_db = 0;   // over the background (20th percentile of the 3 s before), dB
+  double peak1_db = -120;   // loudest 1 ms power above 100 Hz in the first 5 ms, dB
+  double excess_db = 0;     // peak1_db over the foreground (90th percentile of the 1 ms powers of
+                            // the 2 s before), dB
   double rise_ms = 0;       // onset to 70 % of the peak amplitude (band above 100 Hz)
   double t20_ms = 0;        // peak to 20 dB below it (or to the background), 10 ms level
   double low_share = 0;     // energy share below 250 Hz over the first 100 ms
