@@ -25,7 +25,6 @@
 #include "evidence/signal_store.h"
 #include "media/probe.h"
 #include "signals/audio/fingerprint.h"
-#include "signals/audio/sync_features.h"
 #include "signals/visual/match_signature.h"
 
 namespace sightline::cli {
@@ -200,12 +199,9 @@ struct Input {
 
 // The Chromaprint fingerprint of a file's sound, or nullopt when it has none worth comparing.
 std::optional<audio::AudioFingerprint> FingerprintSound(const std::string& path) {
-  audio::SyncFeatureOptions o;
-  o.keep_pcm = false;
-  o.fingerprint = true;
-  auto f = audio::ExtractSyncFeatures(path, o);
-  if (!f.ok() || !f->fingerprint) return std::nullopt;
-  return std::move(*f->fingerprint);
+  auto f = audio::FingerprintFile(path);
+  if (!f.ok()) return std::nullopt;
+  return std::move(*f);
 }
 
 // A group's copies from the closest to the original down (analysis/match/originality.h).

@@ -10,6 +10,7 @@
 #ifndef SIGHTLINE_SIGNALS_AUDIO_FINGERPRINT_H_
 #define SIGHTLINE_SIGNALS_AUDIO_FINGERPRINT_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -53,6 +54,12 @@ class FingerprintBuilder {
   std::int64_t fed_ = 0;
   std::vector<std::int16_t> buf_;
 };
+
+// Decodes the sound of `path` (11025 Hz mono, the rate Chromaprint works at) and fingerprints it,
+// computing nothing else (sync_features.h computes it together with what sync needs). Fails,
+// naming the file, when it has no audio or none decodes, or after `deadline`.
+Result<AudioFingerprint> FingerprintFile(
+    const std::string& path, std::chrono::milliseconds deadline = std::chrono::hours(6));
 
 // Chromaprint's compressed, URL-safe base64 text of a fingerprint (what fpcalc prints and AcoustID
 // takes), and back.
