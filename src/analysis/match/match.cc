@@ -408,17 +408,27 @@ class Matcher {
                        [&](const Segment& x, const Segment& y) { return rank(x) > rank(y); });
       if (accepted.size() > 1) accepted.resize(1);
     }
+    const auto same_footage = [&](const Segment& s, const Segment& k) {
+      const double oa = std::min(s.a_end, k.a_end) - std::max(s.a_start, k.a_start);
+      const double ob = std::min(s.b_end, k.b_end) - std::max(s.b_start, k.b_start);
+      const double la = std::min(s.a_end - s.a_start, k.a_end - k.a_start);
+      const double lb = std::min(s.b_end - s.b_start, k.b_end - k.b_start);
+      if (oa >= 0.5 * la - 1e-9 && (a_.still || b_.still)) return true;
+      return oa >= 0.5 * la - 1e-9 && ob >= 0.5 * lb - 1e-9;
+    };
     for (const Segment& s : accepted) {
-      bool dup = false;
+      // A longer segment that scores about as well replaces the pieces of it kept so far (the
+      // parts of a run split by another hypothesis can score as high as the whole footage).
+      bool dup = false, replaces = true;
       for (const Segment& k : out.segments) {
-        const double oa = std::min(s.a_end, k.a_end) - std::max(s.a_start, k.a_start);
-        const double ob = std::min(s.b_end, k.b_end) - std::max(s.b_start, k.b_start);
-        const double la = std::min(s.a_end - s.a_start, k.a_end - k.a_start);
-        const double lb = std::min(s.b_end - s.b_start, k.b_end - k.b_start);
-        if (oa >= 0.5 * la - 1e-9 && ob >= 0.5 * lb - 1e-9) dup = true;
-        if (oa >= 0.5 * la - 1e-9 && (a_.still || b_.still)) dup = true;
+        if (!same_footage(s, k)) continue;
+        dup = true;
+        replaces = replaces && s.a_end - s.a_start >= 1.2 * (k.a_end - k.a_start) &&
+                   s.score >= k.score - 0.05;
       }
-      if (!dup) out.segments.push_back(s);
+      if (dup && !replaces) continue;
+      std::erase_if(out.segments, [&](const Segment& k) { return same_footage(s, k); });
+      out.segments.push_back(s);
     }
     std::sort(out.segments.begin(), out.segments.end(),
               [](const Segment& x, const Segment& y) { return x.a_start < y.a_start; });
