@@ -18,7 +18,8 @@
 namespace sightline::analysis::text {
 namespace {
 
-constexpr int kMinWordHeight = 6;  // pixels of the picture given to Read
+constexpr int kMinWordHeight = 6;      // pixels of the picture given to Read
+constexpr std::size_t kShortLine = 4;  // letters and digits; lines this short need more confidence
 
 std::vector<std::string> SplitLanguages(const std::string& languages) {
   std::vector<std::string> out;
@@ -153,7 +154,8 @@ TextReader::~TextReader() {
 }
 
 Result<std::unique_ptr<TextReader>> TextReader::Create(const OcrOptions& options) {
-  if (options.min_confidence < 0 || options.min_confidence > 100) {
+  if (options.min_confidence < 0 || options.min_confidence > 100 ||
+      options.min_short_line_confidence < 0 || options.min_short_line_confidence > 100) {
     return InvalidArgument("OCR minimum confidence must be within 0..100");
   }
   SL_ASSIGN_OR_RETURN(std::string dir, FindTessdata(options.languages, options.tessdata_dir));
@@ -182,8 +184,16 @@ Result<std::vector<TextLine>> TextReader::RecognizePass(double scale, int width,
     for (const Word& w : current) {
       for (char32_t c : DecodeUtf8(w.text)) alnum += IsLetterOrDigit(c) ? 1 : 0;
     }
-    // A lone letter or digit on its own is nearly always texture, not text.
-    if (alnum >= 2) lines.push_back(MakeLine(std::move(current)));
+    // A lone letter or digit is nearly always texture, not text. Short lines ("we", "ВА", "27")
+    // are what windows, railings and foliage read as in street photos, at confidences up to
+    // 91 on the corpus: they must be surer than longer lines to count.
+    if (alnum >= 2) {
+      TextLine line = MakeLine(std::move(current));
+      const int needed = alnum <= kShortLine
+                             ? std::max(options_.min_confidence, options_.min_short_line_confidence)
+                             : options_.min_confidence;
+      if (line.confidence >= static_cast<float>(needed)) lines.push_back(std::move(line));
+    }
     current.clear();
   };
   const auto level = tesseract::RIL_WORD;

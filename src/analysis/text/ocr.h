@@ -77,6 +77,10 @@ struct OcrOptions {
   // Words Tesseract is less sure of are dropped (0..100). Below ~50, scene textures come out
   // as garbage words; above ~80, real but blurred or stylised words are lost (doc/text.md).
   int min_confidence = 60;
+  // Lines of at most 4 letters and digits need this much (or min_confidence, if higher): in
+  // street photos, windows, railings and foliage are read as short "words" ("we", "ВА", "27")
+  // at confidences up to 91, while clean short text reads at 95+ (doc/text.md).
+  int min_short_line_confidence = 92;
   // Pictures are scaled so that their long side is within [min_side, max_side] (at most 2×
   // enlargement): small frames have small letters, and huge photos cost time without helping.
   int min_side = 1600;
