@@ -4,6 +4,8 @@
 // size, missing, not media) and exit codes.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <exiv2/exiv2.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -66,6 +68,19 @@ class SceneCli : public ::testing::Test {
     MakeMedia({"-f", "lavfi", "-i", "testsrc2=s=640x480:r=10:d=2", "-c:v", "libx264", "-pix_fmt",
                "yuv420p"},
               *dir_ / "other.mp4");
+    // The place seen face-on and from about 75 degrees to one side (squeezed 4x along a
+    // direction 30 degrees from x): a wide baseline.
+    {
+      const cv::Mat face = sy::Texture(800, 600, 23);
+      const double a = 30 * CV_PI / 180;
+      const cv::Matx33d turn(std::cos(a), std::sin(a), 0, -std::sin(a), std::cos(a), 0, 0, 0, 1);
+      const cv::Matx33d squeeze(1.6 / 4, 0, 0, 0, 1.6, 0, 0, 0, 1);
+      const cv::Matx33d centre(1, 0, -400, 0, 1, -300, 0, 0, 1),
+          back(1, 0, 400, 0, 1, 300, 0, 0, 1);
+      WriteGray(*dir_ / "face.jpg", face);
+      WriteGray(*dir_ / "oblique.jpg",
+                sy::View(face, back * squeeze * turn * centre, face.size(), 0.8, 20));
+    }
     WriteGray(*dir_ / "black.jpg", cv::Mat(480, 640, CV_8UC1, cv::Scalar(0)));
     WriteGray(*dir_ / "tiny.jpg", sy::Texture(8, 8, 4));
     testing::WriteFile(*dir_ / "huge.png", HugePng());
@@ -88,10 +103,12 @@ TEST_F(SceneCli, NeighbouringStreetViewsMatchWithEvidenceAndPicture) {
       {"scene", "--json", "--picture", picture, kData + "lund_01.jpg", kData + "lund_02.jpg"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = Parse(r);
-  for (const char* key : {"a", "b", "match", "score", "inliers", "tentative", "model", "a_time",
-                          "b_time", "coverage", "reason", "frame_pairs", "evidence", "picture"})
+  for (const char* key :
+       {"a", "b", "match", "score", "inliers", "tentative", "model", "a_time", "b_time", "coverage",
+        "reason", "frame_pairs", "stage", "evidence", "picture"})
     EXPECT_TRUE(j.contains(key)) << key << "\n" << r.out;
   EXPECT_EQ(j["match"], true) << j["reason"];
+  EXPECT_EQ(j["stage"], "direct");  // neighbouring views need no simulated views
   EXPECT_TRUE(j["model"] == "homography" || j["model"] == "fundamental");
   EXPECT_TRUE(j["a_time"].is_null());  // photos
   EXPECT_GE(j["inliers"].get<int>(), 20);
@@ -103,6 +120,19 @@ TEST_F(SceneCli, NeighbouringStreetViewsMatchWithEvidenceAndPicture) {
   const std::string jpeg = testing::ReadFile(picture);
   ASSERT_GT(jpeg.size(), 1000u);
   EXPECT_EQ(jpeg.substr(0, 2), "\xFF\xD8");
+}
+
+TEST_F(SceneCli, ObliqueViewMatchesThroughAffineSimulatedViews) {
+  auto r = RunSightline({"scene", "--json", *dir_ / "face.jpg", *dir_ / "oblique.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Parse(r);
+  EXPECT_EQ(j["match"], true) << j["reason"];
+  EXPECT_EQ(j["stage"], "affine") << j["reason"];
+  EXPECT_NE(j["reason"].get<std::string>().find("affine"), std::string::npos);
+  // A different place seen the same way is not a match, even with the simulated views.
+  r = RunSightline({"scene", "--json", *dir_ / "place.jpg", *dir_ / "oblique.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Parse(r)["match"], false);
 }
 
 TEST_F(SceneCli, DistantViewsDoNotMatchAndThatIsStillSuccess) {

@@ -12,6 +12,8 @@
 //    time and answer for each even Lund view.
 //
 //   sightline_scene_bench --corpus DIR --work DIR [--refs N] [--skip-pairs] [--skip-locate]
+//                         [--no-affine] [--no-pool] [--same-only]
+// (--no-affine --no-pool: the method before the wide-baseline stages, for comparison)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -88,7 +90,13 @@ std::vector<Item> CorpusItems(const std::string& corpus) {
   return items;
 }
 
-void CorpusPairs(const std::string& corpus, const std::string& work) {
+struct PairOptions {
+  bool affine = true;      // the wide-baseline stage (affine-simulated views)
+  bool same_only = false;  // skip different-place pairs (a quick look at recall only)
+  bool pool = true;        // merging frame pairs of clips
+};
+
+void CorpusPairs(const std::string& corpus, const std::string& work, const PairOptions& po) {
   const std::vector<Item> items = CorpusItems(corpus);
   std::printf(
       "\nSame-place pairs on the corpus (%zu files: photos/multiview_gps, exif_cameras, "
@@ -99,7 +107,11 @@ void CorpusPairs(const std::string& corpus, const std::string& work) {
     return;
   }
   sc::CompareOptions options;
+  options.affine = po.affine;
+  if (!po.pool) options.pool_frame_pairs = 0;
   std::vector<sc::FileFeatures> features(items.size());
+  double affine_s = 0;
+  int affine_frames = 0;
   std::vector<bool> ok(items.size(), false);
   double photo_s = 0, video_s = 0;
   int photos = 0, videos = 0;
@@ -115,6 +127,12 @@ void CorpusPairs(const std::string& corpus, const std::string& work) {
     (f->still ? photos : videos) += 1;
     features[i] = std::move(f).value();
     ok[i] = true;
+    if (po.affine) {
+      const auto ta = Clock::now();
+      sc::AddAffineFeatures(features[i], options.features, options.affine_views);
+      affine_s += Since(ta);
+      affine_frames += static_cast<int>(features[i].frames.size());
+    }
   }
   std::FILE* tsv = std::fopen((work + "/pairs.tsv").c_str(), "w");
   struct Tally {
@@ -125,7 +143,7 @@ void CorpusPairs(const std::string& corpus, const std::string& work) {
   Tally mc_same_camera, mc_cross;
   std::map<std::string, Tally> by_place;
   std::vector<std::string> false_matches;
-  int pairs = 0;
+  int pairs = 0, by_affine = 0, by_pooled = 0;
   const auto t_pairs = Clock::now();
   for (size_t i = 0; i < items.size(); ++i) {
     if (!ok[i]) continue;
@@ -135,14 +153,19 @@ void CorpusPairs(const std::string& corpus, const std::string& work) {
       // show that clips and photos of different places do not match.
       const bool clip_i = !features[i].still, clip_j = !features[j].still;
       if (clip_i != clip_j && (clip_i ? j : i) % 4 != 0) continue;
+      if (po.same_only && items[i].place != items[j].place) continue;
       const sc::FileComparison c = sc::CompareFeatures(features[i], features[j], options);
       ++pairs;
       const bool truth = items[i].place == items[j].place;
       const bool m = c.match.match;
+      by_affine += m && c.affine;
+      by_pooled += m && c.pooled_frames;
       if (tsv)
-        std::fprintf(tsv, "%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%s\n", items[i].name.c_str(),
-                     items[j].name.c_str(), truth, m, c.match.score, c.match.tentative,
-                     c.match.inliers, sc::ModelName(c.match.model));
+        std::fprintf(tsv, "%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%s\t%d\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\n",
+                     items[i].name.c_str(), items[j].name.c_str(), truth, m, c.match.score,
+                     c.match.tentative, c.match.inliers, sc::ModelName(c.match.model), c.affine,
+                     c.match.hull_a, c.match.hull_b, c.match.cells_a, c.match.cells_b,
+                     c.affine_inliers, c.pooled_frames, c.pooled_inliers);
       if (truth) {
         ++same.n;
         same.hit += m;
@@ -194,6 +217,13 @@ void CorpusPairs(const std::string& corpus, const std::string& work) {
   std::printf("  features: %.0f ms per photo (%d), %.2f s per clip (%d, up to %d frames)\n",
               photos ? 1000 * photo_s / photos : 0.0, photos, videos ? video_s / videos : 0.0,
               videos, options.frames.max_frames);
+  if (po.affine)
+    std::printf(
+        "  affine-simulated views (%d per frame): %.0f ms per frame (%d frames); matches found "
+        "only with them: %d\n",
+        sc::AffineViewCount(options.affine_views), 1000 * affine_s / std::max(1, affine_frames),
+        affine_frames, by_affine);
+  std::printf("  matches found only by merging frame pairs of a clip: %d\n", by_pooled);
   std::printf(
       "  matching with features computed once per file: %d pairs in %.1f s = %.1f pairs/s "
       "(one core)\n",
@@ -316,6 +346,7 @@ int main(int argc, char** argv) {
   std::string corpus, work = "/tmp/sightline-scene-bench";
   int n_refs = 10000;
   bool pairs = true, locate = true;
+  PairOptions po;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--corpus" && i + 1 < argc)
@@ -328,16 +359,22 @@ int main(int argc, char** argv) {
       pairs = false;
     else if (a == "--skip-locate")
       locate = false;
+    else if (a == "--no-affine")
+      po.affine = false;
+    else if (a == "--same-only")
+      po.same_only = true;
+    else if (a == "--no-pool")
+      po.pool = false;
     else {
       std::fprintf(stderr,
                    "usage: sightline_scene_bench --corpus DIR --work DIR [--refs N] "
-                   "[--skip-pairs] [--skip-locate]\n");
+                   "[--skip-pairs] [--skip-locate] [--no-affine] [--no-pool] [--same-only]\n");
       return 2;
     }
   }
   sightline::media::SilenceMediaLibraryLogs();
   fs::create_directories(work);
-  if (pairs) CorpusPairs(corpus, work);
+  if (pairs) CorpusPairs(corpus, work, po);
   if (locate) LocateAtScale(corpus, work, std::max(20, n_refs));
   return 0;
 }

@@ -25,20 +25,33 @@ constexpr char kUsage[] =
     "facade, or any view under rotation or zoom) or a fundamental matrix (a 3D scene from another\n"
     "viewpoint), fitted with MAGSAC++. Inliers clustered on one small patch (a sign, a poster)\n"
     "and repeated patterns (rows of identical windows) do not count. Videos: a few frames spread\n"
-    "over each clip are compared and the best pair reported (doc/scene.md).\n"
+    "over each clip are compared and the best pair reported. When that finds nothing, two wider\n"
+    "tests follow: features of affine-simulated views (ASIFT: oblique surfaces, wide baselines)\n"
+    "and, for clips, the matches of several frame pairs merged (fixed cameras) (doc/scene.md).\n"
     "\n"
     "  --at T        compare the frames nearest T seconds (both videos); TA:TB for each its own\n"
     "  --picture F   write the two frames side by side with the matched points joined (JPEG)\n"
     "  --json        {\"a\",\"b\",\"match\",\"score\",\"inliers\",\"tentative\",\"model\",\n"
     "                \"a_time\",\"b_time\",\"coverage\":{\"a\",\"b\"},\"reason\",\"frame_pairs\",\n"
+    "                \"stage\",\n"
     "                \"evidence\":[[ax,ay,bx,by],...],\"picture\"?}; model is \"homography\",\n"
-    "                \"fundamental\" or \"none\"; times in seconds (null for a photo); evidence\n"
+    "                \"fundamental\" or \"none\"; stage is \"direct\", \"affine\" (found with\n"
+    "                simulated views) or \"merged_frames\"; times in seconds (null for a photo); "
+    "evidence\n"
     "                points in 0..1 picture coordinates (x right, y down); coverage is the\n"
     "                inliers' convex hull as a fraction of each picture. On a file that cannot\n"
     "                be read: {\"a\",\"b\",\"error\"}.\n"
     "\n"
     "Exit status: 0 the files were compared (match or not: both are answers), 1 a file could not\n"
     "be read or the picture not written, 2 usage error.\n";
+
+// Which test gave the answer (compare.h): the pictures' own features, the affine-simulated
+// views, or several frame pairs merged.
+const char* Stage(const sc::FileComparison& c) {
+  if (c.affine) return "affine";
+  if (c.pooled_frames) return "merged_frames";
+  return "direct";
+}
 
 bool ParseTime(const std::string& text, double* out) {
   char* end = nullptr;
@@ -112,6 +125,7 @@ int Run(const Args& args) {
     j["coverage"] = {{"a", Round(m.hull_a, 0.001)}, {"b", Round(m.hull_b, 0.001)}};
     j["reason"] = m.reason;
     j["frame_pairs"] = c->frame_pairs;
+    j["stage"] = Stage(*c);
     nlohmann::ordered_json ev = nlohmann::ordered_json::array();
     for (const sc::PointPair& p : m.pairs)
       ev.push_back({Round(p.ax, 1e-4), Round(p.ay, 1e-4), Round(p.bx, 1e-4), Round(p.by, 1e-4)});
@@ -132,6 +146,9 @@ int Run(const Args& args) {
     std::printf("  model %s, %d inliers of %d tentative matches, coverage %.0f %% / %.0f %%\n",
                 sc::ModelName(m.model), m.inliers, m.tentative, 100 * m.hull_a, 100 * m.hull_b);
     std::printf("  %s\n", m.reason.c_str());
+    if (c->affine_tested > 0 && !m.match)
+      std::printf("  also tested with affine-simulated views: at most %d consistent inliers\n",
+                  c->affine_inliers);
     if (c->frame_pairs > 1)
       std::printf("  %d frame pairs considered, %d verified\n", c->frame_pairs, c->pairs_verified);
     if (!picture.empty()) std::printf("  picture: %s\n", DisplayPath(picture).c_str());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 
 namespace sightline::analysis::scene {
@@ -15,6 +16,32 @@ Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOption
     f.features.push_back(ExtractFeatures(frame.gray, features));
   return f;
 }
+
+void AddAffineFeatures(FileFeatures& f, const FeatureOptions& features,
+                       const AffineOptions& views) {
+  f.affine.clear();
+  for (const SceneFrame& frame : f.frames)
+    f.affine.push_back(ExtractAffineFeatures(frame.gray, features, views));
+}
+
+namespace {
+
+// A frame's own features pooled with its simulated views' (computed when not cached).
+SceneFeatures Pooled(const FileFeatures& f, int frame, const CompareOptions& o) {
+  const int keep = o.affine_views.base_keypoints;
+  if (f.affine.size() == f.features.size())
+    return PoolFeatures(f.features[frame], f.affine[frame], keep);
+  if (frame >= static_cast<int>(f.frames.size())) return f.features[frame];
+  return PoolFeatures(f.features[frame],
+                      ExtractAffineFeatures(f.frames[frame].gray, o.features, o.affine_views),
+                      keep);
+}
+
+bool Better(const SceneMatch& m, const SceneMatch& than) {
+  return m.match > than.match || (m.match == than.match && m.score > than.score);
+}
+
+}  // namespace
 
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
                                const CompareOptions& o) {
@@ -41,12 +68,49 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
   for (const Candidate& c : pairs) {
     SceneMatch m = MatchFeatures(a.features[c.i], b.features[c.j], o.match);
     ++out.pairs_verified;
-    if (first || m.match > out.match.match ||
-        (m.match == out.match.match && m.score > out.match.score)) {
+    if (first || Better(m, out.match)) {
       out.match = std::move(m);
       out.a_frame = c.i;
       out.b_frame = c.j;
       first = false;
+    }
+  }
+  if (o.affine && !out.match.match) {
+    const int n = std::min<int>(std::max(0, o.affine_pairs), static_cast<int>(pairs.size()));
+    for (int k = 0; k < n; ++k) {
+      const Candidate& c = pairs[k];
+      if (a.features[c.i].keypoints.empty() || b.features[c.j].keypoints.empty()) continue;
+      SceneMatch m = MatchFeatures(Pooled(a, c.i, o), Pooled(b, c.j, o), o.match);
+      ++out.affine_tested;
+      out.affine_inliers = std::max(out.affine_inliers, m.inliers);
+      if (m.match) {
+        out.match = std::move(m);
+        out.a_frame = c.i;
+        out.b_frame = c.j;
+        out.affine = true;
+        out.match.reason += " (found with affine-simulated views: a wide baseline)";
+        break;
+      }
+    }
+  }
+  const int pool = std::min<int>(o.pool_frame_pairs, static_cast<int>(pairs.size()));
+  if (!out.match.match && pool > 1) {
+    Correspondences merged;
+    for (int k = 0; k < pool; ++k) {
+      const Candidate& c = pairs[k];
+      MergeCorrespondences(
+          merged, TentativeCorrespondences(a.features[c.i], b.features[c.j], o.match), o.match);
+    }
+    SceneMatch m = MatchCorrespondences(merged, o.match);
+    out.pooled_inliers = m.inliers;
+    if (m.match) {
+      out.match = std::move(m);
+      out.a_frame = pairs[0].i;
+      out.b_frame = pairs[0].j;
+      out.pooled_frames = true;
+      char buf[96];
+      std::snprintf(buf, sizeof buf, " (the tentative matches of %d frame pairs merged)", pool);
+      out.match.reason += buf;
     }
   }
   if (!a.frames.empty()) out.a_time = a.frames[out.a_frame].t;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/scene/affine.h"
 #include "analysis/scene/features.h"
 #include "analysis/scene/frames.h"
 #include "analysis/scene/matcher.h"
@@ -28,25 +29,48 @@ struct CompareOptions {
   MatchOptions match;
   int verify_pairs = 4;  // frame pairs given the full test (videos)
   int shortlist_keypoints = 500;
+  // Wide baseline: when no verified frame pair matches, the best `affine_pairs` of them are
+  // tested again with each picture's features pooled with those of its affine-simulated views
+  // (affine.h). About 4x the feature cost and 5x the matching cost, paid only by pairs that did
+  // not match on the pictures' own features.
+  bool affine = true;
+  AffineOptions affine_views;
+  int affine_pairs = 2;
+  // Two clips (or a clip and a photo) from fixed cameras: every frame pair shares one geometry,
+  // and at the same moment the moving people and things add matches of their own. When nothing
+  // matched frame by frame, the tentative matches of the best `pool_frame_pairs` frame pairs are
+  // merged (a static point counts once) and tested as one. 0 or 1: off.
+  int pool_frame_pairs = 4;
 };
 
 // A file's frames and their features.
 struct FileFeatures {
   std::vector<SceneFrame> frames;
   std::vector<SceneFeatures> features;  // one per frame
+  // The affine-simulated views' features, one per frame (AddAffineFeatures), or empty: then
+  // CompareFeatures computes those it needs from the frames.
+  std::vector<SceneFeatures> affine;
   bool still = false;
 };
 
 Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOptions& frames,
                                       const FeatureOptions& features);
 
+// Computes `f.affine` for every frame (for a file compared with many others).
+void AddAffineFeatures(FileFeatures& f, const FeatureOptions& features, const AffineOptions& views);
+
 struct FileComparison {
   SceneMatch match;
   int a_frame = 0, b_frame = 0;  // indices into the files' frames
   double a_time = 0, b_time = 0;
   bool a_still = false, b_still = false;
-  int frame_pairs = 0;     // frame pairs considered
-  int pairs_verified = 0;  // given the full test
+  int frame_pairs = 0;         // frame pairs considered
+  int pairs_verified = 0;      // given the full test
+  bool affine = false;         // the answer came from the pooled affine-simulated views
+  int affine_tested = 0;       // frame pairs tested with the simulated views
+  int affine_inliers = 0;      // the most consistent inliers found with them (matched or not)
+  bool pooled_frames = false;  // the answer came from several frame pairs merged
+  int pooled_inliers = 0;      // consistent inliers of the merged frame pairs (matched or not)
 };
 
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,

@@ -18,6 +18,39 @@ void ToRootSift(cv::Mat& descriptors) {
   }
 }
 
+void DetectRootSift(const cv::Mat& gray, const cv::Mat& mask, int max_keypoints, double contrast,
+                    std::vector<cv::KeyPoint>& kps, cv::Mat& desc) {
+  kps.clear();
+  desc = cv::Mat();
+  if (gray.cols < kMinSide || gray.rows < kMinSide) return;
+  cv::Ptr<cv::SIFT> sift = cv::SIFT::create(max_keypoints, 3, contrast);
+  sift->detectAndCompute(gray, mask, kps, desc);
+  // SIFT may return a few more than asked (ties, several orientations of one point).
+  if (static_cast<int>(kps.size()) > max_keypoints) {
+    std::vector<int> order(kps.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return kps[a].response > kps[b].response; });
+    order.resize(max_keypoints);
+    std::sort(order.begin(), order.end());
+    std::vector<cv::KeyPoint> kept;
+    cv::Mat kept_desc(static_cast<int>(order.size()), desc.cols, desc.type());
+    for (size_t i = 0; i < order.size(); ++i) {
+      kept.push_back(kps[order[i]]);
+      desc.row(order[i]).copyTo(kept_desc.row(static_cast<int>(i)));
+    }
+    kps = std::move(kept);
+    desc = kept_desc;
+  }
+  if (kps.empty() || desc.empty()) {
+    kps.clear();
+    desc = cv::Mat();
+    return;
+  }
+  desc.convertTo(desc, CV_32F);
+  ToRootSift(desc);
+}
+
 SceneFeatures ExtractFeatures(const cv::Mat& gray, const FeatureOptions& options) {
   SceneFeatures f;
   if (gray.empty() || gray.type() != CV_8UC1) return f;
@@ -34,34 +67,14 @@ SceneFeatures ExtractFeatures(const cv::Mat& gray, const FeatureOptions& options
   f.height = work.rows;
   if (work.cols < kMinSide || work.rows < kMinSide) return f;
 
-  cv::Ptr<cv::SIFT> sift = cv::SIFT::create(options.max_keypoints, 3, options.contrast);
   std::vector<cv::KeyPoint> kps;
   cv::Mat desc;
-  sift->detectAndCompute(work, cv::noArray(), kps, desc);
-  // SIFT may return a few more than asked (ties, several orientations of one point).
-  if (static_cast<int>(kps.size()) > options.max_keypoints) {
-    std::vector<int> order(kps.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return kps[a].response > kps[b].response; });
-    order.resize(options.max_keypoints);
-    std::sort(order.begin(), order.end());
-    std::vector<cv::KeyPoint> kept;
-    cv::Mat kept_desc(static_cast<int>(order.size()), desc.cols, desc.type());
-    for (size_t i = 0; i < order.size(); ++i) {
-      kept.push_back(kps[order[i]]);
-      desc.row(order[i]).copyTo(kept_desc.row(static_cast<int>(i)));
-    }
-    kps = std::move(kept);
-    desc = kept_desc;
-  }
+  DetectRootSift(work, cv::Mat(), options.max_keypoints, options.contrast, kps, desc);
   if (kps.empty() || desc.empty()) return f;
-  desc.convertTo(desc, CV_32F);
-  ToRootSift(desc);
   f.descriptors = desc;
   f.keypoints.reserve(kps.size());
   for (const cv::KeyPoint& k : kps) {
-    f.keypoints.push_back({k.pt.x, k.pt.y, k.size, k.angle, k.response});
+    f.keypoints.push_back({k.pt.x, k.pt.y, k.size, k.angle, k.response, 0});
   }
   return f;
 }

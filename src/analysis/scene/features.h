@@ -42,6 +42,7 @@ struct Keypoint {
   float size = 0;      // diameter of the region, pixels
   float angle = 0;     // degrees
   float response = 0;
+  int view = 0;  // 0: the picture itself; k > 0: the k-th affine-simulated view (affine.h)
 };
 
 // The features of one picture.
@@ -58,6 +59,12 @@ SceneFeatures ExtractFeatures(const cv::Mat& gray, const FeatureOptions& options
 
 // Turns SIFT descriptors (rows, CV_32F) into RootSIFT in place.
 void ToRootSift(cv::Mat& descriptors);
+
+// SIFT on `gray` as it is (no scaling), where `mask` (empty, or CV_8UC1 of the same size) is
+// non-zero; the `max_keypoints` strongest, descriptors as RootSIFT (CV_32F). Used by
+// ExtractFeatures and for the affine-simulated views (affine.h).
+void DetectRootSift(const cv::Mat& gray, const cv::Mat& mask, int max_keypoints, double contrast,
+                    std::vector<cv::KeyPoint>& keypoints, cv::Mat& descriptors);
 
 }  // namespace sightline::analysis::scene
 

@@ -71,6 +71,91 @@ std::vector<IndexPair> MutualRatioMatches(const cv::Mat& da, const cv::Mat& db, 
   return out;
 }
 
+// Tentative matches between pooled features (a picture's own keypoints and those of its
+// affine-simulated views, affine.h). One place appears in several views with similar descriptors,
+// so the plain ratio test would compare a point with its own twin and reject it; here the second
+// neighbour is the best one lying more than `radius` pixels from the first (a different place in
+// the picture), and "mutual" means that the first neighbour's own best lies within `radius` of
+// the point. Duplicates (an end within `dedupe` pixels of an end of a better match) are dropped,
+// so that one correspondence seen in several views counts once.
+std::vector<IndexPair> PooledRatioMatches(const SceneFeatures& a, const SceneFeatures& b,
+                                          double ratio, double radius, double dedupe) {
+  std::vector<IndexPair> out;
+  const cv::Mat& da = a.descriptors;
+  const cv::Mat& db = b.descriptors;
+  if (da.rows < 2 || db.rows < 2) return out;
+  // One matrix of squared distances (cv::batchDistance is vectorised; cv::gemm is several times
+  // slower here).
+  cv::Mat dist;
+  cv::batchDistance(da, db, dist, CV_32F, cv::noArray(), cv::NORM_L2SQR);
+  const float r2 = static_cast<float>(radius * radius);
+  auto far_b = [&](int j, int k) {
+    const float dx = b.keypoints[j].x - b.keypoints[k].x, dy = b.keypoints[j].y - b.keypoints[k].y;
+    return dx * dx + dy * dy > r2;
+  };
+  auto far_a = [&](int i, int k) {
+    const float dx = a.keypoints[i].x - a.keypoints[k].x, dy = a.keypoints[i].y - a.keypoints[k].y;
+    return dx * dx + dy * dy > r2;
+  };
+  constexpr float kFar = std::numeric_limits<float>::max();
+  // Rows (A -> B): nearest, then the nearest far from it. Columns (B -> A): nearest per column.
+  std::vector<int> row_best(da.rows, -1), col_best(db.rows, -1);
+  std::vector<float> row1(da.rows, kFar), row2(da.rows, kFar), col1(db.rows, kFar),
+      col2(db.rows, kFar);
+  for (int i = 0; i < dist.rows; ++i) {
+    const float* d = dist.ptr<float>(i);
+    for (int j = 0; j < dist.cols; ++j) {
+      if (d[j] < row1[i]) {
+        row1[i] = d[j];
+        row_best[i] = j;
+      }
+      if (d[j] < col1[j]) {
+        col1[j] = d[j];
+        col_best[j] = i;
+      }
+    }
+  }
+  for (int i = 0; i < dist.rows; ++i) {
+    const float* d = dist.ptr<float>(i);
+    const int j1 = row_best[i];
+    for (int j = 0; j < dist.cols; ++j) {
+      if (d[j] < row2[i] && far_b(j, j1)) row2[i] = d[j];
+      if (d[j] < col2[j] && far_a(i, col_best[j])) col2[j] = d[j];
+    }
+  }
+  const float ratio2 = static_cast<float>(ratio * ratio);
+  struct Scored {
+    IndexPair m;
+    float d;
+  };
+  std::vector<Scored> found;
+  for (int i = 0; i < dist.rows; ++i) {
+    const int j1 = row_best[i];
+    if (j1 < 0 || col_best[j1] < 0 || far_a(i, col_best[j1])) continue;
+    // Without any second neighbour far away the test passes (row2 stays kFar).
+    if (!(row1[i] < ratio2 * row2[i]) || !(col1[j1] < ratio2 * col2[j1])) continue;
+    found.push_back({{i, j1}, row1[i]});
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Scored& x, const Scored& y) { return x.d < y.d; });
+  const float d2 = static_cast<float>(dedupe * dedupe);
+  for (const Scored& f : found) {
+    bool duplicate = false;
+    for (const IndexPair& k : out) {
+      const Keypoint &pa = a.keypoints[f.m.a], &qa = a.keypoints[k.a];
+      const Keypoint &pb = b.keypoints[f.m.b], &qb = b.keypoints[k.b];
+      const float da2 = (pa.x - qa.x) * (pa.x - qa.x) + (pa.y - qa.y) * (pa.y - qa.y);
+      const float db2 = (pb.x - qb.x) * (pb.x - qb.x) + (pb.y - qb.y) * (pb.y - qb.y);
+      if (da2 < d2 || db2 < d2) {
+        duplicate = true;
+        break;
+      }
+    }
+    if (!duplicate) out.push_back(f.m);
+  }
+  return out;
+}
+
 // Indices of the `k` nearest points to point i (excluding i).
 std::vector<int> Nearest(const std::vector<cv::Point2f>& pts, const std::vector<int>& alive, int i,
                          int k) {
@@ -162,6 +247,12 @@ ModelFit FitModel(SceneModel model, const std::vector<cv::Point2f>& pa,
   return fit;
 }
 
+// Thresholds are set for pictures of about 1024 pixels; smaller ones get proportionally smaller
+// tolerances (down to half).
+double SizeFactor(const Correspondences& c) {
+  return std::clamp(std::max({c.a_width, c.a_height, c.b_width, c.b_height}) / 1024.0, 0.5, 1.0);
+}
+
 }  // namespace
 
 int CountTentativeMatches(const SceneFeatures& a, const SceneFeatures& b, int limit, double ratio) {
@@ -179,28 +270,77 @@ int CountTentativeMatches(const SceneFeatures& a, const SceneFeatures& b, int li
   return static_cast<int>(MutualRatioMatches(strongest(a), strongest(b), ratio).size());
 }
 
-SceneMatch MatchFeatures(const SceneFeatures& a, const SceneFeatures& b, const MatchOptions& o) {
-  SceneMatch r;
+Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
+                                         const MatchOptions& o) {
+  Correspondences c;
+  c.a_width = a.width;
+  c.a_height = a.height;
+  c.b_width = b.width;
+  c.b_height = b.height;
   constexpr int kMinFeatures = 8;
   if (static_cast<int>(a.keypoints.size()) < kMinFeatures ||
       static_cast<int>(b.keypoints.size()) < kMinFeatures) {
-    r.reason = "too few features to compare (" + std::to_string(a.keypoints.size()) + " and " +
-               std::to_string(b.keypoints.size()) +
-               "): a picture without texture (sky, a dark or blank frame) or too small";
+    c.problem = "too few features to compare (" + std::to_string(a.keypoints.size()) + " and " +
+                std::to_string(b.keypoints.size()) +
+                "): a picture without texture (sky, a dark or blank frame) or too small";
+    return c;
+  }
+  const double size_factor = SizeFactor(c);
+  auto pooled = [](const SceneFeatures& f) {
+    return std::any_of(f.keypoints.begin(), f.keypoints.end(),
+                       [](const Keypoint& k) { return k.view != 0; });
+  };
+  const std::vector<IndexPair> tentative =
+      pooled(a) || pooled(b) ? PooledRatioMatches(a, b, o.ratio, o.pooled_radius_px * size_factor,
+                                                  o.pooled_dedupe_px * size_factor)
+                             : MutualRatioMatches(a.descriptors, b.descriptors, o.ratio);
+  for (const IndexPair& m : tentative) {
+    c.a.push_back({a.keypoints[m.a].x, a.keypoints[m.a].y});
+    c.b.push_back({b.keypoints[m.b].x, b.keypoints[m.b].y});
+  }
+  return c;
+}
+
+void MergeCorrespondences(Correspondences& to, const Correspondences& more, const MatchOptions& o) {
+  if (to.a_width == 0) {
+    to.a_width = more.a_width;
+    to.a_height = more.a_height;
+    to.b_width = more.b_width;
+    to.b_height = more.b_height;
+  }
+  if (more.a_width != to.a_width || more.a_height != to.a_height || more.b_width != to.b_width ||
+      more.b_height != to.b_height)
+    return;
+  const float d = static_cast<float>(o.pooled_dedupe_px * SizeFactor(to));
+  const float d2 = d * d;
+  auto near = [d2](const cv::Point2f& p, const cv::Point2f& q) {
+    return (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y) < d2;
+  };
+  const size_t had = to.a.size();
+  for (size_t k = 0; k < more.a.size(); ++k) {
+    bool duplicate = false;
+    for (size_t i = 0; i < had && !duplicate; ++i)
+      duplicate = near(more.a[k], to.a[i]) || near(more.b[k], to.b[i]);
+    if (duplicate) continue;
+    to.a.push_back(more.a[k]);
+    to.b.push_back(more.b[k]);
+  }
+}
+
+SceneMatch MatchFeatures(const SceneFeatures& a, const SceneFeatures& b, const MatchOptions& o) {
+  return MatchCorrespondences(TentativeCorrespondences(a, b, o), o);
+}
+
+SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& o) {
+  SceneMatch r;
+  if (!c.problem.empty()) {
+    r.reason = c.problem;
     return r;
   }
-  const std::vector<IndexPair> tentative =
-      MutualRatioMatches(a.descriptors, b.descriptors, o.ratio);
-  r.tentative = static_cast<int>(tentative.size());
-  std::vector<cv::Point2f> pa, pb;
-  for (const IndexPair& m : tentative) {
-    pa.push_back({a.keypoints[m.a].x, a.keypoints[m.a].y});
-    pb.push_back({b.keypoints[m.b].x, b.keypoints[m.b].y});
-  }
-  // Thresholds are set for pictures of about 1024 pixels; smaller ones get proportionally
-  // smaller tolerances (down to half).
-  const double size_factor =
-      std::clamp(std::max({a.width, a.height, b.width, b.height}) / 1024.0, 0.5, 1.0);
+  const double size_factor = SizeFactor(c);
+  const std::vector<cv::Point2f>& pa = c.a;
+  const std::vector<cv::Point2f>& pb = c.b;
+  r.tentative = static_cast<int>(pa.size());
   // A model is fitted only when enough tentative matches exist for it to pass its gate (inliers
   // are a subset of them): unrelated pictures are rejected without thousands of MAGSAC rounds.
   ModelFit h, f;
@@ -217,10 +357,10 @@ SceneMatch MatchFeatures(const SceneFeatures& a, const SceneFeatures& b, const M
   std::vector<cv::Point2f> ua, ub;
   for (int i : best.inliers) {
     PointPair p;
-    p.ax = pa[i].x / a.width;
-    p.ay = pa[i].y / a.height;
-    p.bx = pb[i].x / b.width;
-    p.by = pb[i].y / b.height;
+    p.ax = pa[i].x / c.a_width;
+    p.ay = pa[i].y / c.a_height;
+    p.bx = pb[i].x / c.b_width;
+    p.by = pb[i].y / c.b_height;
     r.pairs.push_back(p);
     ua.push_back({p.ax, p.ay});
     ub.push_back({p.bx, p.by});

@@ -22,6 +22,7 @@
 #ifndef SIGHTLINE_ANALYSIS_SCENE_MATCHER_H_
 #define SIGHTLINE_ANALYSIS_SCENE_MATCHER_H_
 
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct MatchOptions {
   double min_hull_smaller = 0.01;  // ...and this fraction of the other one
   int min_cells_larger = 6;        // occupied cells of an 8 x 8 grid in the picture where the
   int min_cells_smaller = 3;       // inliers cover more, and in the other one
+  // Pooled features (a picture with its affine-simulated views, affine.h): the ratio test's second
+  // neighbour must lie this far from the first, and matches closer than `pooled_dedupe_px` to a
+  // better one (either end) are one correspondence seen twice (pixels at 1024).
+  double pooled_radius_px = 8.0;
+  double pooled_dedupe_px = 3.0;
 };
 
 // One matched point, in normalised picture coordinates (0..1, x right, y down).
@@ -66,6 +72,24 @@ struct SceneMatch {
 
 SceneMatch MatchFeatures(const SceneFeatures& a, const SceneFeatures& b,
                          const MatchOptions& options = {});
+
+// The two steps of MatchFeatures, for evidence gathered from several picture pairs of the same two
+// cameras (frame pairs of two clips).
+struct Correspondences {
+  int a_width = 0, a_height = 0, b_width = 0, b_height = 0;  // the feature pictures
+  std::vector<cv::Point2f> a, b;  // tentative matches, feature pixels, a[i] <-> b[i]
+  std::string problem;            // set when a picture has too few features to compare
+};
+// Step 1: mutual ratio-test matches (pooled features, affine.h, are handled too).
+Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
+                                         const MatchOptions& options = {});
+// Adds `more` to `to` (pictures of the same sizes; otherwise nothing is added), leaving out
+// matches with an end within pooled_dedupe_px of an end of one already there: a static point
+// matched again in another frame pair counts once.
+void MergeCorrespondences(Correspondences& to, const Correspondences& more,
+                          const MatchOptions& options = {});
+// Step 2: geometry, consistency and gates, as MatchFeatures.
+SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& options = {});
 
 // The number of mutual ratio-test matches between the `limit` strongest keypoints of each: a
 // cheap count used to shortlist frame pairs of two videos.

@@ -148,5 +148,57 @@ TEST(SceneMatcherTest, ShortlistCountRanksTheTrueFramePairFirst) {
   EXPECT_GT(CountTentativeMatches(fa, same, 300), 3 * CountTentativeMatches(fa, other, 300) + 10);
 }
 
+TEST(SceneCorrespondencesTest, MergeDropsRepeatsAndRefusesOtherSizes) {
+  Correspondences to;
+  to.a_width = to.b_width = 800;
+  to.a_height = to.b_height = 600;
+  to.a = {{10, 10}, {100, 100}};
+  to.b = {{20, 20}, {200, 200}};
+  Correspondences more = to;
+  more.a = {{11, 10}, {300, 300}, {400, 400}};  // a repeat of the first, a new one, and one
+  more.b = {{21, 21}, {310, 310}, {200, 201}};  // whose B end is taken already
+  MergeCorrespondences(to, more);
+  ASSERT_EQ(to.a.size(), 3u);
+  EXPECT_EQ(to.a[2], cv::Point2f(300, 300));
+  EXPECT_EQ(to.b[2], cv::Point2f(310, 310));
+  Correspondences other_size = more;
+  other_size.b_width = 640;
+  MergeCorrespondences(to, other_size);
+  EXPECT_EQ(to.a.size(), 3u);
+}
+
+// Frame k of a fixed camera sees the scene only through one small window (the rest is blank):
+// like moving people lit at different moments, each frame pair alone shows one small patch.
+cv::Mat Window(const cv::Mat& scene, int k) {
+  cv::Mat out(scene.size(), CV_8UC1, cv::Scalar(128));
+  const cv::Rect r((k % 2) * 560 + 40, (k / 2) * 380 + 40, 200, 140);
+  scene(r).copyTo(out(r));
+  return out;
+}
+
+TEST(SceneCorrespondencesTest, MergedFramePairsOfFixedCamerasMatchWhereEachAloneIsAPatch) {
+  const cv::Mat scene = sy::Texture(800, 600, 7);
+  const cv::Matx33d h = sy::Motion(kSize, 8, 0.9, 0.0002);
+  Correspondences merged;
+  for (int k = 0; k < 4; ++k) {
+    const SceneFeatures fa = ExtractFeatures(Window(scene, k));
+    const SceneFeatures fb = ExtractFeatures(sy::View(Window(scene, k), h, kSize));
+    const SceneMatch alone = MatchFeatures(fa, fb);
+    EXPECT_FALSE(alone.match) << alone.reason;  // one patch: the shared-sign gate
+    MergeCorrespondences(merged, TentativeCorrespondences(fa, fb));
+  }
+  const SceneMatch m = MatchCorrespondences(merged);
+  EXPECT_TRUE(m.match) << m.reason;
+  EXPECT_GT(m.hull_a, 0.3);
+  // Different places seen through the same windows still do not match.
+  const cv::Mat other = sy::Texture(800, 600, 8);
+  Correspondences wrong;
+  for (int k = 0; k < 4; ++k)
+    MergeCorrespondences(
+        wrong, TentativeCorrespondences(ExtractFeatures(Window(scene, k)),
+                                        ExtractFeatures(sy::View(Window(other, k), h, kSize))));
+  EXPECT_FALSE(MatchCorrespondences(wrong).match);
+}
+
 }  // namespace
 }  // namespace sightline::analysis::scene
