@@ -2,11 +2,13 @@
 // events (analysis/events/scene_synth.h) and scores `sightline events --json` against them.
 //
 //   events_bench gen DIR N SECONDS   DIR/scene_K.wav (48 kHz float) and DIR/scene_K.truth.json
-//   events_bench score DIR N         reads DIR/scene_K.found.json (sightline's output), prints
-//                                    precision, recall, onset error, kinds, crack-thump errors
+//   events_bench score DIR N CODEC   reads DIR/scene_K.CODEC.found.json (sightline's output),
+//                                    prints precision, recall, onset error, kinds, crack-thump
+//                                    errors, and precision/recall/onset error per bed
 //
 // Built by bench/run.sh straight from the sources (it needs only the generator and the standard
 // library), so the benchmark does not change the project's build.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analysis/events/scene_synth.h"
 
@@ -61,15 +65,17 @@ int Gen(const std::string& dir, int n, double seconds) {
   return 0;
 }
 
-int Score(const std::string& dir, int n) {
+int Score(const std::string& dir, int n, const std::string& codec) {
   synth::Score total;
+  std::vector<std::pair<std::string, synth::Score>> per_bed;  // in order of first appearance
   int ct_n = 0, ct_held = 0, ct_truth = 0;
   double ct_err_max = 0, ct_err_sum = 0;
   for (int k = 0; k < n; ++k) {
     const std::string base = dir + "/scene_" + std::to_string(k);
-    std::ifstream tf(base + ".truth.json"), ff(base + ".found.json");
+    std::ifstream tf(base + ".truth.json"), ff(base + "." + codec + ".found.json");
     if (!tf || !ff) {
-      std::fprintf(stderr, "events_bench: missing %s.{truth,found}.json\n", base.c_str());
+      std::fprintf(stderr, "events_bench: missing %s.truth.json or %s.%s.found.json\n",
+                   base.c_str(), base.c_str(), codec.c_str());
       return 1;
     }
     const nlohmann::json truth = nlohmann::json::parse(tf), found = nlohmann::json::parse(ff);
@@ -105,7 +111,17 @@ int Score(const std::string& dir, int n) {
           ++ct_held;
       }
     }
-    total.Add(synth::ScoreEvents(te, fe));
+    const synth::Score s = synth::ScoreEvents(te, fe);
+    total.Add(s);
+    const std::string bed =
+        truth["bed"].get<std::string>() + "+" + truth["second_bed"].get<std::string>();
+    auto it =
+        std::find_if(per_bed.begin(), per_bed.end(), [&](const auto& p) { return p.first == bed; });
+    if (it == per_bed.end()) {
+      per_bed.push_back({bed, {}});
+      it = per_bed.end() - 1;
+    }
+    it->second.Add(s);
   }
   std::printf("%-44s %10d\n", "events in the truth", total.truth);
   std::printf("%-44s %10d\n", "events found", total.detected);
@@ -115,6 +131,12 @@ int Score(const std::string& dir, int n) {
   std::printf("%-44s %10.2f\n", "onset error, max (ms)", 1e3 * total.onset_err_max);
   std::printf("%-44s %6d/%d\n", "kind right (of matched)", total.kind_correct, total.matched);
   std::printf("%-44s %6d/%d\n", "crack-thump pairs measured (of supersonic)", ct_n, ct_truth);
+  const std::string head = "per bed (" + codec + ")";
+  std::printf("  %-20s %6s %6s %9s %9s %14s\n", head.c_str(), "truth", "found", "precision",
+              "recall", "onset max ms");
+  for (const auto& [bed, b] : per_bed)
+    std::printf("  %-20s %6d %6d %9.3f %9.3f %14.2f\n", bed.c_str(), b.truth, b.detected,
+                b.precision(), b.recall(), 1e3 * b.onset_err_max);
   if (ct_n) {
     std::printf("%-44s %10.2f\n", "crack-thump interval error, mean (ms)", 1e3 * ct_err_sum / ct_n);
     std::printf("%-44s %10.2f\n", "crack-thump interval error, max (ms)", 1e3 * ct_err_max);
@@ -128,7 +150,8 @@ int Score(const std::string& dir, int n) {
 int main(int argc, char** argv) {
   if (argc == 5 && std::string(argv[1]) == "gen")
     return Gen(argv[2], std::atoi(argv[3]), std::atof(argv[4]));
-  if (argc == 4 && std::string(argv[1]) == "score") return Score(argv[2], std::atoi(argv[3]));
-  std::fprintf(stderr, "usage: events_bench gen DIR N SECONDS | score DIR N\n");
+  if (argc == 5 && std::string(argv[1]) == "score")
+    return Score(argv[2], std::atoi(argv[3]), argv[4]);
+  std::fprintf(stderr, "usage: events_bench gen DIR N SECONDS | score DIR N CODEC\n");
   return 2;
 }

@@ -2,8 +2,9 @@
 # Audio events benchmark (called by bench/run.sh, section "Audio events"): generates scenes with
 # known events (events_bench gen: shots, bursts of automatic fire, blasts and supersonic shots mixed
 # at known times into street, speech-like, music-like and traffic beds; analysis/events/
-# scene_synth.h), encodes them as AAC like phone video, runs `sightline events --json` on each and
-# scores it (precision, recall, onset error, kinds, crack-thump intervals and distance ranges);
+# scene_synth.h), keeps them uncompressed (WAV) and encodes them as AAC like phone video, runs
+# `sightline events --json` on each and scores both (precision, recall, onset error, kinds,
+# crack-thump intervals and distance ranges; precision, recall and onset error per bed);
 # times the whole set beside a bare FFmpeg decode of the same files to 48 kHz mono, with peak
 # memory.
 #
@@ -17,7 +18,7 @@ SECONDS_PER=${BENCH_EVENTS_SECONDS:-60}
 HERE=$(dirname "$0")
 SRC=$HERE/../../src
 mkdir -p "$WORK"
-printf '\nAudio events (sightline events) on %d generated scenes of %d s, AAC 128 kb/s\n' "$N" "$SECONDS_PER"
+printf '\nAudio events (sightline events) on %d generated scenes of %d s, WAV and AAC 128 kb/s\n' "$N" "$SECONDS_PER"
 if ! "$SIGHTLINE" events --help >/dev/null 2>&1; then
   echo "(skipped: this build has no sightline events)"
   exit 0
@@ -28,6 +29,7 @@ ${CXX:-c++} -std=c++20 -O2 -I "$SRC" -o "$BUILD/events_bench" "$HERE/events_benc
 k=0
 while [ $k -lt "$N" ]; do
   ffmpeg -nostdin -loglevel error -y -i "$WORK/scene_$k.wav" -c:a aac -b:a 128k "$WORK/scene_$k.m4a"
+  "$SIGHTLINE" events --no-speech --json "$WORK/scene_$k.wav" > "$WORK/scene_$k.wav.found.json"
   rm -f "$WORK/scene_$k.wav"
   k=$((k + 1))
 done
@@ -37,11 +39,14 @@ measure() {
 }
 set -- $(measure "for f in $WORK/scene_*.m4a; do ffmpeg -nostdin -loglevel error -i \$f -ac 1 -ar 48000 -f null -; done")
 t_dec=$1 m_dec=$2
-set -- $(measure "k=0; while [ \$k -lt $N ]; do $SIGHTLINE events --json $WORK/scene_\$k.m4a > $WORK/scene_\$k.found.json; k=\$((k + 1)); done")
+set -- $(measure "k=0; while [ \$k -lt $N ]; do $SIGHTLINE events --json $WORK/scene_\$k.m4a > $WORK/scene_\$k.aac.found.json; k=\$((k + 1)); done")
 t_ev=$1 m_ev=$2
 set -- $(measure "for f in $WORK/scene_*.m4a; do $SIGHTLINE events --no-speech --json \$f; done")
 t_ns=$1
-"$BUILD/events_bench" score "$WORK" "$N"
+printf '%s\n' "-- uncompressed (48 kHz float WAV)"
+"$BUILD/events_bench" score "$WORK" "$N" wav
+printf '%s\n' "-- AAC 128 kb/s"
+"$BUILD/events_bench" score "$WORK" "$N" aac
 hours=$(awk -v n="$N" -v s="$SECONDS_PER" 'BEGIN { printf "%.4f", n * s / 3600 }')
 printf '%-44s %8s %10s %10s %10s\n' "job" "seconds" "s/hour" "vs decode" "peak MiB"
 printf '%-44s %8.2f %10.1f %10s %10d\n' "ffmpeg decode to 48 kHz mono (baseline)" "$t_dec" \

@@ -38,7 +38,7 @@ synth::Score RunScenes(const std::vector<BedCase>& beds, int per_bed, double bed
       options.speech = false;
       EventsResult r = DetectEvents(scene.samples, scene.rate, options);
       synth::Score s = synth::ScoreEvents(scene.events, r.events);
-      if (verbose && (s.matched != s.truth || s.matched != s.detected)) {
+      if (verbose && (s.matched != s.truth || s.matched != s.detected || s.onset_err_max > 0.005)) {
         std::printf("scene %d (%s+%s): truth", scene_no, synth::BedName(b.bed),
                     synth::BedName(b.second));
         for (const auto& e : scene.events) std::printf(" %.3f%s%d", e.t, KindName(e.kind), e.count);
@@ -67,8 +67,8 @@ TEST(EventScenesTest, PrecisionRecallOnsetOnMixedBeds) {
       s.kind_correct, s.matched, 1e3 * s.mean_onset_error(), 1e3 * s.onset_err_max);
   // The goal is 0.9 each; these are the measured floors (doc/events.md, "Measurements"): the
   // misses and false alarms are listed above when a scene is not perfect.
-  EXPECT_GE(s.precision(), 0.7);
-  EXPECT_GE(s.recall(), 0.85);
+  EXPECT_GE(s.precision(), 0.88);  // measured 0.918 (0.72 before the foreground excess)
+  EXPECT_GE(s.recall(), 0.88);     // measured 0.90
   EXPECT_LE(s.onset_err_max, 0.010);
 }
 

@@ -346,12 +346,13 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
           break;
         }
       }
-      // Several detections on the bed's rise lead to the same onset: keep the first.
-      if (!out.empty() && imp.t <= out.back().t + 1e-4) continue;
       s70 = so;
       while (s70 < n && std::fabs(y[s70]) < 0.7f * ypk) ++s70;
     }
     imp.rise_ms = 1e3 * static_cast<double>(s70 - so) / rate;
+    // Several detections (on the bed's rise, or a slow one after a fast one) can lead to the same
+    // onset: keep the first.
+    if (!out.empty() && imp.t <= out.back().t + 1e-4) continue;
     // Over the foreground: the loudest 1 ms power (above 100 Hz) of the onset's first 5 ms
     // against the 90th percentile of the 1 ms powers over the 2 s before it, up to 30 ms before
     // (a gunshot stands out over the voices and music around it; a syllable or a note is as loud
@@ -449,10 +450,17 @@ std::vector<Impulse> FindImpulses(std::span<const float> x, int rate, double t0,
       out.push_back(imp);
       continue;
     }
-    // The window is centred on the onset: the impulse itself at its middle, and the sound just
-    // before it too, so that a glottal pulse or a note's attack is seen with its neighbours.
+    // Two windows: one centred on the onset (the impulse at its middle, where the Hann window
+    // weighs it fully, with the sound just before it, so that a glottal pulse is seen with its
+    // neighbours) and, unless most of the energy is in its first 2.5 ms, one from 5 ms after it
+    // (a note after silence: what follows its attack).
     const std::size_t half = ms(20);
-    const SpectralShape sh = shape.Analyse(r, so >= half ? so - half : 0);
+    SpectralShape sh = shape.Analyse(r, so >= half ? so - half : 0);
+    if (imp.compact < 0.5) {  // a short impulse is judged at its onset, not by the bed after it
+      const SpectralShape after = shape.Analyse(r, so + ms(5));
+      sh.tonality = std::max(sh.tonality, after.tonality);
+      sh.periodicity = std::max(sh.periodicity, after.periodicity);
+    }
     // Periodicity and spectral peaks mark voices and notes; a blast's rumble, low-passed by
     // distance, is narrowband and so shows both too: they count less the more of the energy is
     // below 250 Hz.

@@ -1,0 +1,112 @@
+// The impulse detector's decisions on sounds that are not gunshots (voices in a quiet room, notes
+// over a bed, a shot's own echo) and on gunshots that are hard to see (under a loud bed of voices
+// and music): each case is one that an earlier version got wrong.
+#include "analysis/events/impulses.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+
+#include "analysis/events/events.h"
+#include "analysis/events/scene_synth.h"
+
+namespace sightline::analysis::events {
+namespace {
+
+using synth::BedKind;
+constexpr int kRate = 48000;
+
+std::vector<AudioEvent> Events(const std::vector<float>& x) {
+  EventOptions o;
+  o.speech = false;
+  return DetectEvents(x, kRate, o).events;
+}
+
+void PrintEvents(const char* what, const std::vector<AudioEvent>& events) {
+  std::printf("%s:", what);
+  for (const AudioEvent& e : events)
+    std::printf(" %.3f %s (%.2f)", e.t, KindName(e.kind), e.confidence);
+  std::printf("\n");
+}
+
+// A low voice close to the microphone in a quiet room: each glottal pulse rises as steeply as a
+// shot and, at the end of a phrase, dies as fast; plosives are short bursts above 2 kHz. They are
+// syllables among syllables (no louder than the voice around them) and periodic.
+TEST(ImpulsesTest, VoiceInAQuietRoomIsNoEvent) {
+  for (std::uint64_t seed : {77, 78, 79}) {
+    synth::Synth gen(seed);
+    const std::vector<float> x = gen.Bed(BedKind::kSpeech, 40, -24);
+    const std::vector<AudioEvent> events = Events(x);
+    PrintEvents("voice alone", events);
+    EXPECT_TRUE(events.empty()) << "seed " << seed;
+  }
+}
+
+// Piano-like notes (harmonic, a 3 ms attack, decaying) over street noise, each louder than the last
+// and well above the bed: steep and clear of the background, but harmonic and no louder than the
+// notes before them.
+TEST(ImpulsesTest, NotesOverAStreetAreNoEvent) {
+  synth::Synth gen(5);
+  std::vector<float> x = gen.Bed(BedKind::kStreet, 20, -40);
+  const double f0s[] = {220, 262, 330, 392, 440, 523, 587, 659};
+  for (int n = 0; n < 36; ++n) {
+    const double f0 = f0s[n % 8], amp = 0.05 * std::pow(10, (n % 4) / 20.0);
+    const std::size_t at = static_cast<std::size_t>((1.5 + 0.5 * n) * kRate);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(0.45 * kRate) && at + i < x.size(); ++i) {
+      const double t = static_cast<double>(i) / kRate;
+      const double env = std::min(1.0, t / 0.003) * std::exp(-t / 0.3);
+      double s = 0;
+      for (int k = 1; k <= 8; ++k) s += std::sin(2 * std::numbers::pi * k * f0 * t) / k;
+      x[at + i] += static_cast<float>(amp * env * s);
+    }
+  }
+  const std::vector<AudioEvent> events = Events(x);
+  PrintEvents("notes", events);
+  EXPECT_TRUE(events.empty());
+}
+
+// Gunshots 20-24 dB (peak over RMS) above a bed of a voice and music: found, onsets within 10 ms.
+TEST(ImpulsesTest, ShotsUnderALoudBedAreFound) {
+  synth::Synth gen(21);
+  std::vector<float> x = gen.Bed(BedKind::kSpeech, 40, -26);
+  const std::vector<float> music = gen.Bed(BedKind::kMusic, 40, -32);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] += music[i];
+  const double times[] = {4.3, 11.7, 19.2, 26.6, 34.1};
+  for (int k = 0; k < 5; ++k) gen.AddShot(x, times[k], -26 + 20 + k);
+  const std::vector<AudioEvent> events = Events(x);
+  PrintEvents("shots under voice and music", events);
+  int found = 0;
+  for (double t : times)
+    for (const AudioEvent& e : events)
+      if (std::fabs(e.t - t) <= 0.010) ++found;
+  EXPECT_GE(found, 4);
+  EXPECT_LE(events.size(), 6u);
+}
+
+// A shot and, 0.2 s later, its reflection off a building 7 dB weaker: one event, not two shots.
+TEST(ImpulsesTest, AStrongEchoIsPartOfItsShot) {
+  int events_total = 0;
+  for (std::uint64_t seed : {31, 32, 33}) {
+    synth::Synth gen(seed);
+    std::vector<float> x = gen.Bed(BedKind::kStreet, 6, -45);
+    std::vector<float> shot(static_cast<std::size_t>(1.5 * kRate), 0.0f);
+    gen.AddShot(shot, 0, -10);
+    const std::size_t at = 2 * kRate, echo = at + kRate / 5;
+    const float gain = static_cast<float>(std::pow(10, -7 / 20.0));  // the reflection: a copy
+    for (std::size_t i = 0; i < shot.size(); ++i) {
+      x[at + i] += shot[i];
+      if (echo + i < x.size()) x[echo + i] += gain * shot[i];
+    }
+    const std::vector<AudioEvent> events = Events(x);
+    PrintEvents("shot and echo", events);
+    ASSERT_FALSE(events.empty());
+    EXPECT_NEAR(events[0].t, 2.0, 0.002);
+    events_total += static_cast<int>(events.size());
+  }
+  EXPECT_EQ(events_total, 3);
+}
+
+}  // namespace
+}  // namespace sightline::analysis::events
