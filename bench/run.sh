@@ -14,6 +14,7 @@
 #   scene:  same-place matching and locate at 10,000 references (bench/scene/).
 #   sun:    SPA calls per second and the global shadow map (bench/sun/).
 #   geo:    1M-point GPX, GPMF and coordinate rates, GoPro clips against exiftool (bench/geo/).
+#   text:   OCR frames per second and character error rate by language and condition (bench/text/).
 #   sync:   audio sync accuracy and time vs a bare decode (bench/sync/).
 #   events: audio events found by `sightline events` on generated scenes (bench/events/).
 #   micro:  library-level rates (bench_main.cc).
@@ -162,9 +163,10 @@ printf '\nFrame-hash index (analysis/match/hash_index.h), %s synthetic frames\n'
   --families "${BENCH_INDEX_FAMILIES:-50}" ${BENCH_INDEX_FAISS:+--faiss} ||
   echo "(frame-hash index bench failed: see above)"
 
-# Place and time (bench/scene, bench/sun): scene pairs per second, locate at 10k references, SPA
-# calls per second, shadow map time; each section's script prints its own table.
-for section in scene sun geo; do
+# Place and time (bench/scene, bench/sun, bench/geo, bench/text): scene pairs per second, locate
+# at 10k references, SPA calls per second, shadow map time, geodata rates, OCR speed and accuracy;
+# each section's script prints its own table.
+for section in scene sun geo text; do
   if [ -x "$(dirname "$0")/$section/run.sh" ]; then
     "$(dirname "$0")/$section/run.sh" "$BUILD" "$WORK" || echo "($section bench failed: see above)"
   fi
