@@ -12,9 +12,11 @@
 //    level jumps far above the few milliseconds before it (an energy-based onset detection function
 //    with a local adaptive threshold, Bello et al. 2005, "A tutorial on onset detection in music
 //    signals"); the onset is refined to the sample. Each onset is described by its rise time, its
-//    decay (time to fall 20 dB), its contrast over the background, its low-frequency share, its
-//    periodicity (a harmonic onset is a note or a voice, not a shot) and whether its energy keeps
-//    growing afterwards (a consonant before a vowel).
+//    decay (time to fall 20 dB), its contrast over the background, its excess over the foreground
+//    (its 1 ms peak against the loud part of the 2 s before it: a syllable among syllables or a
+//    note among notes does not stand out), its low-frequency share, its periodicity (a harmonic
+//    onset is a note or a voice, not a shot) and whether its energy keeps growing afterwards (a
+//    consonant before a vowel).
 //  - Kinds (following the acoustics in Maher 2007, "Acoustical characterization of gunshots",
 //    IEEE SAFE workshop): a shot is a steep, short, broadband impulse; a blast is long and
 //    low-frequency heavy; a burst is three or more shots at most 0.25 s apart (automatic fire,
