@@ -4,7 +4,9 @@
 // a requested time. For two videos every frame pair is first scored cheaply (mutual ratio-test
 // matches among the strongest keypoints, matcher.h) and only the best few pairs get the full
 // geometric test; the answer is the best of those (a match beats no match, then the higher
-// score).
+// score). When none matches, two wider tests follow with the same gates: the best frame pairs
+// with affine-simulated views (affine.h, wide baselines), then the tentative matches of several
+// frame pairs merged (two fixed cameras share one geometry for the whole clip).
 //
 // Thread safety: the functions may run on several threads at once.
 #ifndef SIGHTLINE_ANALYSIS_SCENE_COMPARE_H_

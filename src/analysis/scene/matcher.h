@@ -5,7 +5,9 @@
 //  1. Tentative matches: nearest neighbours of RootSIFT descriptors in both directions, kept when
 //     they pass Lowe's ratio test both ways and are each other's best (mutual). Repeated patterns
 //     (a grid of identical windows) fail the ratio test, because each window has a twin in the
-//     same picture, so they bring no evidence either way.
+//     same picture, so they bring no evidence either way. Pooled features (a picture with its
+//     affine-simulated views, affine.h) take the second neighbour from another place in the
+//     picture, and one correspondence seen in several views counts once.
 //  2. Geometry: a homography (a plane, or any scene under pure rotation or zoom) and a
 //     fundamental matrix (a 3D scene under viewpoint change), both fitted with MAGSAC++
 //     (Barath et al. 2020) through OpenCV's USAC. The homography is preferred when it explains
