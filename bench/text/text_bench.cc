@@ -32,20 +32,6 @@ double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_cloc
   return std::chrono::duration<double>(b - a).count();
 }
 
-std::size_t EditDistance(const std::u32string& a, const std::u32string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] =
-          std::min({prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 bool Load(const std::string& path, sightline::media::DecodedImage* out) {
   auto image = sightline::media::DecodeImage(path);
   if (!image.ok()) {
@@ -154,7 +140,7 @@ int main(int argc, char** argv) {
     if (!read.ok()) continue;
     const std::string got = Joined(*read);
     const std::u32string ref = tx::DecodeUtf8(truth), hyp = tx::DecodeUtf8(got);
-    const double errors = static_cast<double>(std::min(EditDistance(ref, hyp), ref.size()));
+    const double errors = static_cast<double>(std::min(tx::EditDistance(ref, hyp), ref.size()));
     if (verbose) {
       std::printf("  %-4s %3s %-8s %-40s | %s\n", lang.c_str(), size_text.c_str(),
                   condition.c_str(), truth.c_str(), got.c_str());

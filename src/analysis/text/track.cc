@@ -13,21 +13,6 @@ std::u32string Folded(const std::string& text) {
   return cps;
 }
 
-// Levenshtein distance (Levenshtein 1966), two rows.
-std::size_t EditDistance(const std::u32string& a, const std::u32string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 double Similarity(const std::u32string& a, const std::u32string& b) {
   const std::size_t longer = std::max(a.size(), b.size());
   if (longer == 0) return 1.0;

@@ -1,5 +1,8 @@
 #include "analysis/text/unicode.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace sightline::analysis::text {
 
 std::u32string DecodeUtf8(std::string_view utf8) {
@@ -92,6 +95,21 @@ char32_t FoldCase(char32_t c) {
   // Cyrillic Extended pairs (Ґ U+0490 -> ґ U+0491, ...): capitals at even code points.
   if (c >= 0x460 && c <= 0x4BF && c % 2 == 0 && (c <= 0x481 || c >= 0x48A)) return c + 1;
   return c;
+}
+
+// Two rows of the dynamic programme.
+std::size_t EditDistance(const std::u32string& a, const std::u32string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
 }
 
 }  // namespace sightline::analysis::text

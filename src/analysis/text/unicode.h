@@ -7,6 +7,7 @@
 #ifndef SIGHTLINE_ANALYSIS_TEXT_UNICODE_H_
 #define SIGHTLINE_ANALYSIS_TEXT_UNICODE_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ bool IsApostrophe(char32_t c);
 
 // Lower case for Latin and Cyrillic capitals; everything else unchanged.
 char32_t FoldCase(char32_t c);
+
+// Levenshtein distance (Levenshtein 1966): the fewest insertions, deletions and substitutions of
+// code points that turn `a` into `b`.
+std::size_t EditDistance(const std::u32string& a, const std::u32string& b);
 
 }  // namespace sightline::analysis::text
 
