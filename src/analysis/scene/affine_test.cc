@@ -104,13 +104,7 @@ TEST(AffineViewsTest, StronglyTiltedPlaneMatchesWithSimulatedViews) {
   EXPECT_EQ(wide.model, SceneModel::kHomography) << wide.reason;
   EXPECT_GT(wide.inliers, 2 * plain.inliers + 10) << plain.reason << " / " << wide.reason;
   // The evidence agrees with the map that made the view.
-  const cv::Matx33d h = Tilt(4, 30, 10);
-  int close = 0;
-  for (const PointPair& p : wide.pairs) {
-    const cv::Vec3d q = h * cv::Vec3d(p.ax * 800, p.ay * 600, 1);
-    if (std::hypot(q[0] / q[2] - p.bx * 800, q[1] / q[2] - p.by * 600) < 8) ++close;
-  }
-  EXPECT_GT(close, wide.inliers * 9 / 10);
+  EXPECT_GT(sy::PairsFollowing(wide.pairs, Tilt(4, 30, 10), kSize, 8), wide.inliers * 9 / 10);
 }
 
 TEST(AffineViewsTest, DifferentTexturesUnderTheSameTiltsDoNotMatch) {

@@ -62,13 +62,8 @@ TEST(SceneMatcherTest, SameSceneUnderRotationScaleTiltAndExposureMatchesByHomogr
   EXPECT_GT(m.score, 0.9);
   ASSERT_EQ(m.pairs.size(), static_cast<size_t>(m.inliers));
   // The evidence agrees with the map that made the view (normalised coordinates).
-  const cv::Matx33d h = sy::Motion(kSize, 12, 0.8, 0.0003);
-  int close = 0;
-  for (const PointPair& p : m.pairs) {
-    const cv::Vec3d q = h * cv::Vec3d(p.ax * 800, p.ay * 600, 1);
-    if (std::hypot(q[0] / q[2] - p.bx * 800, q[1] / q[2] - p.by * 600) < 4) ++close;
-  }
-  EXPECT_GT(close, m.inliers * 9 / 10);
+  EXPECT_GT(sy::PairsFollowing(m.pairs, sy::Motion(kSize, 12, 0.8, 0.0003), kSize, 4),
+            m.inliers * 9 / 10);
 }
 
 TEST(SceneMatcherTest, ZoomedCropMatchesAndCoverageShowsTheZoom) {

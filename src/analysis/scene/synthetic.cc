@@ -126,6 +126,17 @@ cv::Mat Corner(const cv::Mat& left_wall, const cv::Mat& right_wall, double yaw_d
   return out;
 }
 
+int PairsFollowing(const std::vector<PointPair>& pairs, const cv::Matx33d& h, cv::Size size,
+                   double tolerance_px) {
+  const double w = size.width, ht = size.height;
+  int close = 0;
+  for (const PointPair& p : pairs) {
+    const cv::Vec3d q = h * cv::Vec3d(p.ax * w, p.ay * ht, 1);
+    if (std::hypot(q[0] / q[2] - p.bx * w, q[1] / q[2] - p.by * ht) < tolerance_px) ++close;
+  }
+  return close;
+}
+
 Status WriteGrayJpeg(const std::string& path, const cv::Mat& gray) {
   if (gray.type() != CV_8UC1 || !gray.isContinuous()) {
     return InvalidArgument(path + ": not a continuous 8-bit grey picture");

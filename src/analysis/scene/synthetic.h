@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
 
+#include "analysis/scene/matcher.h"
 #include "base/status.h"
 
 namespace sightline::analysis::scene::synthetic {
@@ -36,6 +38,12 @@ cv::Matx33d Motion(cv::Size size, double degrees, double scale, double tilt_x, d
 // camera (focal length 700 px, 800 x 600) standing 5 m from the corner edge, `yaw_degrees` around
 // it from the diagonal: a 3D scene that no single homography maps between two views.
 cv::Mat Corner(const cv::Mat& left_wall, const cv::Mat& right_wall, double yaw_degrees);
+
+// How many of the matched point pairs (normalised coordinates in pictures of `size`) follow the
+// homography `h` that made the view, to within `tolerance_px`: the evidence checked against the
+// truth.
+int PairsFollowing(const std::vector<PointPair>& pairs, const cv::Matx33d& h, cv::Size size,
+                   double tolerance_px);
 
 // Writes a grey picture (8-bit, one channel) as a JPEG file of quality 92.
 Status WriteGrayJpeg(const std::string& path, const cv::Mat& gray);
