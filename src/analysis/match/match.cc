@@ -417,14 +417,16 @@ class Matcher {
       return oa >= 0.5 * la - 1e-9 && ob >= 0.5 * lb - 1e-9;
     };
     for (const Segment& s : accepted) {
-      // A longer segment that scores about as well replaces the pieces of it kept so far (the
+      // A segment that covers pieces kept so far, and scores about as well, replaces them (the
       // parts of a run split by another hypothesis can score as high as the whole footage).
       bool dup = false, replaces = true;
       for (const Segment& k : out.segments) {
         if (!same_footage(s, k)) continue;
         dup = true;
-        replaces = replaces && s.a_end - s.a_start >= 1.2 * (k.a_end - k.a_start) &&
-                   s.score >= k.score - 0.05;
+        const bool covers = s.a_start <= k.a_start + 0.5 && s.a_end >= k.a_end - 0.5 &&
+                            s.b_start <= k.b_start + 0.5 && s.b_end >= k.b_end - 0.5 &&
+                            s.a_end - s.a_start >= k.a_end - k.a_start + 0.5;
+        replaces = replaces && covers && s.score >= k.score - 0.05;
       }
       if (dup && !replaces) continue;
       std::erase_if(out.segments, [&](const Segment& k) { return same_footage(s, k); });
@@ -661,6 +663,7 @@ class Matcher {
             label, seg.a_start, seg.a_end, seg.b_start, seg.b_end, seg.appearance, st.median, st.n,
             m.steps, st.q25, m.energy_a, m.energy_b, verdict.c_str()));
     if (result != Verdict::kMatch) return result;
+    if (!seg.is_static) TrimDisagreeingEnds(m, h, &seg);
     const double length_factor = std::min(1.0, 0.75 + 0.05 * dur);
     seg.score = seg.is_static ? 0.5 * seg.appearance * length_factor
                               : Clamp01(0.25 * seg.appearance + 0.75 * seg.motion) * length_factor;
@@ -668,6 +671,36 @@ class Matcher {
     Finish(h, &seg, samples, r0, r1);
     accepted->push_back(std::move(seg));
     return result;
+  }
+
+  // A step whose motion disagrees: both sides move and the maps correlate under min_motion_q25,
+  // or one side moves while the other is still.
+  bool Disagrees(const MotionStep& st) const {
+    const bool both = std::min(st.energy_a, st.energy_b) >= o_.motion_energy;
+    const double hi = std::max(st.pooled_energy_a, st.pooled_energy_b);
+    const double lo = std::min(st.pooled_energy_a, st.pooled_energy_b);
+    return (both && st.correlation < o_.min_motion_q25) ||
+           (!both && hi >= o_.motion_energy && lo <= 0.25 * hi);
+  }
+
+  // An accepted segment's ends cut back past the steps at either end whose motion disagrees: the
+  // run reached them by appearance (other footage that looks alike next to the shared part), but
+  // the shared footage ends where the motion stops agreeing.
+  void TrimDisagreeingEnds(const MotionStats& m, const Hypothesis& h, Segment* seg) const {
+    int first = 0, last = static_cast<int>(m.detail.size()) - 1;
+    while (first <= last && Disagrees(m.detail[first])) ++first;
+    while (last >= first && Disagrees(m.detail[last])) --last;
+    if (first > last || (first == 0 && last == static_cast<int>(m.detail.size()) - 1)) return;
+    const double a0 = first > 0 ? m.detail[first].ta : seg->a_start;
+    const double a1 = last + 1 < static_cast<int>(m.detail.size())
+                          ? m.detail[last].ta + o_.motion_step_s
+                          : seg->a_end;
+    if (a1 - a0 < std::max(o_.min_segment_s, o_.short_segment_s)) return;
+    seg->a_start = a0;
+    seg->a_end = a1;
+    seg->b_start = std::max(0.0, h.s * a0 + h.o);
+    seg->b_end = h.s * a1 + h.o;
+    if (b_.Span() > 0) seg->b_end = std::min(seg->b_end, b_.Span());
   }
 
   // The parts of samples [r0, r1] between steps whose motion disagrees (both sides move and the
@@ -681,12 +714,7 @@ class Matcher {
     bool any_bad = false;
     double from = -1, to = -1;
     for (const MotionStep& st : m.detail) {
-      const bool both = std::min(st.energy_a, st.energy_b) >= o_.motion_energy;
-      const double hi = std::max(st.pooled_energy_a, st.pooled_energy_b);
-      const double lo = std::min(st.pooled_energy_a, st.pooled_energy_b);
-      const bool bad = (both && st.correlation < o_.min_motion_q25) ||
-                       (!both && hi >= o_.motion_energy && lo <= 0.25 * hi);
-      if (bad) {
+      if (Disagrees(st)) {
         any_bad = true;
         if (from >= 0) spans.push_back({from, to});
         from = -1;
