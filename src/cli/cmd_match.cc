@@ -36,8 +36,9 @@ namespace audio = signals::audio;
 namespace am = analysis::match;
 
 constexpr char kUsage[] =
-    "Usage: sightline match [--json] [--explain] [--threads N] [--all-pairs] FILE...\n"
-    "       sightline match --case DIR [--json] [--explain] [--threads N] [--all-pairs] [FILE...]\n"
+    "Usage: sightline match [--json] [--explain] [--threads N] [--all-pairs] [--no-sound] FILE...\n"
+    "       sightline match --case DIR [--json] [--explain] [--threads N] [--all-pairs]\n"
+    "                       [--no-sound] [FILE...]\n"
     "\n"
     "Finds the footage that videos (and images grabbed from them) share, under re-encoding,\n"
     "resizing, cropping, bars, overlays, mirroring and rotation, colour changes, noise and blur,\n"
