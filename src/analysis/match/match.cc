@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "analysis/match/time_lines.h"
 #include "analysis/match/verify.h"
 
 namespace sightline::analysis::match {
@@ -21,188 +22,12 @@ const char* TransformName(int d) {
   return d >= 0 && d < 8 ? kNames[d] : "geometric";
 }
 
-struct Pt {
-  double ta = 0, tb = 0, w = 0;
-  int a = 0, b = 0, distance = 0;
-};
-
-struct Line {
-  double s = 1, o = 0, votes = 0;
-  std::vector<int> inliers;  // indices into the points
-};
-
-// A jump cut (a stretch cut out of the middle) puts the points on two parallel lines at the
-// clip's own speed, and a single sloped line (a speed change) can gather both within its
-// tolerance. Between the two explanations the residuals decide: when two unit-speed pieces,
-// split at one time of A, fit the line's inliers with less than half the squared error of the
-// sloped line, `line` becomes the heavier piece (s = 1, its inliers only) and true is returned;
-// the other piece's points stay for the next line.
-bool SplitAtJumpCut(const std::vector<Pt>& pts, int min_points, Line* line) {
-  if (std::abs(line->s - 1) < 0.005 || line->inliers.size() < 4) return false;
-  std::vector<int> in = line->inliers;
-  std::sort(in.begin(), in.end(), [&](int x, int y) { return pts[x].ta < pts[y].ta; });
-  double sloped = 0;
-  for (int i : in) {
-    const double r = pts[i].tb - (line->s * pts[i].ta + line->o);
-    sloped += pts[i].w * r * r;
-  }
-  // Prefix sums of w, w·d, w·d² for d = tb − ta: each piece's best offset is its weighted mean.
-  const std::size_t n = in.size();
-  std::vector<double> sw(n + 1), sd(n + 1), sdd(n + 1);
-  std::vector<int> frames(n + 1);
-  for (std::size_t k = 0; k < n; ++k) {
-    const Pt& p = pts[in[k]];
-    const double d = p.tb - p.ta;
-    sw[k + 1] = sw[k] + p.w;
-    sd[k + 1] = sd[k] + p.w * d;
-    sdd[k + 1] = sdd[k] + p.w * d * d;
-    frames[k + 1] = frames[k] + (k == 0 || pts[in[k - 1]].a != p.a);
-  }
-  const auto sse = [&](std::size_t from, std::size_t to, double* mean) {
-    const double w = sw[to] - sw[from];
-    if (w <= 0) return 0.0;
-    *mean = (sd[to] - sd[from]) / w;
-    return std::max(0.0, (sdd[to] - sdd[from]) - w * *mean * *mean);
-  };
-  double best = sloped * 0.5;
-  std::size_t split = 0;
-  double o_left = 0, o_right = 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if (pts[in[k]].ta == pts[in[k - 1]].ta) continue;
-    if (frames[k] < min_points || frames[n] - frames[k] < min_points) continue;
-    double ml = 0, mr = 0;
-    const double e = sse(0, k, &ml) + sse(k, n, &mr);
-    if (e < best && std::abs(ml - mr) >= 0.25) {
-      best = e;
-      split = k;
-      o_left = ml;
-      o_right = mr;
-    }
-  }
-  if (split == 0) return false;
-  const bool left = sw[split] >= sw[n] - sw[split];
-  line->s = 1;
-  line->o = left ? o_left : o_right;
-  line->inliers.assign(left ? in.begin() : in.begin() + static_cast<std::ptrdiff_t>(split),
-                       left ? in.begin() + static_cast<std::ptrdiff_t>(split) : in.end());
-  return true;
-}
-
-// Hough voting over (s, o) for tb = s·ta + o: each point votes, for every speed s on a grid of
-// 0.01, for the offset bin (0.25 s) it implies; the best pair of adjacent bins wins (ties go to the
-// speed nearest 1), its points are refitted by weighted least squares when they span enough time,
-// and removed before the next line is looked for.
-std::vector<Line> HoughLines(const std::vector<Pt>& pts, const MatchOptions& o, int max_lines,
-                             int min_points) {
-  std::vector<Line> lines;
-  if (pts.empty()) return lines;
-  constexpr double kBin = 0.25, kTol = 0.5;
-  double ta_max = 0, tb_max = 0;
-  for (const Pt& p : pts) {
-    ta_max = std::max(ta_max, p.ta);
-    tb_max = std::max(tb_max, p.tb);
-  }
-  const double o_min = -o.max_speed * ta_max - 1, o_max = tb_max + 1;
-  const int nbins = static_cast<int>((o_max - o_min) / kBin) + 3;
-  std::vector<double> bins(nbins);
-  std::vector<char> used(pts.size(), 0);
-  const int ns = static_cast<int>(std::lround((o.max_speed - o.min_speed) / 0.01)) + 1;
-  for (int li = 0; li < max_lines; ++li) {
-    // Best offset per speed; the speed nearest 1 wins unless another collects clearly more votes
-    // (a copy at its own speed is the common case, and short stretches cannot tell speeds apart).
-    double best_votes = 0, best_s = 1, best_o = 0;
-    double unit_votes = 0, unit_o = 0;
-    for (int si = 0; si < ns; ++si) {
-      const double s = o.min_speed + 0.01 * si;
-      std::fill(bins.begin(), bins.end(), 0.0);
-      for (std::size_t i = 0; i < pts.size(); ++i) {
-        if (used[i]) continue;
-        int b = static_cast<int>((pts[i].tb - s * pts[i].ta - o_min) / kBin);
-        if (b >= 0 && b < nbins) bins[b] += pts[i].w;
-      }
-      double sv = 0, so = 0;
-      for (int b = 0; b + 1 < nbins; ++b) {
-        double v = bins[b] + bins[b + 1];
-        if (v > sv + 1e-9) {
-          sv = v;
-          so = o_min + (b + 1) * kBin;
-        }
-      }
-      if (std::abs(s - 1) < 0.005) {
-        unit_votes = sv;
-        unit_o = so;
-      }
-      if (sv > best_votes + 1e-9 ||
-          (sv > best_votes - 1e-9 && std::abs(s - 1) < std::abs(best_s - 1))) {
-        best_votes = sv;
-        best_s = s;
-        best_o = so;
-      }
-    }
-    if (unit_votes > 0 && unit_votes >= 0.85 * best_votes) {
-      best_votes = unit_votes;
-      best_s = 1;
-      best_o = unit_o;
-    }
-    if (best_votes <= 0) break;
-    Line line;
-    line.s = best_s;
-    line.o = best_o;
-    auto collect = [&](double tol) {
-      line.inliers.clear();
-      for (std::size_t i = 0; i < pts.size(); ++i) {
-        if (!used[i] && std::abs(pts[i].tb - (line.s * pts[i].ta + line.o)) <= tol) {
-          line.inliers.push_back(static_cast<int>(i));
-        }
-      }
-    };
-    collect(kTol);
-    for (int iter = 0; iter < 2; ++iter) {
-      double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, lo = 1e18, hi = -1e18;
-      for (int i : line.inliers) {
-        const Pt& p = pts[i];
-        sw += p.w;
-        sx += p.w * p.ta;
-        sy += p.w * p.tb;
-        sxx += p.w * p.ta * p.ta;
-        sxy += p.w * p.ta * p.tb;
-        lo = std::min(lo, p.ta);
-        hi = std::max(hi, p.ta);
-      }
-      if (sw <= 0) break;
-      const double mx = sx / sw, my = sy / sw;
-      if (hi - lo >= 4.0) {
-        const double var = sxx / sw - mx * mx;
-        if (var > 1e-9) {
-          line.s = std::clamp((sxy / sw - mx * my) / var, o.min_speed, o.max_speed);
-        }
-      }
-      line.o = my - line.s * mx;
-      collect(kTol);
-    }
-    SplitAtJumpCut(pts, min_points, &line);
-    std::vector<int> frames;
-    for (int i : line.inliers) frames.push_back(pts[i].a);
-    std::sort(frames.begin(), frames.end());
-    const int distinct =
-        static_cast<int>(std::unique(frames.begin(), frames.end()) - frames.begin());
-    for (int i : line.inliers) used[i] = 1;
-    if (distinct < min_points) {
-      if (line.inliers.empty()) break;
-      continue;
-    }
-    line.votes = best_votes;
-    lines.push_back(std::move(line));
-  }
-  return lines;
-}
-
 struct Hypothesis {
   Homography map;
   int dihedral = -1;  // -1: a geometric map from ORB
   std::string method;
   double s = 1, o = 0, votes = 0;
-  std::vector<Pt> support;
+  std::vector<TimePoint> support;
 };
 
 std::string Fmt(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -306,7 +131,7 @@ void Refine(const AlignedSampler& sampler, const sv::MatchSignature& a, const Ma
             Hypothesis* h) {
   if (h->support.empty()) return;
   double lo = 1e18, hi = -1e18;
-  for (const Pt& p : h->support) {
+  for (const TimePoint& p : h->support) {
     lo = std::min(lo, p.ta);
     hi = std::max(hi, p.ta);
   }
@@ -372,15 +197,17 @@ StrongSteps Strong(const MotionStats& m, double min_energy, double ok) {
   return r;
 }
 
-// Steps where one side shows moving shapes (pooled energy at least `min_energy`) and the other
+// A step where one side shows moving shapes (pooled energy at least `min_energy`) and the other
 // at most a quarter of that.
+bool OneSided(const MotionStep& s, double min_energy) {
+  const double hi = std::max(s.pooled_energy_a, s.pooled_energy_b);
+  const double lo = std::min(s.pooled_energy_a, s.pooled_energy_b);
+  return hi >= min_energy && lo <= 0.25 * hi;
+}
+
 int OneSidedSteps(const MotionStats& m, double min_energy) {
   int n = 0;
-  for (const MotionStep& s : m.detail) {
-    const double hi = std::max(s.pooled_energy_a, s.pooled_energy_b);
-    const double lo = std::min(s.pooled_energy_a, s.pooled_energy_b);
-    n += hi >= min_energy && lo <= 0.25 * hi;
-  }
+  for (const MotionStep& s : m.detail) n += OneSided(s, min_energy);
   return n;
 }
 
@@ -455,18 +282,18 @@ class Matcher {
     // One hypothesis per picture map: with a still, all its frame pairs; with two videos, one per
     // time line that HoughLines finds among them (up to max_lines, each of min_points or more).
     const auto add = [&](const Homography& map, int dihedral, const char* method,
-                         const std::vector<Pt>& pts, int max_lines, int min_points) {
+                         const std::vector<TimePoint>& pts, int max_lines, int min_points) {
       if (still) {
         Hypothesis h;
         h.map = map;
         h.dihedral = dihedral;
         h.method = method;
         h.support = pts;
-        for (const Pt& p : pts) h.votes += p.w;
+        for (const TimePoint& p : pts) h.votes += p.w;
         hyps.push_back(std::move(h));
         return;
       }
-      for (Line& l : HoughLines(pts, o_, max_lines, min_points)) {
+      for (TimeLine& l : HoughLines(pts, o_, max_lines, min_points)) {
         Hypothesis h;
         h.map = map;
         h.dihedral = dihedral;
@@ -484,7 +311,7 @@ class Matcher {
       if (pdq[cls].empty()) continue;
       const bool content = cls >= 8;
       const int d = cls & 7;
-      std::vector<Pt> pts;
+      std::vector<TimePoint> pts;
       for (const FrameCandidate& c : pdq[cls]) {
         pts.push_back({c.ta, c.tb, c.weight, c.a, c.b, c.distance});
       }
@@ -502,7 +329,7 @@ class Matcher {
     std::vector<char> taken(orb.size(), 0);
     for (std::size_t i = 0; i < orb.size(); ++i) {
       if (taken[i]) continue;
-      std::vector<Pt> pts;
+      std::vector<TimePoint> pts;
       for (std::size_t j = i; j < orb.size(); ++j) {
         if (taken[j] || CornerDistance(orb[i].h, orb[j].h) > 0.08) continue;
         taken[j] = 1;
@@ -549,7 +376,7 @@ class Matcher {
     // the pictures must already agree about as well as an accepted segment's.
     {
       double lo = 1e18, hi = -1e18;
-      for (const Pt& p : h.support) {
+      for (const TimePoint& p : h.support) {
         lo = std::min(lo, p.ta);
         hi = std::max(hi, p.ta);
       }
@@ -677,10 +504,8 @@ class Matcher {
   // or one side moves while the other is still.
   bool Disagrees(const MotionStep& st) const {
     const bool both = std::min(st.energy_a, st.energy_b) >= o_.motion_energy;
-    const double hi = std::max(st.pooled_energy_a, st.pooled_energy_b);
-    const double lo = std::min(st.pooled_energy_a, st.pooled_energy_b);
     return (both && st.correlation < o_.min_motion_q25) ||
-           (!both && hi >= o_.motion_energy && lo <= 0.25 * hi);
+           (!both && OneSided(st, o_.motion_energy));
   }
 
   // An accepted segment's ends cut back past the steps at either end whose motion disagrees: the
@@ -776,7 +601,7 @@ class Matcher {
     seg->region = RegionOf(h.map, a_.frames[a_.frames.size() / 2].box);
     // Evidence: the candidate pairs inside the segment, spread over it.
     std::vector<Evidence> ev;
-    for (const Pt& p : h.support) {
+    for (const TimePoint& p : h.support) {
       if (p.ta < seg->a_start - 0.3 || p.ta > seg->a_end + 0.3) continue;
       Evidence e;
       e.a_t = p.ta;
