@@ -23,11 +23,12 @@
 
 namespace sightline::analysis::events {
 
+// The convention of analysis/sync/pair_sync.h, so that a PairSync's offset_s and drift_ppm go in
+// as they are: A's time = offset_s + B's time · (1 + drift_ppm · 1e-6).
 struct ClockMapping {
   double offset_s = 0;   // the time in A at which B's t = 0 falls
-  double drift_ppm = 0;  // B's clock runs this many parts per million fast against A's
-  // B's time t on A's clock: offset_s + t · (1 − drift_ppm · 1e-6).
-  double ToA(double t_b) const { return offset_s + t_b * (1 - drift_ppm * 1e-6); }
+  double drift_ppm = 0;  // A's clock advances this many parts per million more than B's
+  double ToA(double t_b) const { return offset_s + t_b * (1 + drift_ppm * 1e-6); }
 };
 
 struct LinkOptions {

@@ -17,9 +17,9 @@ AudioEvent Ev(double t, EventKind k = EventKind::kShot, int count = 1) {
 }
 
 TEST(LinkTest, PairsEventsAcrossClocksWithDrift) {
-  // B starts 12.5 s into A, its clock runs 100 ppm fast; the source is 68.6 m farther from A
-  // (0.2 s at 343 m/s) than the reference sound.
-  const ClockMapping clock{12.5, 100};
+  // B starts 12.5 s into A, its clock runs 100 ppm fast (A's advances 100 ppm less); the source
+  // is 68.6 m farther from A (0.2 s at 343 m/s) than the reference sound.
+  const ClockMapping clock{12.5, -100};
   std::vector<AudioEvent> b = {Ev(3.0), Ev(40.0, EventKind::kBurst, 6),
                                Ev(300.0, EventKind::kBlast)};
   std::vector<AudioEvent> a = {Ev(1.0)};  // before B started: unmatched
