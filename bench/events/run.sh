@@ -8,7 +8,12 @@
 # times the whole set beside a bare FFmpeg decode of the same files to 48 kHz mono, with peak
 # memory.
 #
-#   bench/events/run.sh BUILD WORK      (BENCH_EVENTS_SCENES scenes of BENCH_EVENTS_SECONDS s)
+# Then `sightline events --sync` on pairs of recordings of one scene (link_bench: a known offset,
+# each event with its own arrival-time difference): sync offset error, events linked, arrival-
+# difference error, and the time against `sightline events` on the same two files.
+#
+#   bench/events/run.sh BUILD WORK      (BENCH_EVENTS_SCENES scenes of BENCH_EVENTS_SECONDS s,
+#                                        BENCH_EVENTS_LINK_PAIRS pairs)
 set -eu
 BUILD=$1
 WORK=$2/events
@@ -58,3 +63,27 @@ printf '%-44s %8.2f %10.1f %10s\n' "sightline events --no-speech" "$t_ns" \
   "$(awk -v a="$t_ns" -v h="$hours" 'BEGIN { print a / h }')" \
   "$(awk -v a="$t_ns" -v b="$t_dec" 'BEGIN { printf "%.2f", a / b }')"
 echo "(goals: precision and recall >= 0.9, onset error <= 10 ms; a process per file, so startup counts)"
+
+NL=${BENCH_EVENTS_LINK_PAIRS:-10}
+printf '\nLinking events across synced clips (sightline events --sync) on %d generated pairs, 60 s and 40 s, AAC 128 kb/s\n' "$NL"
+${CXX:-c++} -std=c++20 -O2 -I "$SRC" -o "$BUILD/link_bench" "$HERE/link_bench.cc" \
+  "$SRC/analysis/events/scene_synth.cc" "$SRC/analysis/events/shooter_distance.cc"
+"$BUILD/link_bench" gen "$WORK" "$NL"
+k=0
+while [ $k -lt "$NL" ]; do
+  for s in a b; do
+    ffmpeg -nostdin -loglevel error -y -i "$WORK/pair_${k}_$s.wav" -c:a aac -b:a 128k "$WORK/pair_${k}_$s.m4a"
+    rm -f "$WORK/pair_${k}_$s.wav"
+  done
+  k=$((k + 1))
+done
+set -- $(measure "k=0; while [ \$k -lt $NL ]; do $SIGHTLINE events --sync --no-speech --json $WORK/pair_\${k}_a.m4a $WORK/pair_\${k}_b.m4a > $WORK/pair_\$k.found.json; k=\$((k + 1)); done")
+t_sync=$1 m_sync=$2
+set -- $(measure "k=0; while [ \$k -lt $NL ]; do $SIGHTLINE events --no-speech --json $WORK/pair_\${k}_a.m4a $WORK/pair_\${k}_b.m4a; k=\$((k + 1)); done")
+t_alone=$1
+"$BUILD/link_bench" score "$WORK" "$NL"
+printf '%-44s %8s %10s %10s\n' "job" "seconds" "s/pair" "peak MiB"
+printf '%-44s %8.2f %10.2f\n' "sightline events --no-speech (both files)" "$t_alone" \
+  "$(awk -v a="$t_alone" -v n="$NL" 'BEGIN { print a / n }')"
+printf '%-44s %8.2f %10.2f %10d\n' "sightline events --sync --no-speech" "$t_sync" \
+  "$(awk -v a="$t_sync" -v n="$NL" 'BEGIN { print a / n }')" $((m_sync / 1024))

@@ -9,6 +9,7 @@
 #include "analysis/sync/group_sync.h"
 #include "analysis/sync/pair_sync.h"
 #include "base/parallel.h"
+#include "cli/output.h"
 #include "report/contact_sheet.h"
 #include "signals/audio/sync_features.h"
 
@@ -65,7 +66,17 @@ std::vector<LinkedPair> LinkFiles(const std::vector<LinkInput>& inputs,
   const std::size_t n = inputs.size();
   std::vector<Synced> clips(n);
   audio::PcmBudget budget(512ll << 20);
+  std::mutex mu;
+  ProgressMeter decoding("events: decoding for the sync", 0, n, ProgressMeter::Unit::kMediaSeconds);
   ParallelFor(n, options.threads, [&](std::size_t i) {
+    struct Done {
+      std::mutex& mu;
+      ProgressMeter& meter;
+      ~Done() {
+        std::lock_guard<std::mutex> lock(mu);
+        meter.FileDone();
+      }
+    } done{mu, decoding};
     if (!inputs[i].events) {
       clips[i].problem = inputs[i].name + " could not be read";
       return;
@@ -83,6 +94,7 @@ std::vector<LinkedPair> LinkFiles(const std::vector<LinkInput>& inputs,
     clips[i].clip = std::make_unique<sync::Clip>(clips[i].features);
     if (clips[i].clip->silent()) clips[i].problem = inputs[i].name + " is silent";
   });
+  decoding.Clear();
 
   std::vector<LinkedPair> pairs;
   std::vector<std::pair<int, int>> to_sync;
@@ -97,9 +109,14 @@ std::vector<LinkedPair> LinkFiles(const std::vector<LinkInput>& inputs,
     }
   }
   std::vector<sync::PairSync> results(to_sync.size());
+  ProgressMeter syncing("events: syncing pairs", 0, to_sync.size(),
+                        ProgressMeter::Unit::kMediaSeconds);
   ParallelFor(to_sync.size(), options.threads, [&](std::size_t k) {
     results[k] = sync::SyncPair(*clips[to_sync[k].first].clip, *clips[to_sync[k].second].clip);
+    std::lock_guard<std::mutex> lock(mu);
+    syncing.FileDone();
   });
+  syncing.Clear();
 
   // The group's choice among each pair's candidates: when a sound occurs twice, the offset the
   // other clips agree with.
