@@ -500,6 +500,7 @@ struct Group {
   std::vector<const Impulse*> shots;  // the muzzle blasts (or the blast)
   bool blast = false;
   std::vector<const Impulse*> cracks;
+  std::vector<const Impulse*> thumps;  // the shot each crack goes with (not every round has one)
 };
 
 }  // namespace
@@ -589,14 +590,14 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
   for (std::size_t k = 0; k < kept.size(); ++k) {
     const Impulse* i = kept[k];
     if (kept_blast[k]) {
-      groups.push_back({{i}, true, {}});
+      groups.push_back({{i}, true, {}, {}});
       continue;
     }
     if (!groups.empty() && !groups.back().blast &&
         i->t - groups.back().shots.back()->t <= kBurstGapS) {
       groups.back().shots.push_back(i);
     } else {
-      groups.push_back({{i}, false, {}});
+      groups.push_back({{i}, false, {}, {}});
     }
   }
   // Automatic fire keeps its cyclic rate: a run of shots that resumes after a gap of a whole
@@ -632,7 +633,7 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
   std::vector<Group> split;
   for (Group& g : groups) {
     if (!g.blast && g.shots.size() > 1 && static_cast<int>(g.shots.size()) < kBurstMin) {
-      for (const Impulse* s : g.shots) split.push_back({{s}, false, {}});
+      for (const Impulse* s : g.shots) split.push_back({{s}, false, {}, {}});
     } else {
       split.push_back(std::move(g));
     }
@@ -652,6 +653,7 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
         if (used[c]) continue;
         used[c] = true;
         g.cracks.push_back(cracks[c]);
+        g.thumps.push_back(s);
         break;
       }
     }
@@ -669,7 +671,7 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
     }
     // A lone "crack" followed by a louder sustained sound is a consonant before its vowel (or a
     // click before music), not a shot.
-    if (!inside && cracks[c]->growth_db <= 3) groups.push_back({{cracks[c]}, false, {}});
+    if (!inside && cracks[c]->growth_db <= 3) groups.push_back({{cracks[c]}, false, {}, {}});
   }
 
   std::vector<AudioEvent> events;
@@ -698,14 +700,16 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
     }
     if (!g.cracks.empty()) {
       std::vector<double> intervals;
+      // Each crack against its own round's muzzle blast (pairing the i-th crack with the i-th
+      // round gave negative intervals when the first rounds had no crack).
       for (std::size_t i = 0; i < g.cracks.size(); ++i)
-        intervals.push_back(g.shots[i]->t - g.cracks[i]->t);
+        intervals.push_back(g.thumps[i]->t - g.cracks[i]->t);
       std::nth_element(intervals.begin(), intervals.begin() + intervals.size() / 2,
                        intervals.end());
       const double interval = intervals[intervals.size() / 2];
       const double crack_t = g.cracks.front()->t;
       CrackThump ct = MakeCrackThump(crack_t, crack_t + interval, options.distance);
-      ct.thump_t = g.shots.front()->t;
+      ct.thump_t = g.thumps.front()->t;
       ev.crack_thump = ct;
       ev.t = std::min(ev.t, crack_t);
       for (const Impulse* c : g.cracks) ev.peak_dbfs = std::max(ev.peak_dbfs, c->peak_dbfs);

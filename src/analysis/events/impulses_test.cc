@@ -108,5 +108,47 @@ TEST(ImpulsesTest, AStrongEchoIsPartOfItsShot) {
   EXPECT_EQ(events_total, 3);
 }
 
+// A burst whose first rounds came without a heard crack: the interval is each crack's to its own
+// round's muzzle blast (pairing the first crack with the first round gave a negative interval and
+// a distance of 0 m).
+TEST(ImpulsesTest, BurstCrackPairsWithItsOwnRound) {
+  const auto round = [](double t) {
+    Impulse i;
+    i.t = t;
+    i.end = t + 0.06;
+    i.peak_dbfs = -3;
+    i.level_db = -12;
+    i.contrast_db = 30;
+    i.peak1_db = -8;
+    i.excess_db = 20;
+    i.rise_ms = 0.5;
+    i.t20_ms = 60;
+    i.low_share = 0.1;
+    i.hf_share = 0.3;
+    i.compact = 0.6;
+    i.growth_db = -12;
+    i.score = 0.9;
+    return i;
+  };
+  std::vector<Impulse> impulses = {round(1.00), round(1.08), round(1.16), round(1.24)};
+  Impulse crack = round(1.12);  // 40 ms before the third round
+  crack.crack = true;
+  crack.end = 1.121;
+  crack.hf_share = 0.8;
+  crack.compact = 0.95;
+  crack.t20_ms = 5;
+  impulses.insert(impulses.begin() + 2, crack);
+  EventOptions o;
+  const std::vector<AudioEvent> events = GroupImpulses(impulses, o);
+  PrintEvents("burst with a late crack", events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, EventKind::kBurst);
+  ASSERT_TRUE(events[0].crack_thump.has_value());
+  EXPECT_NEAR(events[0].crack_thump->interval_s, 0.04, 1e-9);
+  EXPECT_NEAR(events[0].crack_thump->crack_t, 1.12, 1e-9);
+  EXPECT_NEAR(events[0].crack_thump->thump_t, 1.16, 1e-9);
+  EXPECT_GT(events[0].crack_thump->distance_lo_m, 0);
+}
+
 }  // namespace
 }  // namespace sightline::analysis::events
