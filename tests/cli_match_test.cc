@@ -32,6 +32,11 @@ class MatchCli : public ::testing::Test {
     // A mirrored excerpt (1.5 s .. 5.5 s of the original).
     make({"-ss", "1.5", "-t", "4", "-i", *dir_ / "orig.mp4", "-vf", "hflip"}, "copy.mp4");
     make({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=5"}, "other.mp4");
+    // A compilation: 0.5-4.5 s of the original, then 0.5-4.5 s of the other clip.
+    make({"-i", *dir_ / "orig.mp4", "-i", *dir_ / "other.mp4", "-filter_complex",
+          "[0:v]trim=0.5:4.5,setpts=PTS-STARTPTS[x];[1:v]trim=0.5:4.5,setpts=PTS-STARTPTS[y];"
+          "[x][y]concat=n=2:v=1:a=0"},
+         "comp.mp4");
     testing::WriteFile(*dir_ / "bad.mp4", "this is not a video");
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -95,9 +100,41 @@ TEST_F(MatchCli, JsonSchemaPairsGroupsAndBadFile) {
     EXPECT_TRUE(c["file"] == *dir_ / "orig.mp4" || c["file"] == *dir_ / "copy.mp4") << c;
     EXPECT_TRUE(c["reasons"].is_array()) << c;
   }
+  ASSERT_EQ(j["groups"][0]["footage"].size(), 2u);
+  for (const auto& f : j["groups"][0]["footage"]) {
+    EXPECT_TRUE(f["file"].is_string()) << f;
+    EXPECT_LT(f["start"].get<double>(), f["end"].get<double>()) << f;
+  }
   ASSERT_EQ(j["files"].size(), 3u);
   EXPECT_EQ(j["files"][2]["file"], *dir_ / "other.mp4");
   EXPECT_NEAR(j["files"][0]["duration_s"].get<double>(), 6, 0.1);
+}
+
+// The compilation shares footage with both sources, which share nothing with each other: one
+// group per source, each holding the part of the compilation that shows it.
+TEST_F(MatchCli, CompilationIsInOneGroupPerSource) {
+  auto r = testing::RunSightline(
+      {"match", "--json", *dir_ / "orig.mp4", *dir_ / "other.mp4", *dir_ / "comp.mp4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["pairs"].size(), 2u) << r.out;
+  ASSERT_EQ(j["groups"].size(), 2u) << r.out;
+  const std::string comp = *dir_ / "comp.mp4";
+  const std::vector<std::pair<std::string, std::pair<double, double>>> want = {
+      {*dir_ / "orig.mp4", {0, 4}}, {*dir_ / "other.mp4", {4, 8}}};
+  for (std::size_t g = 0; g < 2; ++g) {
+    const auto& group = j["groups"][g];
+    EXPECT_EQ(group["files"], nlohmann::json::array({want[g].first, comp})) << group;
+    bool seen = false;
+    for (const auto& f : group["footage"]) {
+      if (f["file"] != comp) continue;
+      seen = true;
+      EXPECT_NEAR(f["start"].get<double>(), want[g].second.first, 1.0) << f;
+      EXPECT_NEAR(f["end"].get<double>(), want[g].second.second, 1.0) << f;
+    }
+    EXPECT_TRUE(seen) << group;
+  }
 }
 
 TEST_F(MatchCli, ReadableOutput) {

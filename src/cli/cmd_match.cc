@@ -9,13 +9,13 @@
 #include <mutex>
 #include <set>
 
+#include "analysis/match/footage_groups.h"
 #include "analysis/match/match.h"
 #include "analysis/match/originality.h"
 #include "analysis/match/shortlist.h"
 #include "analysis/match/soundtrack.h"
 #include "base/file.h"
 #include "base/parallel.h"
-#include "base/union_find.h"
 #include "cli/args.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
@@ -73,7 +73,8 @@ constexpr char kUsage[] =
     "                     \"similarity\"}],\"sound\"}],\n"
     "                     \"soundtracks\":[{\"a\",\"b\",\"offset_s\",\"bit_error\",\"overlap_s\",\n"
     "                     \"footage\"}],\n"
-    "                     \"groups\":[{\"group\",\"files\",\"ranking\":[{\"file\",\"rank\",\n"
+    "                     \"groups\":[{\"group\",\"files\",\"footage\":[{\"file\",\"start\",\n"
+    "                     \"end\"}],\"ranking\":[{\"file\",\"rank\",\n"
     "                     \"reasons\"}]}],\n"
     "                     "
     "\"files\":[{\"file\",\"duration_s\",\"still\",\"frames\",\"sound\",\"warnings\"}],\n"
@@ -88,7 +89,9 @@ constexpr char kUsage[] =
     "picture lies in b's frame (x0, y0, x1, y1, fractions of b's frame). evidence: frame pairs\n"
     "that proposed each segment, with their PDQ distance (bits of 256) or mean ORB descriptor\n"
     "distance, and the appearance correlation there. A still's segment is a_start = a_end.\n"
-    "groups: files joined by pairs (connected components), each with two files or more;\n"
+    "groups: files that share one footage (a compilation is in one group per source it\n"
+    "holds; two sources of one compilation are not one group), each with two files or more;\n"
+    "footage: the stretch of each file's time line that holds it.\n"
     "ranking: its copies from the closest to the original (rank 1) down, each with the reasons\n"
     "that told it apart (camera metadata, re-encoding tags, capture time, size, bitrate,\n"
     "coverage, bars, transforms): a suggestion to check, not a verdict.\n"
@@ -163,27 +166,6 @@ nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a, co
   return p;
 }
 
-// Connected components of the pair graph over n files: lists of file indices (two or more), in
-// the order of their first file.
-std::vector<std::vector<int>> Components(int n, const std::vector<std::pair<int, int>>& edges) {
-  UnionFind sets(n);
-  for (const auto& [a, b] : edges) sets.Unite(a, b);
-  std::vector<std::vector<int>> groups;
-  std::vector<int> group_of(n, -1);
-  for (int i = 0; i < n; ++i) {
-    const int r = sets.Find(i);
-    if (group_of[r] < 0) {
-      group_of[r] = static_cast<int>(groups.size());
-      groups.emplace_back();
-    }
-    groups[group_of[r]].push_back(i);
-  }
-  groups.erase(std::remove_if(groups.begin(), groups.end(),
-                              [](const std::vector<int>& g) { return g.size() < 2; }),
-               groups.end());
-  return groups;
-}
-
 struct MatchedPair {
   int a = 0, b = 0;  // input indices
   const am::PairMatch* match = nullptr;
@@ -205,22 +187,32 @@ std::optional<audio::AudioFingerprint> FingerprintSound(const std::string& path)
   return std::move(*f);
 }
 
-// A group's copies from the closest to the original down (analysis/match/originality.h).
-std::vector<am::RankedCopy> RankGroup(const std::vector<int>& group,
+// A footage group's copies from the closest to the original down
+// (analysis/match/originality.h), judged on the group's own segments only: a compilation's other
+// sources say nothing about this footage.
+// `groups_of[i]`: how many groups file i belongs to.
+std::vector<am::RankedCopy> RankGroup(const am::FootageGroup& group,
                                       const std::vector<Input>& inputs,
-                                      const std::vector<MatchedPair>& matched) {
+                                      const std::vector<MatchedPair>& matched,
+                                      const std::vector<int>& groups_of) {
   std::vector<am::CopyFacts> copies;
   std::vector<int> member(inputs.size(), -1);
-  for (int i : group) {
+  for (int i : group.files) {
     member[i] = static_cast<int>(copies.size());
     am::CopyFacts f = am::CopyFactsFromProbe(inputs[i].name, media::ProbeFile(inputs[i].path));
     f.bars = am::HasBars(*inputs[i].sig);
     f.still = f.still || inputs[i].sig->still;
+    f.other_footage = groups_of[i] - 1;
     copies.push_back(std::move(f));
   }
+  std::map<int, am::PairMatch> own;  // matched index → the pair with this group's segments
+  for (const auto& [p, s] : group.segments) {
+    am::PairMatch& m = own[p];
+    m.matched = true;
+    m.segments.push_back(matched[p].match->segments[s]);
+  }
   std::vector<am::GroupPair> pairs;
-  for (const MatchedPair& m : matched)
-    if (member[m.a] >= 0 && member[m.b] >= 0) pairs.push_back({member[m.a], member[m.b], m.match});
+  for (const auto& [p, m] : own) pairs.push_back({member[matched[p].a], member[matched[p].b], &m});
   am::AddMatchFacts(pairs, &copies);
   return am::RankCopies(copies);
 }
@@ -421,16 +413,27 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       }
     }
   }
-  const auto groups = Components(static_cast<int>(inputs.size()), edges);
+  std::vector<am::MatchedFiles> matched_files;
+  for (const MatchedPair& m : matched) matched_files.push_back({m.a, m.b, m.match});
+  const auto groups = am::GroupFootage(matched_files);
+  std::vector<int> groups_of(inputs.size(), 0);
+  for (const am::FootageGroup& g : groups)
+    for (int i : g.files) ++groups_of[i];
   if (json) {
     nlohmann::ordered_json gj = nlohmann::ordered_json::array();
     for (std::size_t g = 0; g < groups.size(); ++g) {
       nlohmann::ordered_json names = nlohmann::ordered_json::array();
-      for (int i : groups[g]) names.push_back(inputs[i].name);
+      for (int i : groups[g].files) names.push_back(inputs[i].name);
+      nlohmann::ordered_json footage = nlohmann::ordered_json::array();
+      for (const am::FootageSpan& f : groups[g].spans) {
+        footage.push_back(
+            {{"file", inputs[f.file].name}, {"start", R3(f.start)}, {"end", R3(f.end)}});
+      }
       nlohmann::ordered_json ranking = nlohmann::ordered_json::array();
-      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched))
+      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched, groups_of))
         ranking.push_back({{"file", r.id}, {"rank", r.rank}, {"reasons", r.reasons}});
-      gj.push_back({{"group", g + 1}, {"files", names}, {"ranking", ranking}});
+      gj.push_back(
+          {{"group", g + 1}, {"files", names}, {"footage", footage}, {"ranking", ranking}});
     }
     nlohmann::ordered_json out = head.is_object() ? head : nlohmann::ordered_json::object();
     out["pairs"] = pairs;
@@ -444,11 +447,19 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
   } else {
     if (edges.empty()) std::printf("no shared footage among %zu file(s)\n", ok.size());
     for (std::size_t g = 0; g < groups.size(); ++g) {
-      std::printf("group %zu:", g + 1);
-      for (int i : groups[g]) std::printf("  %s", inputs[i].name.c_str());
-      std::printf("\n");
-      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched)) {
-        std::printf("  %d. %s%s\n", r.rank, r.id.c_str(),
+      std::printf("group %zu: %zu files share this footage\n", g + 1, groups[g].files.size());
+      std::map<std::string, std::string> held;  // file → the stretches of it that hold it
+      for (const am::FootageSpan& f : groups[g].spans) {
+        if (f.end <= f.start) continue;
+        std::string& h = held[inputs[f.file].name];
+        char span[64];
+        std::snprintf(span, sizeof span, "%.2f-%.2f s", f.start, f.end);
+        h += (h.empty() ? "" : ", ") + std::string(span);
+      }
+      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched, groups_of)) {
+        const auto it = held.find(r.id);
+        std::printf("  %d. %s%s%s\n", r.rank, r.id.c_str(),
+                    it == held.end() ? "" : ("  " + it->second).c_str(),
                     r.rank == 1 ? "  (closest to the original)" : "");
         for (const std::string& why : r.reasons) std::printf("       %s\n", why.c_str());
       }

@@ -404,6 +404,7 @@ class Matcher {
     for (const auto& [r0, r1] : runs) {
       MotionStats m;
       const Verdict v = Judge(h, samples, r0, r1, fine, coverage, "  run", &m, accepted);
+      if (v == Verdict::kMatch) PinStill(h, sampler, fine, coverage, accepted);
       if (v != Verdict::kMotionDiffers) continue;
       // A compilation (or an edit that cut away parts) puts other footage between the shared
       // parts, and thumbnails of other footage can still look alike (a sky, a street), so one
@@ -418,8 +419,9 @@ class Matcher {
             SampleLine(sampler, a_, part.s, part.o, samples[p0].a, samples[p1].a);
         if (part_samples.size() < 2) continue;
         MotionStats unused;
-        Judge(part, part_samples, 0, static_cast<int>(part_samples.size()) - 1, fine, coverage,
-              "    part", &unused, accepted);
+        const Verdict pv = Judge(part, part_samples, 0, static_cast<int>(part_samples.size()) - 1,
+                                 fine, coverage, "    part", &unused, accepted);
+        if (pv == Verdict::kMatch) PinStill(part, sampler, fine, coverage, accepted);
       }
     }
   }
@@ -498,6 +500,60 @@ class Matcher {
     Finish(h, &seg, samples, r0, r1);
     accepted->push_back(std::move(seg));
     return result;
+  }
+
+  // A static match (nothing moves on either side) fixes the offset only to within the still
+  // stretch: any offset that keeps still pictures on still pictures fits as well, and the longest
+  // such run wins on length. Where the shared footage moves next to the stretch (a hand enters,
+  // the camera starts to pan), the offset at which that motion agrees pins it down. Offsets up to
+  // the segment's length away (at most max_still_shift_s) are tried; the one whose run over the
+  // segment holds at least three moving steps that agree (the motion rule of Judge) best is
+  // judged like any line. It only moves an accepted segment: the pair was matched already.
+  void PinStill(const Hypothesis& h, const AlignedSampler& sampler, const AlignedSampler& fine,
+                double coverage, std::vector<Segment>* accepted) {
+    if (accepted->empty() || !accepted->back().is_static) return;
+    const double a0 = accepted->back().a_start, a1 = accepted->back().a_end;
+    const double range = std::clamp(a1 - a0, 1.0, o_.max_still_shift_s);
+    const double step = a_.rate > 0 ? 0.5 / a_.rate : 0.0625;
+    const int last = static_cast<int>(a_.frames.size()) - 1;
+    Hypothesis best = h;
+    std::vector<LineSample> best_samples;
+    int best_r0 = -1, best_r1 = -1;
+    double best_key = -1;
+    // A still stretch says nothing about speed either (lines of any slope through it agree on
+    // appearance), so the clip's own speed is tried first, the line turned about the segment's
+    // middle, and the hypothesis's speed only when no line at the own speed passes.
+    const double mid = (a0 + a1) / 2, mid_b = h.s * mid + h.o;
+    std::vector<double> speeds = {1.0};
+    if (std::abs(h.s - 1) > 1e-6) speeds.push_back(h.s);
+    for (double speed : speeds) {
+      if (best_r0 >= 0) break;
+      for (double d = -range; d <= range + 1e-9; d += step) {
+        if (std::abs(d) < step / 2 && std::abs(speed - h.s) < 1e-9) continue;
+        Hypothesis alt = h;
+        alt.s = speed;
+        alt.o = mid_b - speed * mid + d;
+        auto samples = SampleLine(sampler, a_, alt.s, alt.o, 0, last);
+        for (const auto& [r0, r1] : Runs(samples, o_.run_similarity, o_.max_gap_s)) {
+          if (samples[r1].ta < a0 || samples[r0].ta > a1) continue;
+          const MotionStats m =
+              LineMotion(fine, a_, alt.s, alt.o, samples[r0].a, samples[r1].a, o_.motion_step_s);
+          const StrongSteps st = Strong(m, o_.motion_energy, 0.6);
+          if (st.n < 3 || st.median < o_.min_motion || st.q25 < o_.min_motion_q25) continue;
+          const double key = st.median + st.q25;
+          if (key <= best_key) continue;
+          best_key = key;
+          best = alt;
+          best_samples = samples;
+          best_r0 = r0;
+          best_r1 = r1;
+        }
+      }
+    }
+    if (best_r0 < 0) return;
+    MotionStats unused;
+    Judge(best, best_samples, best_r0, best_r1, fine, coverage, "    still, pinned by motion",
+          &unused, accepted);
   }
 
   // A step whose motion disagrees: both sides move and the maps correlate under min_motion_q25,

@@ -55,6 +55,9 @@ struct MatchOptions {
   // 0.92-0.95 through a keypoint map (viewpoint, lens and light differ a little); a copy of a
   // still scene, even filmed off a screen, 0.98 or more.
   double static_appearance = 0.96;
+  // A static match is moved by up to this much (and its length) to where motion beside the
+  // still stretch agrees (a still scene alone does not fix the offset).
+  double max_still_shift_s = 5.0;
   double still_appearance = 0.85;  // appearance needed to match a still image
   int max_hypotheses = 16;
   int max_evidence = 12;  // frame pairs kept per segment as evidence

@@ -239,6 +239,43 @@ TEST_F(MatchEdits, SignatureOfAClipMatchesItself) {
   EXPECT_GT(m.score, 0.8);
 }
 
+// A static camera: a still scene for most of the shared part, motion only at its end. Any offset
+// that keeps still frames on still frames fits the still part; the motion at the end fixes it.
+TEST(MatchStillScene, MotionBesideTheStillStretchPinsTheSegment) {
+  ScratchDir dir;
+  MakeMedia({"-f", "lavfi", "-i", "mandelbrot=s=960x720:start_scale=2.2", "-frames:v", "1"},
+            dir / "big.png");
+  // 10 s: a red square moves over a still background during 0-2 s and 7.7-10 s.
+  MakeMedia(Concat({"-loop", "1", "-framerate", "25", "-t", "10", "-i", dir / "big.png", "-f",
+                    "lavfi", "-i", "color=c=red:s=48x48:r=25:d=10", "-filter_complex",
+                    "[0:v]crop=320:240:300:200[bg];[bg][1:v]overlay=x='20+25*t':"
+                    "y='100+40*sin(3*t)':enable='lt(t,2)+gte(t,7.7)'",
+                    "-t", "10", "-crf", "18"},
+                   kX264),
+            dir / "src.mp4");
+  // A compilation: 2 s of other footage, 3.0-8.5 s of the source (4.7 s still, 0.8 s of motion),
+  // 2 s of other footage.
+  MakeMedia(Concat({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2", "-i", dir / "src.mp4", "-f",
+                    "lavfi", "-i",
+                    "life=s=320x240:r=25:mold=10:ratio=0.5:seed=2:death_color=#C83232:"
+                    "life_color=#00ff00,trim=duration=2",
+                    "-filter_complex",
+                    "[1:v]trim=3:8.5,setpts=PTS-STARTPTS[x];[0:v][x][2:v]concat=n=3:v=1:a=0",
+                    "-crf", "23"},
+                   kX264),
+            dir / "comp.mp4");
+  const PairMatch m = MatchSignatures(Extract(dir / "src.mp4"), Extract(dir / "comp.mp4"));
+  ASSERT_EQ(m.segments.size(), 1u) << Describe(m);
+  const Segment& s = m.segments[0];
+  EXPECT_NEAR(s.a_start, 3.0, 1.0) << Describe(m);
+  EXPECT_NEAR(s.a_end, 8.5, 1.0) << Describe(m);
+  EXPECT_NEAR(s.b_start, 2.0, 1.0) << Describe(m);
+  EXPECT_NEAR(s.b_end, 7.5, 1.0) << Describe(m);
+  EXPECT_NEAR(s.b_start - s.a_start, -1.0, 0.15) << Describe(m);
+  EXPECT_NEAR(s.speed, 1.0, 0.02) << Describe(m);
+  EXPECT_FALSE(s.is_static) << Describe(m);
+}
+
 // ---- negatives ----
 
 class MatchNegatives : public ::testing::Test {

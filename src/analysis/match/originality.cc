@@ -24,6 +24,9 @@ constexpr double kPerHalvedPixels = 1.0, kMaxPixels = -3.0;
 constexpr double kPerHalvedBits = 0.75, kMaxBits = -2.0;
 constexpr double kCoverage = 2.0;  // at no coverage; scaled by the missing share
 constexpr double kBars = -1.5, kTransformed = -1.5, kStill = -3.0;
+// A file that also holds other footage is an edit (a compilation, a news package) made from the
+// footage, not a copy of it; like bars, it is something added.
+constexpr double kOtherFootage = -2.0;
 
 struct Criterion {
   double points = 0;
@@ -210,6 +213,11 @@ std::vector<RankedCopy> RankCopies(const std::vector<CopyFacts>& copies) {
                          Fmt("holds %.1f s of the shared footage (the longest copy %.1f s)",
                              c.coverage_s, max_cover)});
     if (c.bars) crit[i].push_back({kBars, "bars added around the picture"});
+    if (c.other_footage > 0)
+      crit[i].push_back(
+          {kOtherFootage,
+           Fmt("also holds other footage (%.0f other group(s)): a compilation or an edit",
+               c.other_footage)});
     if (c.transformed)
       crit[i].push_back({kTransformed, "picture transformed (mirrored, rotated or inset)"});
     if (c.still && any_of([](const CopyFacts& o) { return !o.still; }))

@@ -10,7 +10,8 @@
 //  - earliest capture time in metadata (only comparable between copies that have one);
 //  - resolution, and bits per pixel per frame (a re-encode at the same size has fewer);
 //  - longest coverage of the shared footage (an excerpt holds less of it);
-//  - no bars, no picture transform (mirrored, rotated, shrunk into a frame).
+//  - no bars, no picture transform (mirrored, rotated, shrunk into a frame);
+//  - no other footage in the file (a compilation holds this footage beside other footage).
 // The weights are in originality.cc with their reasons; the ranking is a suggestion for the
 // investigator, not a verdict (the file that came first may have been lost).
 //
@@ -47,6 +48,9 @@ struct CopyFacts {
   double coverage_s = 0;     // seconds of the group's shared footage this copy holds
   bool bars = false;         // letterbox or pillarbox bars around the picture
   bool transformed = false;  // mirrored, rotated or shown inside a larger frame
+  // Other groups of shared footage the file belongs to (footage_groups.h): a compilation or an
+  // edit that holds footage besides this group's.
+  int other_footage = 0;
 };
 
 // The facts a probe gives (times, camera, encoder signatures, size, bitrate, duration).
