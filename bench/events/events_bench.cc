@@ -1,7 +1,12 @@
 // The audio-events benchmark's helper (bench/run.sh, "Audio events"): generates scenes with known
 // events (analysis/events/scene_synth.h) and scores `sightline events --json` against them.
 //
-//   events_bench gen DIR N SECONDS   DIR/scene_K.wav (48 kHz float) and DIR/scene_K.truth.json
+//   events_bench gen DIR N SECONDS [SET]
+//                                    DIR/scene_K.wav (48 kHz float) and DIR/scene_K.truth.json;
+//                                    SET (default 0, the bench's) picks another set of seeds, for
+//                                    checking a change on scenes it was not tuned on; SET + 1000
+//                                    adds hard negatives (drums, hand claps, door slams:
+//                                    SceneSpec::hard_negatives) to the same scenes
 //   events_bench score DIR N CODEC   reads DIR/scene_K.CODEC.found.json (sightline's output),
 //                                    prints precision, recall, onset error, kinds, crack-thump
 //                                    errors, and precision/recall/onset error per bed
@@ -35,19 +40,20 @@ ev::EventKind KindOf(const std::string& s) {
                         : ev::EventKind::kShot;
 }
 
-int Gen(const std::string& dir, int n, double seconds) {
+int Gen(const std::string& dir, int n, double seconds, int set) {
   const synth::BedKind beds[][2] = {{synth::BedKind::kStreet, synth::BedKind::kQuiet},
                                     {synth::BedKind::kSpeech, synth::BedKind::kStreet},
                                     {synth::BedKind::kMusic, synth::BedKind::kStreet},
                                     {synth::BedKind::kTraffic, synth::BedKind::kStreet},
                                     {synth::BedKind::kSpeech, synth::BedKind::kMusic}};
   for (int k = 0; k < n; ++k) {
-    synth::Synth gen(1000003ull * (k + 1));
+    synth::Synth gen(1000003ull * (k + 1) + 7919ull * static_cast<unsigned>(set % 1000));
     synth::SceneSpec spec;
     spec.seconds = seconds;
     spec.bed = beds[k % 5][0];
     spec.second_bed = beds[k % 5][1];
     spec.events = std::max(1, static_cast<int>(seconds / 6));
+    spec.hard_negatives = set >= 1000;
     synth::Scene s = gen.MakeScene(spec);
     const std::string base = dir + "/scene_" + std::to_string(k);
     std::ofstream(base + ".wav", std::ios::binary) << synth::WavBytes(s.samples, s.rate);
@@ -148,10 +154,10 @@ int Score(const std::string& dir, int n, const std::string& codec) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 5 && std::string(argv[1]) == "gen")
-    return Gen(argv[2], std::atoi(argv[3]), std::atof(argv[4]));
+  if ((argc == 5 || argc == 6) && std::string(argv[1]) == "gen")
+    return Gen(argv[2], std::atoi(argv[3]), std::atof(argv[4]), argc == 6 ? std::atoi(argv[5]) : 0);
   if (argc == 5 && std::string(argv[1]) == "score")
     return Score(argv[2], std::atoi(argv[3]), argv[4]);
-  std::fprintf(stderr, "usage: events_bench gen DIR N SECONDS | score DIR N CODEC\n");
+  std::fprintf(stderr, "usage: events_bench gen DIR N SECONDS [SET] | score DIR N CODEC\n");
   return 2;
 }

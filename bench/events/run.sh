@@ -8,6 +8,7 @@
 # times the whole set beside a bare FFmpeg decode of the same files to 48 kHz mono, with peak
 # memory.
 #
+# Then the same scenes with hard negatives added (drums, hand claps, door slams), AAC.
 # Then `sightline events --sync` on pairs of recordings of one scene (link_bench: a known offset,
 # each event with its own arrival-time difference): sync offset error, events linked, arrival-
 # difference error, and the time against `sightline events` on the same two files.
@@ -63,6 +64,20 @@ printf '%-44s %8.2f %10.1f %10s\n' "sightline events --no-speech" "$t_ns" \
   "$(awk -v a="$t_ns" -v h="$hours" 'BEGIN { print a / h }')" \
   "$(awk -v a="$t_ns" -v b="$t_dec" 'BEGIN { printf "%.2f", a / b }')"
 echo "(goals: precision and recall >= 0.9, onset error <= 10 ms; a process per file, so startup counts)"
+
+# The same scenes with hard negatives (events_bench gen ... 1000: drums and hand claps in the music
+# bed, hand claps over voices, door slams in street and traffic), AAC only.
+mkdir -p "$WORK/hard"
+printf '\n%s\n' "-- AAC 128 kb/s, the same scenes with drums, hand claps and door slams added"
+"$BUILD/events_bench" gen "$WORK/hard" "$N" "$SECONDS_PER" 1000
+k=0
+while [ $k -lt "$N" ]; do
+  ffmpeg -nostdin -loglevel error -y -i "$WORK/hard/scene_$k.wav" -c:a aac -b:a 128k "$WORK/hard/scene_$k.m4a"
+  rm -f "$WORK/hard/scene_$k.wav"
+  "$SIGHTLINE" events --no-speech --json "$WORK/hard/scene_$k.m4a" > "$WORK/hard/scene_$k.aac.found.json"
+  k=$((k + 1))
+done
+"$BUILD/events_bench" score "$WORK/hard" "$N" aac
 
 NL=${BENCH_EVENTS_LINK_PAIRS:-10}
 printf '\nLinking events across synced clips (sightline events --sync) on %d generated pairs, 60 s and 40 s, AAC 128 kb/s\n' "$NL"

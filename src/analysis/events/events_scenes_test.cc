@@ -116,10 +116,11 @@ TEST(EventScenesTest, DISABLED_DumpImpulses) {
     std::printf("truth %.3f %s x%d ct=%.3f\n", e.t, KindName(e.kind), e.count, e.interval_s);
   for (const Impulse& i : FindImpulses(scene.samples, scene.rate, 0, 0, scene.samples.size()))
     std::printf(
-        "%8.3f lvl %6.1f con %5.1f rise %5.1f t20 %6.0f low %.2f hf %.2f cmp %.2f ton %.2f "
-        "grow %5.1f %s score %.2f peak %.1f\n",
-        i.t, i.level_db, i.contrast_db, i.rise_ms, i.t20_ms, i.low_share, i.hf_share, i.compact,
-        i.tonality, i.growth_db, i.crack ? "CRACK" : "", i.score, i.peak_dbfs);
+        "%8.3f lvl %6.1f con %5.1f exc %5.1f p1 %6.1f rise %5.1f t20 %6.0f low %.2f hf %.2f "
+        "cmp %.2f ton %.2f per %.2f grow %5.1f %s score %.2f peak %.1f\n",
+        i.t, i.level_db, i.contrast_db, i.excess_db, i.peak1_db, i.rise_ms, i.t20_ms, i.low_share,
+        i.hf_share, i.compact, i.tonality, i.periodicity, i.growth_db, i.crack ? "CRACK" : "",
+        i.score, i.peak_dbfs);
 }
 
 }  // namespace

@@ -364,6 +364,90 @@ TruthEvent Synth::AddSupersonicShot(std::vector<float>& x, double t, double dist
   return e;
 }
 
+std::vector<float> Synth::Knock(int kind, double peak) {
+  // kind 0: kick drum, 1: snare, 2: hand clap, 3: door slam.
+  const double fs = rate_;
+  const double seconds = kind == 3 ? 0.6 : kind == 2 ? 0.25 : 0.45;
+  std::vector<float> y(static_cast<std::size_t>(seconds * fs), 0.0f);
+  if (kind == 0) {
+    const double tau = Uniform(0.08, 0.15), f0 = Uniform(130, 170), f1 = Uniform(45, 60);
+    double phase = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double t = static_cast<double>(i) / fs;
+      phase += 2 * kPi * (f1 + (f0 - f1) * std::exp(-t / 0.03)) / fs;
+      y[i] = static_cast<float>(std::sin(phase) * std::exp(-t / tau));
+    }
+    for (std::size_t i = 0; i < static_cast<std::size_t>(0.001 * fs); ++i)
+      y[i] += static_cast<float>(0.3 * Normal());
+  } else if (kind == 1) {
+    Biquad hp = Biquad::HighPass(1000, fs);
+    const double tau = Uniform(0.04, 0.08), f = Uniform(180, 220);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double t = static_cast<double>(i) / fs;
+      y[i] = static_cast<float>(0.7 * hp(Normal()) * std::exp(-t / tau) +
+                                0.6 * std::sin(2 * kPi * f * t) * std::exp(-t / 0.03));
+    }
+  } else if (kind == 2) {
+    Biquad bp = Biquad::BandPass(Uniform(1000, 2500), fs, Uniform(0.8, 1.5));
+    const double tau = Uniform(0.003, 0.008);
+    Biquad lp = Biquad::LowPass(Uniform(2000, 5000), fs);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double t = static_cast<double>(i) / fs;
+      const double attack = std::min(1.0, t / 0.0005);
+      y[i] = static_cast<float>(bp(Normal()) * attack * std::exp(-t / tau) +
+                                0.05 * lp(Normal()) * std::exp(-t / 0.06));
+    }
+  } else {
+    Biquad hp = Biquad::HighPass(800, fs);
+    Biquad lp = Biquad::LowPass(Uniform(1500, 3000), fs);
+    const double f1 = Uniform(60, 120), f2 = Uniform(150, 300);
+    const double tau1 = Uniform(0.04, 0.12), tau2 = Uniform(0.02, 0.06), rt = Uniform(0.3, 0.6);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      const double t = static_cast<double>(i) / fs;
+      const double click = t < 0.002 ? hp(Normal()) * (1 - t / 0.002) : 0;
+      y[i] = static_cast<float>(0.5 * click + std::sin(2 * kPi * f1 * t) * std::exp(-t / tau1) +
+                                0.5 * std::sin(2 * kPi * f2 * t) * std::exp(-t / tau2) +
+                                0.06 * lp(Normal()) * std::exp(-t * 6.9 / rt));
+    }
+  }
+  float mx = 0;
+  for (float v : y) mx = std::max(mx, std::fabs(v));
+  for (auto& v : y) v = static_cast<float>(v * peak / mx);
+  return y;
+}
+
+std::vector<double> Synth::AddHardNegatives(std::vector<float>& x, BedKind kind, double rms_dbfs) {
+  std::vector<double> times;
+  const double seconds = static_cast<double>(x.size()) / rate_;
+  const auto add = [&](int what, double t, double over_db) {
+    if (t < 0 || t >= seconds) return;
+    Mix(x, Knock(what, std::pow(10, (rms_dbfs + over_db) / 20)),
+        static_cast<std::size_t>(std::lround(t * rate_)));
+    times.push_back(t);
+  };
+  if (kind == BedKind::kMusic) {
+    const double beat = 60 / Uniform(90, 130);
+    const double level = Uniform(12, 22);
+    for (double bar = Uniform(0, 2); bar < seconds; bar += 4 * beat) {
+      if (Uniform(0, 1) > 0.67) continue;
+      const bool claps = Uniform(0, 1) < 0.3;
+      for (int b = 0; b < 4; ++b) {
+        const double t = bar + b * beat + 0.005 * Normal();  // a drummer's timing
+        add(b % 2 == 0 ? 0 : claps ? 2 : 1, t, level + Uniform(-2, 2));
+      }
+    }
+  } else if (kind == BedKind::kSpeech) {
+    for (double t = Uniform(2, 8); t < seconds; t += Uniform(8, 20)) {
+      const int claps = 3 + static_cast<int>(Uniform(0, 6));
+      const double period = Uniform(0.25, 0.5), level = Uniform(15, 25);
+      for (int c = 0; c < claps; ++c) add(2, t + c * period * Uniform(0.9, 1.1), level);
+    }
+  } else if (kind == BedKind::kStreet || kind == BedKind::kTraffic) {
+    for (double t = Uniform(2, 6); t < seconds; t += Uniform(6, 15)) add(3, t, Uniform(15, 28));
+  }
+  return times;
+}
+
 Scene Synth::MakeScene(const SceneSpec& spec) {
   Scene s;
   s.rate = rate_;
@@ -394,6 +478,11 @@ Scene Synth::MakeScene(const SceneSpec& spec) {
       e = AddShot(s.samples, t, peak);
     }
     s.events.push_back(e);
+  }
+  if (spec.hard_negatives) {
+    AddHardNegatives(s.samples, spec.bed, spec.bed_rms_dbfs);
+    if (spec.second_bed != BedKind::kQuiet)
+      AddHardNegatives(s.samples, spec.second_bed, spec.bed_rms_dbfs - 6);
   }
   for (auto& v : s.samples) v = std::clamp(v, -1.0f, 1.0f);  // phones clip loud shots
   std::sort(s.speech.begin(), s.speech.end(),

@@ -49,6 +49,10 @@ struct SceneSpec {
   double snr_lo_db = 20, snr_hi_db = 40;  // event peak over the bed's RMS
   bool supersonic = true;                 // some shots and bursts have cracks
   bool blasts = true, bursts = true;
+  // Impulsive sounds that are not gunshots, added after the events (so a scene without them is
+  // the same for a seed): a drum kit in a music bed, hand claps over voices, door slams in the
+  // street and in traffic (AddHardNegatives).
+  bool hard_negatives = false;
 };
 
 class Synth {
@@ -64,6 +68,16 @@ class Synth {
   TruthEvent AddBurst(std::vector<float>& x, double t, double peak_dbfs, int count,
                       double interval_s, double crack_thump_s = 0);
   TruthEvent AddBlast(std::vector<float>& x, double t, double peak_dbfs);
+  // Impulsive sounds that are not events, for the bed `kind` at `rms_dbfs`, over all of `x`:
+  //  - music: a drum kit on a beat of 90-130 bpm in about two bars of three (a kick, a pitch
+  //    sweep 150 → 50 Hz with a click; a snare, noise above 1 kHz and a 200 Hz tone; sometimes a
+  //    clap instead), peaks 12-22 dB over the bed's RMS;
+  //  - speech: a run of 3-8 hand claps (noise band-passed at 1-2.5 kHz, 3-8 ms decay, a short
+  //    room tail) every 8-20 s, 15-25 dB over;
+  //  - street and traffic: a door slam every 6-15 s (a click, then the door's 60-120 Hz and
+  //    150-300 Hz modes decaying in 40-120 ms, and the room), 15-28 dB over.
+  // Returns the times of the sounds added.
+  std::vector<double> AddHardNegatives(std::vector<float>& x, BedKind kind, double rms_dbfs);
   // A supersonic shot: crack at t, muzzle blast at t + IntervalForDistance(distance, c, v).
   TruthEvent AddSupersonicShot(std::vector<float>& x, double t, double distance_m,
                                double bullet_speed, double sound_speed, double thump_dbfs,
@@ -76,6 +90,8 @@ class Synth {
 
  private:
   std::vector<float> MuzzleBlast(double peak, bool with_tail);
+  // A kick (0), a snare (1), a hand clap (2) or a door slam (3) peaking at `peak`.
+  std::vector<float> Knock(int kind, double peak);
   void AddCrack(std::vector<float>& x, std::size_t at, double peak);
   void Mix(std::vector<float>& x, const std::vector<float>& y, std::size_t at);
 
