@@ -12,8 +12,13 @@
 //    time and answer for each even Lund view.
 //
 //   sightline_scene_bench --corpus DIR --work DIR [--refs N] [--skip-pairs] [--skip-locate]
-//                         [--no-affine] [--no-pool] [--same-only]
-// (--no-affine --no-pool: the method before the wide-baseline stages, for comparison)
+//                         [--no-affine] [--no-pool] [--no-guided] [--no-precheck] [--same-only]
+//                         [--max-lund-gap N] [--cache DIR] [--seed N]
+// (--no-affine --no-pool --no-guided: the method before the wide-baseline stages, for comparison;
+// --max-lund-gap N skips Lund pairs more than N views apart, for quicker runs; --cache DIR keeps
+// each file's features, simulated views included, in DIR between runs: delete DIR when the
+// feature extraction changes; --seed N lets weak fits of N consistent inliers guide, a stress
+// test of the guided stage's null distribution)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -94,7 +99,81 @@ struct PairOptions {
   bool affine = true;      // the wide-baseline stage (affine-simulated views)
   bool same_only = false;  // skip different-place pairs (a quick look at recall only)
   bool pool = true;        // merging frame pairs of clips
+  bool guided = true;      // guided matching after a weak fit
+  bool precheck = true;    // the wide-baseline stages only for pairs with enough direct matches
+  int max_lund_gap = 1000;
+  int seed = -1;      // MatchOptions::min_seed_inliers when >= 0 (a stress test of the null)
+  std::string cache;  // directory for features between runs, or empty
 };
+
+// Features cache (--cache): raw little-endian records, for this benchmark only.
+void PutFeatures(std::FILE* f, const sc::SceneFeatures& x) {
+  const int head[3] = {x.width, x.height, static_cast<int>(x.keypoints.size())};
+  std::fwrite(head, sizeof head, 1, f);
+  std::fwrite(&x.scale, sizeof x.scale, 1, f);
+  if (!x.keypoints.empty()) {
+    std::fwrite(x.keypoints.data(), sizeof(sc::Keypoint), x.keypoints.size(), f);
+    cv::Mat d = x.descriptors.isContinuous() ? x.descriptors : x.descriptors.clone();
+    std::fwrite(d.ptr<float>(), sizeof(float), d.total(), f);
+  }
+}
+
+bool GetFeatures(std::FILE* f, sc::SceneFeatures& x) {
+  int head[3];
+  if (std::fread(head, sizeof head, 1, f) != 1 || std::fread(&x.scale, sizeof x.scale, 1, f) != 1)
+    return false;
+  x.width = head[0];
+  x.height = head[1];
+  if (head[2] < 0 || head[2] > 1000000) return false;
+  x.keypoints.resize(head[2]);
+  x.descriptors = cv::Mat(head[2], 128, CV_32F);
+  if (head[2] == 0) {
+    x.descriptors = cv::Mat();
+    return true;
+  }
+  return std::fread(x.keypoints.data(), sizeof(sc::Keypoint), head[2], f) ==
+             static_cast<size_t>(head[2]) &&
+         std::fread(x.descriptors.ptr<float>(), sizeof(float), x.descriptors.total(), f) ==
+             x.descriptors.total();
+}
+
+std::string CachePath(const std::string& dir, const std::string& name) {
+  std::string flat = name;
+  for (char& c : flat)
+    if (c == '/') c = '_';
+  return dir + "/" + flat + ".feat";
+}
+
+void SaveCached(const std::string& path, const sc::FileFeatures& x) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return;
+  const int head[3] = {x.still, static_cast<int>(x.features.size()),
+                       static_cast<int>(x.affine.size())};
+  std::fwrite(head, sizeof head, 1, f);
+  for (const sc::SceneFrame& fr : x.frames) std::fwrite(&fr.t, sizeof fr.t, 1, f);
+  for (const sc::SceneFeatures& s : x.features) PutFeatures(f, s);
+  for (const sc::SceneFeatures& s : x.affine) PutFeatures(f, s);
+  std::fclose(f);
+}
+
+bool LoadCached(const std::string& path, sc::FileFeatures& x) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  int head[3];
+  bool ok = std::fread(head, sizeof head, 1, f) == 1 && head[1] >= 0 && head[1] < 1000 &&
+            head[2] >= 0 && head[2] < 1000;
+  if (ok) {
+    x.still = head[0] != 0;
+    x.frames.resize(head[1]);
+    x.features.resize(head[1]);
+    x.affine.resize(head[2]);
+    for (sc::SceneFrame& fr : x.frames) ok = ok && std::fread(&fr.t, sizeof fr.t, 1, f) == 1;
+    for (sc::SceneFeatures& s : x.features) ok = ok && GetFeatures(f, s);
+    for (sc::SceneFeatures& s : x.affine) ok = ok && GetFeatures(f, s);
+  }
+  std::fclose(f);
+  return ok;
+}
 
 void CorpusPairs(const std::string& corpus, const std::string& work, const PairOptions& po) {
   const std::vector<Item> items = CorpusItems(corpus);
@@ -109,13 +188,24 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   sc::CompareOptions options;
   options.affine = po.affine;
   if (!po.pool) options.pool_frame_pairs = 0;
+  options.guided = po.guided;
+  if (po.seed >= 0) options.match.min_seed_inliers = po.seed;
+  if (!po.precheck) options.wide_min_tentative = 0;
+  if (!po.cache.empty()) fs::create_directories(po.cache);
   std::vector<sc::FileFeatures> features(items.size());
   double affine_s = 0;
   int affine_frames = 0;
   std::vector<bool> ok(items.size(), false);
   double photo_s = 0, video_s = 0;
   int photos = 0, videos = 0;
+  int cached = 0;
   for (size_t i = 0; i < items.size(); ++i) {
+    if (!po.cache.empty() && LoadCached(CachePath(po.cache, items[i].name), features[i]) &&
+        (!po.affine || features[i].affine.size() == features[i].features.size())) {
+      ok[i] = true;
+      ++cached;
+      continue;
+    }
     const auto t = Clock::now();
     auto f = sc::ReadFileFeatures(items[i].path, options.frames, options.features);
     const double s = Since(t);
@@ -133,7 +223,10 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
       affine_s += Since(ta);
       affine_frames += static_cast<int>(features[i].frames.size());
     }
+    if (!po.cache.empty()) SaveCached(CachePath(po.cache, items[i].name), features[i]);
   }
+  if (cached)
+    std::printf("  features of %d files read from the cache %s\n", cached, po.cache.c_str());
   std::FILE* tsv = std::fopen((work + "/pairs.tsv").c_str(), "w");
   struct Tally {
     int n = 0, hit = 0;
@@ -143,7 +236,17 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   Tally mc_same_camera, mc_cross;
   std::map<std::string, Tally> by_place;
   std::vector<std::string> false_matches;
-  int pairs = 0, by_affine = 0, by_pooled = 0;
+  int pairs = 0, by_affine = 0, by_pooled = 0, by_guided = 0, wide = 0;
+  // The null distribution: the most consistent inliers a different-place pair reached at each
+  // stage (matched or not), and the pair.
+  struct Worst {
+    int n = 0;
+    std::string pair;
+  };
+  Worst null_direct, null_affine, null_pooled, null_seed, null_guided;
+  auto worst = [](Worst& w, int n, const std::string& pair) {
+    if (n > w.n) w = {n, pair};
+  };
   const auto t_pairs = Clock::now();
   for (size_t i = 0; i < items.size(); ++i) {
     if (!ok[i]) continue;
@@ -154,18 +257,34 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
       const bool clip_i = !features[i].still, clip_j = !features[j].still;
       if (clip_i != clip_j && (clip_i ? j : i) % 4 != 0) continue;
       if (po.same_only && items[i].place != items[j].place) continue;
+      if (items[i].lund >= 0 && items[j].lund >= 0 &&
+          std::abs(items[i].lund - items[j].lund) > po.max_lund_gap)
+        continue;
       const sc::FileComparison c = sc::CompareFeatures(features[i], features[j], options);
       ++pairs;
       const bool truth = items[i].place == items[j].place;
       const bool m = c.match.match;
       by_affine += m && c.affine;
       by_pooled += m && c.pooled_frames;
+      by_guided += m && c.guided;
+      wide += c.wide_tested;
+      if (!truth) {
+        const std::string pair = items[i].name + " ~ " + items[j].name;
+        if (!c.affine && !c.pooled_frames && !c.guided) worst(null_direct, c.match.inliers, pair);
+        worst(null_affine, c.affine_inliers, pair);
+        worst(null_pooled, c.pooled_inliers, pair);
+        worst(null_seed, c.seed_inliers, pair);
+        worst(null_guided, c.guided_inliers, pair);
+      }
       if (tsv)
-        std::fprintf(tsv, "%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%s\t%d\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\n",
+        std::fprintf(tsv,
+                     "%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%s\t%d\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%"
+                     "d\t%d\t%d\t%d\n",
                      items[i].name.c_str(), items[j].name.c_str(), truth, m, c.match.score,
                      c.match.tentative, c.match.inliers, sc::ModelName(c.match.model), c.affine,
                      c.match.hull_a, c.match.hull_b, c.match.cells_a, c.match.cells_b,
-                     c.affine_inliers, c.pooled_frames, c.pooled_inliers);
+                     c.affine_inliers, c.pooled_frames, c.pooled_inliers, c.direct_tentative,
+                     c.wide_tested, c.seed_inliers, c.guided_inliers, c.guided);
       if (truth) {
         ++same.n;
         same.hit += m;
@@ -224,6 +343,17 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
         sc::AffineViewCount(options.affine_views), 1000 * affine_s / std::max(1, affine_frames),
         affine_frames, by_affine);
   std::printf("  matches found only by merging frame pairs of a clip: %d\n", by_pooled);
+  std::printf("  matches found only by guided matching: %d\n", by_guided);
+  std::printf(
+      "  pairs given the wide-baseline stages (precheck passed, no direct match): %d of %d\n", wide,
+      pairs);
+  std::printf(
+      "  different-place pairs, most consistent inliers (chance fits): direct %d, affine %d, "
+      "merged frames %d, guide %d, guided %d (gate %d)\n",
+      null_direct.n, null_affine.n, null_pooled.n, null_seed.n, null_guided.n,
+      options.match.min_inliers_guided);
+  for (const Worst* w : {&null_direct, &null_affine, &null_pooled, &null_guided})
+    if (w->n > 0) std::printf("    %d: %s\n", w->n, w->pair.c_str());
   std::printf(
       "  matching with features computed once per file: %d pairs in %.1f s = %.1f pairs/s "
       "(one core)\n",
@@ -365,10 +495,21 @@ int main(int argc, char** argv) {
       po.same_only = true;
     else if (a == "--no-pool")
       po.pool = false;
+    else if (a == "--no-guided")
+      po.guided = false;
+    else if (a == "--no-precheck")
+      po.precheck = false;
+    else if (a == "--max-lund-gap" && i + 1 < argc)
+      po.max_lund_gap = std::atoi(argv[++i]);
+    else if (a == "--seed" && i + 1 < argc)
+      po.seed = std::atoi(argv[++i]);
+    else if (a == "--cache" && i + 1 < argc)
+      po.cache = argv[++i];
     else {
       std::fprintf(stderr,
                    "usage: sightline_scene_bench --corpus DIR --work DIR [--refs N] "
-                   "[--skip-pairs] [--skip-locate] [--no-affine] [--no-pool] [--same-only]\n");
+                   "[--skip-pairs] [--skip-locate] [--no-affine] [--no-pool] [--no-guided] "
+                   "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N]\n");
       return 2;
     }
   }

@@ -1,5 +1,7 @@
 #include "analysis/scene/compare.h"
 
+#include "analysis/scene/guided.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -64,10 +66,27 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
                      [](const Candidate& x, const Candidate& y) { return x.count > y.count; });
     pairs.resize(std::max(1, o.verify_pairs));
   }
+  // The weak fit with the most consistent inliers so far, and the features it was fitted on
+  // (one frame pair, or several merged): a guide for the last stage.
+  struct Seed {
+    SceneMatch match;
+    int i = 0, j = 0;  // the frame pair (the first one when merged)
+    std::vector<std::pair<SceneFeatures, SceneFeatures>> on;
+  };
+  Seed seed;
+  auto offer = [&seed](const SceneMatch& m, int i, int j, auto&& features) {
+    if (m.geometry.empty() || m.inliers <= seed.match.inliers) return;
+    seed.match = m;
+    seed.i = i;
+    seed.j = j;
+    seed.on = features();
+  };
   bool first = true;
   for (const Candidate& c : pairs) {
     SceneMatch m = MatchFeatures(a.features[c.i], b.features[c.j], o.match);
     ++out.pairs_verified;
+    out.direct_tentative = std::max(out.direct_tentative, m.tentative);
+    offer(m, c.i, c.j, [&] { return std::vector{std::pair{a.features[c.i], b.features[c.j]}}; });
     if (first || Better(m, out.match)) {
       out.match = std::move(m);
       out.a_frame = c.i;
@@ -75,14 +94,22 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
       first = false;
     }
   }
-  if (o.affine && !out.match.match) {
+  out.wide_tested = !out.match.match && out.direct_tentative >= o.wide_min_tentative;
+  if (!out.wide_tested) {
+    if (!a.frames.empty()) out.a_time = a.frames[out.a_frame].t;
+    if (!b.frames.empty()) out.b_time = b.frames[out.b_frame].t;
+    return out;
+  }
+  if (o.affine) {
     const int n = std::min<int>(std::max(0, o.affine_pairs), static_cast<int>(pairs.size()));
     for (int k = 0; k < n; ++k) {
       const Candidate& c = pairs[k];
       if (a.features[c.i].keypoints.empty() || b.features[c.j].keypoints.empty()) continue;
-      SceneMatch m = MatchFeatures(Pooled(a, c.i, o), Pooled(b, c.j, o), o.match);
+      const SceneFeatures pa = Pooled(a, c.i, o), pb = Pooled(b, c.j, o);
+      SceneMatch m = MatchFeatures(pa, pb, o.match);
       ++out.affine_tested;
       out.affine_inliers = std::max(out.affine_inliers, m.inliers);
+      offer(m, c.i, c.j, [&] { return std::vector{std::pair{a.features[c.i], b.features[c.j]}}; });
       if (m.match) {
         out.match = std::move(m);
         out.a_frame = c.i;
@@ -103,6 +130,11 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
     }
     SceneMatch m = MatchCorrespondences(merged, o.match);
     out.pooled_inliers = m.inliers;
+    offer(m, pairs[0].i, pairs[0].j, [&] {
+      std::vector<std::pair<SceneFeatures, SceneFeatures>> on;
+      for (int k = 0; k < pool; ++k) on.push_back({a.features[pairs[k].i], b.features[pairs[k].j]});
+      return on;
+    });
     if (m.match) {
       out.match = std::move(m);
       out.a_frame = pairs[0].i;
@@ -111,6 +143,38 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
       char buf[96];
       std::snprintf(buf, sizeof buf, " (the tentative matches of %d frame pairs merged)", pool);
       out.match.reason += buf;
+    }
+  }
+  if (!out.match.match && o.guided && seed.match.inliers >= o.match.min_seed_inliers) {
+    out.seed_inliers = seed.match.inliers;
+    MatchOptions gated = o.match;
+    gated.min_inliers_homography = gated.min_inliers_fundamental = o.match.min_inliers_guided;
+    SceneModel model = seed.match.model;
+    cv::Mat geometry = seed.match.geometry;
+    int had = seed.match.inliers;
+    // Twice: the first refit, on many more correspondences, is a better guide than the seed.
+    for (int round = 0; round < 3; ++round) {
+      Correspondences guided;
+      for (const auto& [fa, fb] : seed.on)
+        MergeCorrespondences(guided, GuidedCorrespondences(fa, fb, model, geometry, o.match),
+                             o.match);
+      SceneMatch m = MatchCorrespondences(guided, gated);
+      out.guided_inliers = std::max(out.guided_inliers, m.inliers);
+      if (m.match) {
+        out.match = std::move(m);
+        out.a_frame = seed.i;
+        out.b_frame = seed.j;
+        out.guided = true;
+        char buf[128];
+        std::snprintf(buf, sizeof buf, " (found by guided matching from a weak fit of %d inliers)",
+                      seed.match.inliers);
+        out.match.reason += buf;
+        break;
+      }
+      if (m.inliers <= had || m.geometry.empty()) break;
+      had = m.inliers;
+      model = m.model;
+      geometry = m.geometry;
     }
   }
   if (!a.frames.empty()) out.a_time = a.frames[out.a_frame].t;

@@ -6,7 +6,9 @@
 // geometric test; the answer is the best of those (a match beats no match, then the higher
 // score). When none matches, two wider tests follow with the same gates: the best frame pairs
 // with affine-simulated views (affine.h, wide baselines), then the tentative matches of several
-// frame pairs merged (two fixed cameras share one geometry for the whole clip).
+// frame pairs merged (two fixed cameras share one geometry for the whole clip), then a search
+// guided by the best weak fit of all these (guided.h). A cheap precheck (the direct test's
+// tentative count) keeps pairs with no common ground from paying the wider tests.
 //
 // Thread safety: the functions may run on several threads at once.
 #ifndef SIGHTLINE_ANALYSIS_SCENE_COMPARE_H_
@@ -43,6 +45,15 @@ struct CompareOptions {
   // matched frame by frame, the tentative matches of the best `pool_frame_pairs` frame pairs are
   // merged (a static point counts once) and tested as one. 0 or 1: off.
   int pool_frame_pairs = 4;
+  // Guided matching (guided.h): when still nothing matched, the weak fit with the most consistent
+  // inliers of the stages above (at least MatchOptions::min_seed_inliers) guides a second search
+  // on the frame pairs it came from; the model is refitted twice and gated by
+  // MatchOptions::min_inliers_guided.
+  bool guided = true;
+  // Precheck: the wide-baseline stages (affine, merged frames, guided) run only when the best
+  // verified frame pair has at least this many tentative matches. Nearly all pairs of different
+  // places have fewer, and pay only the direct test (doc/scene.md has the distributions).
+  int wide_min_tentative = 10;
 };
 
 // A file's frames and their features.
@@ -73,6 +84,11 @@ struct FileComparison {
   int affine_inliers = 0;      // the most consistent inliers found with them (matched or not)
   bool pooled_frames = false;  // the answer came from several frame pairs merged
   int pooled_inliers = 0;      // consistent inliers of the merged frame pairs (matched or not)
+  int direct_tentative = 0;    // the most tentative matches of a verified frame pair (precheck)
+  bool wide_tested = false;    // the precheck let the wide-baseline stages run
+  bool guided = false;         // the answer came from guided matching
+  int seed_inliers = 0;        // consistent inliers of the weak fit that guided it (0: none)
+  int guided_inliers = 0;      // consistent inliers after guided matching (matched or not)
 };
 
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,

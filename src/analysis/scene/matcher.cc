@@ -175,11 +175,29 @@ std::vector<int> Nearest(const std::vector<cv::Point2f>& pts, const std::vector<
 
 // Semi-local constraint (Schmid & Mohr 1997): keeps an inlier when at least `need` of its `k`
 // nearest inliers in picture A are also among its `k` nearest in picture B. Two passes, so that
-// points that only agreed with dropped ones go too.
+// points that only agreed with dropped ones go too. With each match's turn and zoom (`pose`, the
+// keypoints' orientation difference and size ratio), a neighbour also counts only when it turned
+// and zoomed alike (Lowe 2004's pose consistency, applied locally so that wide-angle pictures
+// whose rotation varies across the frame keep it).
+struct Pose {
+  const std::vector<float>* turn = nullptr;  // degrees
+  const std::vector<float>* zoom = nullptr;  // log2 of the size ratio
+  double max_turn = 0, max_zoom = 0;         // degrees, log2
+};
+
 std::vector<int> SemiLocalFilter(const std::vector<cv::Point2f>& pa,
-                                 const std::vector<cv::Point2f>& pb, std::vector<int> alive) {
+                                 const std::vector<cv::Point2f>& pb, std::vector<int> alive,
+                                 const Pose& pose) {
   constexpr int kNeighbours = 5;
   constexpr int kNeed = 2;
+  const bool with_pose =
+      pose.turn && pose.zoom && pose.turn->size() == pa.size() && pose.zoom->size() == pa.size();
+  auto alike = [&](int i, int j) {
+    if (!with_pose) return true;
+    const double dt = std::remainder((*pose.turn)[i] - (*pose.turn)[j], 360.0);
+    const double dz = (*pose.zoom)[i] - (*pose.zoom)[j];
+    return std::abs(dt) <= pose.max_turn && std::abs(dz) <= pose.max_zoom;
+  };
   for (int pass = 0; pass < 2; ++pass) {
     if (static_cast<int>(alive.size()) <= kNeighbours) return {};
     std::vector<int> kept;
@@ -190,7 +208,9 @@ std::vector<int> SemiLocalFilter(const std::vector<cv::Point2f>& pa,
       std::sort(nb.begin(), nb.end());
       std::vector<int> both;
       std::set_intersection(na.begin(), na.end(), nb.begin(), nb.end(), std::back_inserter(both));
-      if (static_cast<int>(both.size()) >= kNeed) kept.push_back(i);
+      const int agree = static_cast<int>(
+          std::count_if(both.begin(), both.end(), [&](int j) { return alike(i, j); }));
+      if (agree >= kNeed) kept.push_back(i);
     }
     if (kept.size() == alive.size()) break;
     alive = std::move(kept);
@@ -220,10 +240,12 @@ int OccupiedCells(const std::vector<cv::Point2f>& unit_points) {
 struct ModelFit {
   SceneModel model = SceneModel::kNone;
   std::vector<int> inliers;  // indices into the tentative matches
+  cv::Mat matrix;            // 3 x 3, CV_64F
 };
 
 ModelFit FitModel(SceneModel model, const std::vector<cv::Point2f>& pa,
-                  const std::vector<cv::Point2f>& pb, double threshold, const MatchOptions& o) {
+                  const std::vector<cv::Point2f>& pb, double threshold, const Pose& pose,
+                  const MatchOptions& o) {
   ModelFit fit;
   const size_t min_points = model == SceneModel::kHomography ? 4 : 8;
   if (pa.size() < min_points) return fit;
@@ -241,9 +263,10 @@ ModelFit FitModel(SceneModel model, const std::vector<cv::Point2f>& pa,
   }
   if (m.empty() || mask.size() != pa.size()) return fit;
   fit.model = model;
+  m.convertTo(fit.matrix, CV_64F);
   for (size_t i = 0; i < mask.size(); ++i)
     if (mask[i]) fit.inliers.push_back(static_cast<int>(i));
-  fit.inliers = SemiLocalFilter(pa, pb, std::move(fit.inliers));
+  fit.inliers = SemiLocalFilter(pa, pb, std::move(fit.inliers), pose);
   return fit;
 }
 
@@ -317,6 +340,9 @@ void MergeCorrespondences(Correspondences& to, const Correspondences& more, cons
     return (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y) < d2;
   };
   const size_t had = to.a.size();
+  // The matches' turn and zoom are kept when both sides have them.
+  const bool with_pose = to.turn.size() == had && to.zoom.size() == had &&
+                         more.turn.size() == more.a.size() && more.zoom.size() == more.a.size();
   for (size_t k = 0; k < more.a.size(); ++k) {
     bool duplicate = false;
     for (size_t i = 0; i < had && !duplicate; ++i)
@@ -324,6 +350,14 @@ void MergeCorrespondences(Correspondences& to, const Correspondences& more, cons
     if (duplicate) continue;
     to.a.push_back(more.a[k]);
     to.b.push_back(more.b[k]);
+    if (with_pose) {
+      to.turn.push_back(more.turn[k]);
+      to.zoom.push_back(more.zoom[k]);
+    }
+  }
+  if (!with_pose) {
+    to.turn.clear();
+    to.zoom.clear();
   }
 }
 
@@ -344,16 +378,19 @@ SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& o)
   // A model is fitted only when enough tentative matches exist for it to pass its gate (inliers
   // are a subset of them): unrelated pictures are rejected without thousands of MAGSAC rounds.
   ModelFit h, f;
+  const Pose pose{&c.turn, &c.zoom, o.guided_turn_deg, std::log2(std::max(1.0, o.guided_zoom))};
   if (r.tentative >= o.min_inliers_homography)
-    h = FitModel(SceneModel::kHomography, pa, pb, o.homography_px * size_factor, o);
+    h = FitModel(SceneModel::kHomography, pa, pb, o.homography_px * size_factor, pose, o);
   if (r.tentative >= o.min_inliers_fundamental)
-    f = FitModel(SceneModel::kFundamental, pa, pb, o.fundamental_px * size_factor, o);
+    f = FitModel(SceneModel::kFundamental, pa, pb, o.fundamental_px * size_factor, pose, o);
   // The homography is the stronger constraint; take it unless the fundamental matrix explains
   // clearly more (a 3D scene with parallax).
   const ModelFit& best =
       (h.model != SceneModel::kNone && h.inliers.size() * 10 >= f.inliers.size() * 7) ? h : f;
   r.model = best.inliers.empty() ? SceneModel::kNone : best.model;
   r.inliers = static_cast<int>(best.inliers.size());
+  if (r.model != SceneModel::kNone && best.matrix.rows == 3 && best.matrix.cols == 3)
+    r.geometry = best.matrix;
   std::vector<cv::Point2f> ua, ub;
   for (int i : best.inliers) {
     PointPair p;

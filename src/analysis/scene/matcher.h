@@ -53,6 +53,24 @@ struct MatchOptions {
   // better one (either end) are one correspondence seen twice (pixels at 1024).
   double pooled_radius_px = 8.0;
   double pooled_dedupe_px = 3.0;
+  // Guided matching (guided.h), after a weak fit: the search band around the predicted position
+  // (homography) or the epipolar lines (fundamental matrix), pixels at 1024; the ratio test
+  // among the points in the band; the largest descriptor distance accepted (RootSIFT rows have
+  // unit length: 0..sqrt 2).
+  double guided_homography_px = 10.0;
+  double guided_epipolar_px = 4.0;
+  double guided_ratio = 0.85;
+  double guided_max_distance = 1.0;
+  // Pose consistency of guided correspondences (Lowe 2004): neighbours vouch for a match only
+  // when their keypoints turned and zoomed alike, within this many degrees and this factor.
+  double guided_turn_deg = 30.0;
+  double guided_zoom = 2.0;
+  // A weak fit is only used as a guide with at least this many consistent inliers, and the
+  // refitted model needs this many to say "same place": guided correspondences all agree with the
+  // guide by construction, so its count is gated by the chance fits measured on different-place
+  // pairs (doc/scene.md), not by the ordinary gates above.
+  int min_seed_inliers = 8;
+  int min_inliers_guided = 12;
 };
 
 // One matched point, in normalised picture coordinates (0..1, x right, y down).
@@ -70,6 +88,10 @@ struct SceneMatch {
   int cells_a = 0, cells_b = 0;   // occupied cells of an 8 x 8 grid
   std::vector<PointPair> pairs;   // the inliers (evidence)
   std::string reason;             // why it is or is not a match, for a person
+  // The fitted model in the feature pictures' pixels (3 x 3, CV_64F): a homography from A to B,
+  // or a fundamental matrix F with x_b' F x_a = 0. Empty without a model. Set whether or not the
+  // pair matched, so that a weak fit can guide a second search (guided.h).
+  cv::Mat geometry;
 };
 
 SceneMatch MatchFeatures(const SceneFeatures& a, const SceneFeatures& b,
@@ -81,6 +103,11 @@ struct Correspondences {
   int a_width = 0, a_height = 0, b_width = 0, b_height = 0;  // the feature pictures
   std::vector<cv::Point2f> a, b;  // tentative matches, feature pixels, a[i] <-> b[i]
   std::string problem;            // set when a picture has too few features to compare
+  // Optional, one per match or empty: how the picture turned (B's keypoint orientation minus A's,
+  // degrees) and zoomed (log2 of B's keypoint size over A's) there. When set, the semi-local
+  // check also asks a match's neighbours to have turned and zoomed alike (within
+  // MatchOptions::guided_turn_deg and guided_zoom); guided matching (guided.h) sets them.
+  std::vector<float> turn, zoom;
 };
 // Step 1: mutual ratio-test matches (pooled features, affine.h, are handled too).
 Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeatures& b,

@@ -1,0 +1,170 @@
+#include "analysis/scene/guided.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace sightline::analysis::scene {
+
+namespace {
+
+// As matcher.cc: tolerances are set for pictures of about 1024 pixels.
+double SizeFactor(const SceneFeatures& a, const SceneFeatures& b) {
+  return std::clamp(std::max({a.width, a.height, b.width, b.height}) / 1024.0, 0.5, 1.0);
+}
+
+// Which pairs (i in A, j in B) the model allows: a row-major n_a x n_b mask.
+std::vector<unsigned char> Allowed(const SceneFeatures& a, const SceneFeatures& b, SceneModel model,
+                                   const cv::Matx33d& g, double tolerance) {
+  const size_t na = a.keypoints.size(), nb = b.keypoints.size();
+  std::vector<unsigned char> ok(na * nb, 0);
+  const double t2 = tolerance * tolerance;
+  if (model == SceneModel::kHomography) {
+    for (size_t i = 0; i < na; ++i) {
+      const cv::Vec3d p = g * cv::Vec3d(a.keypoints[i].x, a.keypoints[i].y, 1);
+      if (!(p[2] > 1e-12)) continue;  // maps behind the camera or to infinity
+      const double x = p[0] / p[2], y = p[1] / p[2];
+      for (size_t j = 0; j < nb; ++j) {
+        const double dx = b.keypoints[j].x - x, dy = b.keypoints[j].y - y;
+        ok[i * nb + j] = dx * dx + dy * dy < t2;
+      }
+    }
+    return ok;
+  }
+  // Fundamental matrix: epipolar lines in B of A's points (F x_a) and in A of B's (F' x_b),
+  // normalised so that the dot product with a point is its distance in pixels.
+  auto unit_line = [](const cv::Vec3d& l) {
+    const double n = std::hypot(l[0], l[1]);
+    return n > 1e-12 ? cv::Vec3d(l / n) : cv::Vec3d(0, 0, 0);
+  };
+  std::vector<cv::Vec3d> in_b(na), in_a(nb);
+  for (size_t i = 0; i < na; ++i)
+    in_b[i] = unit_line(g * cv::Vec3d(a.keypoints[i].x, a.keypoints[i].y, 1));
+  const cv::Matx33d gt = g.t();
+  for (size_t j = 0; j < nb; ++j)
+    in_a[j] = unit_line(gt * cv::Vec3d(b.keypoints[j].x, b.keypoints[j].y, 1));
+  for (size_t i = 0; i < na; ++i) {
+    const cv::Vec3d& l = in_b[i];
+    if (l == cv::Vec3d(0, 0, 0)) continue;  // the epipole itself: no line
+    const double xa = a.keypoints[i].x, ya = a.keypoints[i].y;
+    for (size_t j = 0; j < nb; ++j) {
+      const double db = l[0] * b.keypoints[j].x + l[1] * b.keypoints[j].y + l[2];
+      if (db * db >= t2) continue;
+      const cv::Vec3d& m = in_a[j];
+      const double da = m[0] * xa + m[1] * ya + m[2];
+      ok[i * nb + j] = (m != cv::Vec3d(0, 0, 0)) && da * da < t2;
+    }
+  }
+  return ok;
+}
+
+struct Scored {
+  int i, j;  // keypoints of A and B
+  float d;   // squared descriptor distance
+};
+
+}  // namespace
+
+Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
+                                      SceneModel model, const cv::Mat& geometry,
+                                      const MatchOptions& o) {
+  Correspondences c;
+  c.a_width = a.width;
+  c.a_height = a.height;
+  c.b_width = b.width;
+  c.b_height = b.height;
+  if (model == SceneModel::kNone || geometry.rows != 3 || geometry.cols != 3 ||
+      a.descriptors.rows < 2 || b.descriptors.rows < 2 ||
+      a.descriptors.rows != static_cast<int>(a.keypoints.size()) ||
+      b.descriptors.rows != static_cast<int>(b.keypoints.size()))
+    return c;
+  cv::Mat g64;
+  geometry.convertTo(g64, CV_64F);
+  const cv::Matx33d g(g64.ptr<double>());
+  const double size_factor = SizeFactor(a, b);
+  const double tolerance =
+      (model == SceneModel::kHomography ? o.guided_homography_px : o.guided_epipolar_px) *
+      size_factor;
+  const std::vector<unsigned char> allowed = Allowed(a, b, model, g, tolerance);
+  const int na = a.descriptors.rows, nb = b.descriptors.rows;
+  cv::Mat dist;
+  cv::batchDistance(a.descriptors, b.descriptors, dist, CV_32F, cv::noArray(), cv::NORM_L2SQR);
+
+  // The second neighbour must be another place in the picture (more than `radius` from the
+  // first): with pooled features a place appears in several views, and SIFT gives one place
+  // several orientations.
+  const float r2 = static_cast<float>(std::pow(o.pooled_radius_px * size_factor, 2));
+  auto far = [r2](const Keypoint& p, const Keypoint& q) {
+    const float dx = p.x - q.x, dy = p.y - q.y;
+    return dx * dx + dy * dy > r2;
+  };
+  constexpr float kFar = std::numeric_limits<float>::max();
+  std::vector<int> row_best(na, -1), col_best(nb, -1);
+  std::vector<float> row1(na, kFar), row2(na, kFar), col1(nb, kFar), col2(nb, kFar);
+  for (int i = 0; i < na; ++i) {
+    const float* d = dist.ptr<float>(i);
+    const unsigned char* ok = allowed.data() + static_cast<size_t>(i) * nb;
+    for (int j = 0; j < nb; ++j) {
+      if (!ok[j]) continue;
+      if (d[j] < row1[i]) {
+        row1[i] = d[j];
+        row_best[i] = j;
+      }
+      if (d[j] < col1[j]) {
+        col1[j] = d[j];
+        col_best[j] = i;
+      }
+    }
+  }
+  for (int i = 0; i < na; ++i) {
+    const float* d = dist.ptr<float>(i);
+    const unsigned char* ok = allowed.data() + static_cast<size_t>(i) * nb;
+    for (int j = 0; j < nb; ++j) {
+      if (!ok[j]) continue;
+      if (row_best[i] >= 0 && d[j] < row2[i] && far(b.keypoints[j], b.keypoints[row_best[i]]))
+        row2[i] = d[j];
+      if (col_best[j] >= 0 && d[j] < col2[j] && far(a.keypoints[i], a.keypoints[col_best[j]]))
+        col2[j] = d[j];
+    }
+  }
+  // A point alone in its band passes the ratio test (no rival). That is what guided matching is
+  // for, and the refitted model with its consistency check and count gate has the last word.
+  const float ratio2 = static_cast<float>(o.guided_ratio * o.guided_ratio);
+  std::vector<Scored> found;
+  for (int i = 0; i < na; ++i) {
+    const int j = row_best[i];
+    if (j < 0 || col_best[j] < 0 || far(a.keypoints[i], a.keypoints[col_best[j]])) continue;
+    if (!(row1[i] < ratio2 * row2[i]) || !(col1[j] < ratio2 * col2[j])) continue;
+    if (!(row1[i] < o.guided_max_distance * o.guided_max_distance)) continue;
+    found.push_back({i, j, row1[i]});
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Scored& x, const Scored& y) { return x.d < y.d; });
+  const float d2 = static_cast<float>(std::pow(o.pooled_dedupe_px * size_factor, 2));
+  auto near = [d2](const cv::Point2f& p, const Keypoint& k) {
+    const float dx = p.x - k.x, dy = p.y - k.y;
+    return dx * dx + dy * dy < d2;
+  };
+  bool pose_known = true;
+  for (const Scored& f : found) {
+    bool duplicate = false;
+    for (size_t k = 0; k < c.a.size() && !duplicate; ++k)
+      duplicate = near(c.a[k], a.keypoints[f.i]) || near(c.b[k], b.keypoints[f.j]);
+    if (duplicate) continue;
+    const Keypoint &p = a.keypoints[f.i], &q = b.keypoints[f.j];
+    c.a.push_back({p.x, p.y});
+    c.b.push_back({q.x, q.y});
+    c.turn.push_back(q.angle - p.angle);
+    c.zoom.push_back(p.size > 0 && q.size > 0 ? std::log2(q.size / p.size) : 0.f);
+    // A simulated view's keypoint is oriented in its view, not in the picture: no pose then.
+    pose_known = pose_known && p.view == 0 && q.view == 0;
+  }
+  if (!pose_known) {
+    c.turn.clear();
+    c.zoom.clear();
+  }
+  return c;
+}
+
+}  // namespace sightline::analysis::scene

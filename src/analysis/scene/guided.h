@@ -1,0 +1,50 @@
+// Guided matching: a second search for correspondences where a first, weak model says they must
+// lie (Hartley & Zisserman 2004, "Multiple View Geometry", 2nd ed., section 11.6 "guided
+// matching"; Torr & Zisserman 2000 use it to grow a MLESAC fit).
+//
+// The ratio test over the whole other picture rejects every point whose descriptor has a
+// look-alike anywhere in it (a second window, leaves, cobbles) and every point seen under such a
+// change of viewpoint that its nearest neighbour is only a little nearer than the rest. Once a
+// few consistent inliers give a model (a homography, or a fundamental matrix), a point of A can
+// only correspond to the points of B near its predicted position (homography) or its epipolar
+// line (fundamental matrix); among those few the ratio test is decisive again, so many of the
+// correspondences the global test threw away come back.
+//
+// Contract:
+//  - `geometry` is SceneMatch::geometry of a fit on these two pictures' pixels (the same feature
+//    pictures, or pictures of the same sizes from the same two cameras); a 3 x 3 CV_64F matrix.
+//    An empty or malformed one gives no correspondences.
+//  - The result is only tentative: every correspondence agrees with the weak model by
+//    construction, so the model must be fitted again (MatchCorrespondences) and the evidence is
+//    the refitted model's consistent inliers, gated by a count measured on different-place pairs
+//    (MatchOptions::min_inliers_guided), not by the ordinary gates.
+//  - The second neighbour of the ratio test is taken from another place in the picture (more
+//    than MatchOptions::pooled_radius_px from the first), and one correspondence counts once.
+//  - Each correspondence carries its keypoints' turn and zoom (Correspondences::turn, zoom), so
+//    that the refit's semi-local check asks neighbours to agree on them too (Lowe 2004's pose
+//    consistency): chance pairs along a weak model's lines turn and zoom at random. Pooled
+//    features (affine.h) are accepted, but then no pose is recorded (a simulated view's keypoint
+//    is oriented in its view), and the check is the plain one.
+//
+// Thread safety: pure functions; may run on several threads at once.
+#ifndef SIGHTLINE_ANALYSIS_SCENE_GUIDED_H_
+#define SIGHTLINE_ANALYSIS_SCENE_GUIDED_H_
+
+#include <opencv2/core.hpp>
+
+#include "analysis/scene/features.h"
+#include "analysis/scene/matcher.h"
+
+namespace sightline::analysis::scene {
+
+// Correspondences between `a` and `b` that lie within `MatchOptions::guided_homography_px` of the
+// position `geometry` predicts (a homography, A pixels to B pixels) or within
+// `guided_epipolar_px` of both epipolar lines (a fundamental matrix, x_b' F x_a = 0), and pass
+// the ratio test `guided_ratio` among the points that lie there, both ways.
+Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
+                                      SceneModel model, const cv::Mat& geometry,
+                                      const MatchOptions& options = {});
+
+}  // namespace sightline::analysis::scene
+
+#endif  // SIGHTLINE_ANALYSIS_SCENE_GUIDED_H_
