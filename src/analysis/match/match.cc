@@ -513,9 +513,18 @@ class Matcher {
                 double coverage, std::vector<Segment>* accepted) {
     if (accepted->empty() || !accepted->back().is_static) return;
     const double a0 = accepted->back().a_start, a1 = accepted->back().a_end;
+    // Footage already matched on motion by another hypothesis needs no pin.
+    for (std::size_t k = 0; k + 1 < accepted->size(); ++k) {
+      const Segment& o = (*accepted)[k];
+      if (!o.is_static && std::min(o.a_end, a1) - std::max(o.a_start, a0) >= 0.5 * (a1 - a0))
+        return;
+    }
     const double range = std::clamp(a1 - a0, 1.0, o_.max_still_shift_s);
     const double step = a_.rate > 0 ? 0.5 / a_.rate : 0.0625;
-    const int last = static_cast<int>(a_.frames.size()) - 1;
+    // Runs are looked for near the segment only (a run reaching further is cut there).
+    const int first = std::max(0, FrameAtOrAfter(a_, a0 - range - o_.max_gap_s));
+    const int last = std::min(static_cast<int>(a_.frames.size()) - 1,
+                              FrameAtOrAfter(a_, a1 + range + o_.max_gap_s));
     Hypothesis best = h;
     std::vector<LineSample> best_samples;
     int best_r0 = -1, best_r1 = -1;
@@ -533,7 +542,7 @@ class Matcher {
         Hypothesis alt = h;
         alt.s = speed;
         alt.o = mid_b - speed * mid + d;
-        auto samples = SampleLine(sampler, a_, alt.s, alt.o, 0, last);
+        auto samples = SampleLine(sampler, a_, alt.s, alt.o, first, last);
         for (const auto& [r0, r1] : Runs(samples, o_.run_similarity, o_.max_gap_s)) {
           if (samples[r1].ta < a0 || samples[r0].ta > a1) continue;
           const MotionStats m =
