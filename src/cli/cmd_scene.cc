@@ -25,9 +25,11 @@ constexpr char kUsage[] =
     "facade, or any view under rotation or zoom) or a fundamental matrix (a 3D scene from another\n"
     "viewpoint), fitted with MAGSAC++. Inliers clustered on one small patch (a sign, a poster)\n"
     "and repeated patterns (rows of identical windows) do not count. Videos: a few frames spread\n"
-    "over each clip are compared and the best pair reported. When that finds nothing, two wider\n"
-    "tests follow: features of affine-simulated views (ASIFT: oblique surfaces, wide baselines)\n"
-    "and, for clips, the matches of several frame pairs merged (fixed cameras) (doc/scene.md).\n"
+    "over each clip are compared and the best pair reported. When that finds nothing (and the\n"
+    "pictures share enough tentative matches to be worth it), wider tests follow: features of\n"
+    "affine-simulated views (ASIFT: oblique surfaces, wide baselines), for clips the matches of\n"
+    "several frame pairs merged (fixed cameras), and matching guided by the best weak fit\n"
+    "(doc/scene.md).\n"
     "\n"
     "  --at T        compare the frames nearest T seconds (both videos); TA:TB for each its own\n"
     "  --picture F   write the two frames side by side with the matched points joined (JPEG)\n"
@@ -36,7 +38,8 @@ constexpr char kUsage[] =
     "                \"stage\",\n"
     "                \"evidence\":[[ax,ay,bx,by],...],\"picture\"?}; model is \"homography\",\n"
     "                \"fundamental\" or \"none\"; stage is \"direct\", \"affine\" (found with\n"
-    "                simulated views) or \"merged_frames\"; times in seconds (null for a photo); "
+    "                simulated views), \"merged_frames\" or \"guided\"; times in seconds (null\n"
+    "                for a photo); "
     "evidence\n"
     "                points in 0..1 picture coordinates (x right, y down); coverage is the\n"
     "                inliers' convex hull as a fraction of each picture. On a file that cannot\n"
@@ -46,8 +49,9 @@ constexpr char kUsage[] =
     "be read or the picture not written, 2 usage error.\n";
 
 // Which test gave the answer (compare.h): the pictures' own features, the affine-simulated
-// views, or several frame pairs merged.
+// views, several frame pairs merged, or matching guided by a weak fit.
 const char* Stage(const sc::FileComparison& c) {
+  if (c.guided) return "guided";
   if (c.affine) return "affine";
   if (c.pooled_frames) return "merged_frames";
   return "direct";
