@@ -1,9 +1,9 @@
 // End-to-end matcher tests on small generated clips: a source (a pan over a Mandelbrot picture,
 // which moves everywhere) and copies made from it with FFmpeg, one per edit of the issue
-// (re-encoded small, mirrored, cropped, an excerpt, sped up, a frame grab, bars, a logo,
-// rotations, grey and colour, noise, blur, frame rate, picture-in-picture, a filmed screen),
-// each matched against the source with the expected segment
-// times; and the negatives: two unrelated sources, and two takes of one static "room" (the same
+// (re-encoded small, mirrored, cropped, an excerpt, sped up and slowed down, a frame grab, bars,
+// a logo, a caption, subtitles, rotations, grey and colour, noise, blur, frame rate,
+// picture-in-picture, a filmed screen), each matched against the source with the expected
+// segment times; and the negatives: two unrelated sources, and two takes of one static "room" (the same
 // background, different moving content), which must not pair.
 #include "analysis/match/match.h"
 
@@ -82,6 +82,18 @@ class MatchEdits : public ::testing::Test {
     copy("letterbox.mp4", {"-vf", "pad=320:320:0:40:black", "-crf", "23"});
     copy("pillarbox.mp4", {"-vf", "pad=428:240:54:0:black", "-crf", "23"});
     copy("logo.mp4", {"-vf", "drawbox=x=230:y=10:w=80:h=36:color=red@0.9:t=fill", "-crf", "23"});
+    // A news caption: a dark band with white words over the lower fifth, and subtitles that
+    // change every 2 s (drawtext with the default font is enough: the words only have to cover
+    // the picture).
+    copy("caption.mp4", {"-vf",
+                         "drawbox=x=0:y=190:w=320:h=50:color=0x202060@0.85:t=fill,"
+                         "drawtext=text='BREAKING NEWS':x=12:y=200:fontsize=26:fontcolor=white",
+                         "-crf", "23"});
+    copy("subtitles.mp4", {"-vf",
+                           "drawtext=text='%{eif\\:floor(t/2)\\:d} the words said here':"
+                           "x=20:y=205:fontsize=18:fontcolor=yellow:borderw=2",
+                           "-crf", "23"});
+    copy("slow.mp4", {"-vf", "setpts=PTS*1.1", "-crf", "23"});
     copy("rotate90.mp4", {"-vf", "transpose=1", "-crf", "23"});
     copy("rotate180.mp4", {"-vf", "hflip,vflip", "-crf", "23"});
     copy("grey.mp4", {"-vf", "hue=s=0", "-crf", "23"});
@@ -167,6 +179,8 @@ TEST_F(MatchEdits, Crop) { ExpectSegment("crop.mp4", 0, 8, 0, 8); }
 TEST_F(MatchEdits, Letterbox) { ExpectSegment("letterbox.mp4", 0, 8, 0, 8); }
 TEST_F(MatchEdits, Pillarbox) { ExpectSegment("pillarbox.mp4", 0, 8, 0, 8); }
 TEST_F(MatchEdits, LogoOverlay) { ExpectSegment("logo.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, CaptionOverlay) { ExpectSegment("caption.mp4", 0, 8, 0, 8); }
+TEST_F(MatchEdits, Subtitles) { ExpectSegment("subtitles.mp4", 0, 8, 0, 8); }
 TEST_F(MatchEdits, Grey) { ExpectSegment("grey.mp4", 0, 8, 0, 8); }
 TEST_F(MatchEdits, ColourChange) { ExpectSegment("colour.mp4", 0, 8, 0, 8); }
 TEST_F(MatchEdits, Noise) { ExpectSegment("noise.mp4", 0, 8, 0, 8); }
@@ -189,6 +203,13 @@ TEST_F(MatchEdits, SpeedUpTenPercent) {
   PairMatch m = MatchSignatures(Sig("src"), Sig("speed.mp4"));
   ASSERT_FALSE(m.segments.empty());
   EXPECT_NEAR(m.segments[0].speed, 1 / 1.1, 0.02);
+}
+
+TEST_F(MatchEdits, SlowDownTenPercent) {
+  ExpectSegment("slow.mp4", 0, 8, 0, 8 * 1.1);
+  PairMatch m = MatchSignatures(Sig("src"), Sig("slow.mp4"));
+  ASSERT_FALSE(m.segments.empty());
+  EXPECT_NEAR(m.segments[0].speed, 1.1, 0.02);
 }
 
 TEST_F(MatchEdits, JumpCutGivesOneSegmentPerPart) {
