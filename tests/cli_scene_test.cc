@@ -1,7 +1,8 @@
 // End-to-end: `sightline scene` and `sightline locate` through the real binary, on committed
 // street views (tests/data/scene) and generated pictures and clips: JSON schema, readable
 // output, the evidence picture, video frame times, bad input (featureless, tiny, huge claimed
-// size, missing, not media) and exit codes.
+// size, missing, not media) and exit codes; locate with the text of signs (--ref-text,
+// --no-text) and index files of the old format.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +10,9 @@
 #include <exiv2/exiv2.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include "analysis/scene/frames.h"
 #include "analysis/scene/synthetic.h"
 #include "media/image_writer.h"
 #include "test_util.h"
@@ -253,6 +256,120 @@ TEST_F(SceneCli, LocateReadsTheReferencesOfACase) {
   auto j = Parse(r);
   EXPECT_EQ(j["located"], true) << r.out;
   EXPECT_EQ(j["position"]["reference"], "first.jpg");
+}
+
+constexpr char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// `gray` with a white sign reading `words` (black DejaVu Sans, 36 px) at (x, y), drawn by FFmpeg.
+cv::Mat WithSign(const std::string& dir, const cv::Mat& gray, const std::string& words, int x,
+                 int y) {
+  const std::string plain = dir + "/sign_plain.jpg", with = dir + "/sign.png";
+  EXPECT_TRUE(sy::WriteGrayJpeg(plain, gray).ok());
+  MakeMedia({"-i", plain, "-vf",
+             std::string("drawtext=fontfile=") + kFont + ":text='" + words +
+                 "':fontsize=36:fontcolor=black:box=1:boxcolor=white:boxborderw=16:x=" +
+                 std::to_string(x) + ":y=" + std::to_string(y),
+             "-frames:v", "1"},
+            with);
+  analysis::scene::FrameOptions fo;
+  fo.max_side = 4096;
+  auto frames = analysis::scene::ReadSceneFrames(with, fo);
+  EXPECT_TRUE(frames.ok()) << frames.status().message();
+  return frames.ok() ? frames->front().gray.clone() : gray.clone();
+}
+
+TEST_F(SceneCli, LocateShortlistsByTheWordsOfSignsButOnlyGeometryMatches) {
+  // The query shows a place with a sign; the references: the place photographed focused on the
+  // sign (the rest blurred, a third of it something else), a different place with the same sign,
+  // and another place. `--shortlist 0`: only the words can bring a reference to geometry.
+  const std::string refs = *dir_ / "text_refs";
+  std::filesystem::create_directories(refs);
+  const cv::Size s(800, 600);
+  const cv::Mat place = sy::Texture(800, 600, 31);
+  WriteGray(*dir_ / "sign_query.jpg", WithSign(dir_->path(), place, "BESSARABSKA", 100, 120));
+  cv::Mat blurred;
+  cv::GaussianBlur(sy::View(place, sy::Motion(s, 0, 1.0, 0), s, 0.9, 8), blurred, cv::Size(), 3);
+  sy::Texture(800, 600, 35)(cv::Rect(420, 0, 380, 600)).copyTo(blurred(cv::Rect(420, 0, 380, 600)));
+  WriteGray(refs + "/place.jpg", WithSign(dir_->path(), blurred, "BESSARABSKA", 100, 120));
+  SetGps(refs + "/place.jpg", "50/1 26940/1000 0/1", "30/1 31260/1000 0/1");
+  WriteGray(refs + "/other.jpg", sy::Texture(800, 600, 32));
+  WriteGray(refs + "/elsewhere.jpg",
+            WithSign(dir_->path(), sy::Texture(800, 600, 41), "BESSARABSKA", 440, 480));
+  SetGps(refs + "/elsewhere.jpg", "49/1 50380/1000 0/1", "24/1 1780/1000 0/1");
+  const std::string index = *dir_ / "text_refs.index";
+
+  // An index of the first format (before words) is rebuilt, said on stderr.
+  testing::WriteFile(index, "SLSCIDX1" + std::string(64, '\0'));
+  auto r = RunSightline({"locate", "--json", "--shortlist", "0", "--wide", "0", "--refs", refs,
+                         "--index", index, *dir_ / "sign_query.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("format 1"), std::string::npos) << r.err;
+  auto j = Parse(r);
+  // Without the references' text: nothing is verified, the place is missed.
+  EXPECT_EQ(j["located"], false) << r.out;
+  EXPECT_TRUE(j["query_words"].is_null());
+  EXPECT_TRUE(j["candidates"].empty());
+
+  // --ref-text: the index is rebuilt with the words (its cost per reference on stderr).
+  r = RunSightline({"locate", "--json", "--ref-text", "--shortlist", "0", "--wide", "0", "--refs",
+                    refs, "--index", index, *dir_ / "sign_query.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("without the references' text"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("s per reference"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 with place words"), std::string::npos) << r.err;
+  j = Parse(r);
+  for (const char* key : {"file", "located", "position", "confidence", "reason", "seconds",
+                          "query_words", "text_seconds", "wide_tested", "candidates"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["query_words"], nlohmann::json::array({"bessarabska"})) << r.out;
+  ASSERT_EQ(j["located"], true) << j["reason"];
+  EXPECT_EQ(j["position"]["reference"], "place.jpg");
+  EXPECT_NEAR(j["position"]["lat"].get<double>(), 50 + 26.94 / 60, 1e-6);
+  ASSERT_EQ(j["candidates"].size(), 2u) << r.out;
+  const auto& best = j["candidates"][0];
+  for (const char* key : {"reference", "path", "similarity", "shortlisted_by", "shared_words",
+                          "text_score", "verified", "match", "stage", "wide_tested", "score",
+                          "inliers", "model", "query_time", "gps"})
+    EXPECT_TRUE(best.contains(key)) << key;
+  EXPECT_EQ(best["reference"], "place.jpg");
+  EXPECT_EQ(best["shortlisted_by"], "text");
+  EXPECT_EQ(best["stage"], "direct");
+  EXPECT_EQ(best["shared_words"], nlohmann::json::array({"bessarabska"}));
+  bool saw_elsewhere = false;
+  for (const auto& c : j["candidates"]) {
+    if (c["reference"] != "elsewhere.jpg") continue;
+    saw_elsewhere = true;
+    EXPECT_EQ(c["shortlisted_by"], "text");
+    EXPECT_EQ(c["verified"], true);
+    EXPECT_EQ(c["match"], false);  // the same sign on another wall
+    EXPECT_TRUE(c["stage"].is_null());
+  }
+  EXPECT_TRUE(saw_elsewhere) << r.out;
+
+  // Readable output names the shared words; the index is reused.
+  r = RunSightline(
+      {"locate", "--shortlist", "0", "--refs", refs, "--index", index, *dir_ / "sign_query.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("building"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("LOCATED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("shares the words bessarabska"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("shortlisted by them"), std::string::npos) << r.out;
+
+  // --no-text: the query's text is not read; nothing to verify.
+  r = RunSightline({"locate", "--json", "--no-text", "--shortlist", "0", "--wide", "0", "--refs",
+                    refs, "--index", index, *dir_ / "sign_query.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Parse(r);
+  EXPECT_TRUE(j["query_words"].is_null());
+  EXPECT_EQ(j["located"], false);
+
+  EXPECT_EQ(
+      RunSightline({"locate", "--ref-text", "--no-text", "--refs", refs, *dir_ / "sign_query.jpg"})
+          .exit_code,
+      2);
+  EXPECT_EQ(
+      RunSightline({"locate", "--wide", "-1", "--refs", refs, *dir_ / "sign_query.jpg"}).exit_code,
+      2);
 }
 
 }  // namespace

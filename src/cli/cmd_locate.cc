@@ -1,14 +1,17 @@
 // sightline locate: reference pictures ranked by same-place evidence, and the position of the
-// best verified one. Thin: analysis/scene/locate.h does the work (VLAD shortlist, geometric
-// verification; doc/scene.md); this file gathers the references (a folder or a case), keeps the
-// optional index file current, and prints.
+// best verified one. Thin: analysis/scene/locate.h does the work (VLAD and place-word shortlist,
+// geometric verification; doc/locate.md); this file gathers the references (a folder or a case),
+// keeps the optional index file current, makes the OCR reader, and prints.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "analysis/scene/locate.h"
+#include "analysis/text/ocr.h"
 #include "base/file.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
@@ -20,32 +23,49 @@ namespace {
 namespace sc = analysis::scene;
 
 constexpr char kUsage[] =
-    "Usage: sightline locate [--json] [--index FILE] [--shortlist N] (--refs DIR | --case DIR)\n"
-    "                        QUERY...\n"
+    "Usage: sightline locate [--json] [--index FILE] [--ref-text] [--no-text] [--shortlist N]\n"
+    "                        [--wide N] (--refs DIR | --case DIR) QUERY...\n"
     "\n"
     "Where each QUERY (a photo or a video) was taken, from geotagged reference pictures: every\n"
     "reference is summarised once by a global descriptor (VLAD of RootSIFT features, vocabulary\n"
     "trained on the references), the most similar ones are verified with the geometry of\n"
     "`sightline scene`, and the best verified match gives its GPS position and a confidence\n"
-    "(its score, halved when another strong match lies more than 1 km away). Only a geometric\n"
-    "match is evidence; similarity alone only orders the rest (doc/scene.md).\n"
+    "(its score, halved when another strong match lies more than 1 km away). When the index holds\n"
+    "the references' text (--ref-text), the query's text is read too and references that share\n"
+    "strong place words with it (street names, shop signs) are verified as well, however similar\n"
+    "they look. Only a geometric match is evidence: shared words and similarity choose what is\n"
+    "verified and are reported, never a match on their own (doc/locate.md).\n"
     "\n"
     "  --refs DIR     reference pictures: every JPEG, PNG, WebP, TIFF, BMP and HEIC under DIR\n"
     "  --case DIR     reference pictures: the image items of a case (read only)\n"
     "  --index FILE   keep the references' descriptors in FILE: used when it matches the\n"
     "                 references (same files, sizes and times), built and written otherwise.\n"
     "                 Without it the descriptors are computed for this run only. Nothing is ever\n"
-    "                 written into DIR or the case.\n"
-    "  --shortlist N  references verified with geometry per query (default 10)\n"
+    "                 written into DIR or the case. An index from an older sightline is rebuilt.\n"
+    "  --ref-text     read the references' text (OCR) when building the index and keep their\n"
+    "                 place words. OCR costs 10-40x the rest of the build (0.2-2 s per picture;\n"
+    "                 the time per reference is printed), so it is asked for; an index built\n"
+    "                 without it is rebuilt when it is given\n"
+    "  --no-text      do not read the queries' text, even when the index holds the references'\n"
+    "  --shortlist N  references verified with geometry per query, by similarity (default 10;\n"
+    "                 0: only those sharing place words with it)\n"
+    "  --wide N       when none matches directly, the N best rejected ones are tested again with\n"
+    "                 affine-simulated views (a wide baseline; about 3x a direct test each;\n"
+    "                 default 3, 0: off)\n"
     "  --json         {\"file\",\"located\",\"position\":{\"lat\",\"lon\",\"alt_m\"?,\"source\",\n"
-    "                 \"reference\"}|null,\"confidence\",\"reason\",\"seconds\",\"candidates\":[{\n"
-    "                 \"reference\",\"path\",\"similarity\",\"verified\",\"match\",\"score\",\n"
-    "                 \"inliers\",\"model\",\"query_time\",\"gps\":{\"lat\",\"lon\"}|null,\n"
-    "                 \"problem\"?}]}; several queries: an array. A query that cannot be read:\n"
-    "                 {\"file\",\"error\"}.\n"
+    "                 "
+    "\"reference\"}|null,\"confidence\",\"reason\",\"seconds\",\"query_words\":[..]|null,\n"
+    "                 "
+    "\"text_seconds\",\"text_problem\"?,\"wide_tested\",\"candidates\":[{\"reference\",\n"
+    "                 \"path\",\"similarity\",\"shortlisted_by\",\"shared_words\",\"text_score\",\n"
+    "                 "
+    "\"verified\",\"match\",\"stage\",\"wide_tested\",\"score\",\"inliers\",\"model\",\n"
+    "                 \"query_time\",\"gps\":{\"lat\",\"lon\"}|null,\"problem\"?}]}; several\n"
+    "                 queries: an array. A query that cannot be read: {\"file\",\"error\"}.\n"
     "\n"
     "Exit status: 0 every query was answered (located or not: both are answers), 1 a query or a\n"
-    "reference could not be read, or the index not written, 2 usage error.\n";
+    "reference could not be read, the OCR models are missing, or the index not written, 2 usage\n"
+    "error.\n";
 
 Result<std::vector<sc::ReferenceFile>> CaseReferences(const std::string& dir) {
   auto c = OpenCase("locate", dir, evidence::Case::Access::kRead);
@@ -80,6 +100,14 @@ nlohmann::ordered_json ResultJson(const std::string& file, const sc::LocateResul
   j["confidence"] = Round(r.confidence, 0.001);
   j["reason"] = r.reason;
   j["seconds"] = Round(seconds, 0.001);
+  if (r.text_used) {
+    j["query_words"] = r.query_words;
+  } else {
+    j["query_words"] = nullptr;
+  }
+  j["text_seconds"] = Round(r.text_seconds, 0.001);
+  if (!r.text_problem.empty()) j["text_problem"] = r.text_problem;
+  j["wide_tested"] = r.wide_tested;
   nlohmann::ordered_json cands = nlohmann::ordered_json::array();
   for (const sc::LocateCandidate& c : r.ranked) {
     const sc::Reference& ref = index.references()[c.reference];
@@ -87,8 +115,17 @@ nlohmann::ordered_json ResultJson(const std::string& file, const sc::LocateResul
     k["reference"] = ref.label;
     k["path"] = DisplayPath(ref.path);
     k["similarity"] = Round(c.similarity, 0.0001);
+    k["shortlisted_by"] = c.by_similarity && c.by_text ? "both" : c.by_text ? "text" : "similarity";
+    k["shared_words"] = c.words.shared;
+    k["text_score"] = Round(c.words.score, 0.001);
     k["verified"] = c.verified;
     k["match"] = c.match.match;
+    if (c.match.match) {
+      k["stage"] = sc::StageName(c.stage);
+    } else {
+      k["stage"] = nullptr;
+    }
+    k["wide_tested"] = c.wide_tested;
     k["score"] = Round(c.match.score, 0.001);
     k["inliers"] = c.match.inliers;
     k["model"] = sc::ModelName(c.match.model);
@@ -115,6 +152,13 @@ void PrintText(const std::string& file, const sc::LocateResult& r, const sc::Ref
     std::printf("  not located\n");
   }
   std::printf("  %s\n", r.reason.c_str());
+  if (r.text_used) {
+    std::string words;
+    for (const std::string& w : r.query_words) words += (words.empty() ? "" : ", ") + w;
+    std::printf("  text     %s  (%.1f s)%s%s\n", words.empty() ? "(no place words)" : words.c_str(),
+                r.text_seconds,
+                r.text_problem.empty() ? "" : "  not read: ", r.text_problem.c_str());
+  }
   std::printf("  %-4s %-40s %-6s %-6s %-8s %s\n", "RANK", "REFERENCE", "SIM", "SCORE", "INLIERS",
               "GPS");
   int rank = 0;
@@ -122,9 +166,20 @@ void PrintText(const std::string& file, const sc::LocateResult& r, const sc::Ref
     const sc::Reference& ref = index.references()[c.reference];
     char gps[64] = "-";
     if (ref.gps) std::snprintf(gps, sizeof gps, "%.6f, %.6f", ref.gps->lat, ref.gps->lon);
+    std::string verdict;
+    if (c.match.match)
+      verdict = c.stage == sc::LocateStage::kDirect
+                    ? "  MATCH"
+                    : std::string("  MATCH (") + sc::StageName(c.stage) + ")";
     std::printf("  %-4d %-40s %-6.3f %-6.2f %-8d %s%s%s\n", ++rank, ref.label.c_str(), c.similarity,
-                c.match.score, c.match.inliers, gps, c.match.match ? "  MATCH" : "",
+                c.match.score, c.match.inliers, gps, verdict.c_str(),
                 c.problem.empty() ? "" : "  (unreadable)");
+    if (!c.words.shared.empty()) {
+      std::string words;
+      for (const std::string& w : c.words.shared) words += (words.empty() ? "" : ", ") + w;
+      std::printf("       shares the words %s (text score %.2f)%s\n", words.c_str(), c.words.score,
+                  c.by_similarity ? "" : ", shortlisted by them");
+    }
   }
   std::printf("  (%.2f s)\n\n", seconds);
 }
@@ -135,8 +190,13 @@ int Run(const Args& args) {
     return UsageError("locate", "give the references with exactly one of --refs DIR or --case DIR");
   sc::LocateOptions options;
   if (args.Has("shortlist") &&
-      !ParseWholeNumber(args.Get("shortlist"), 1, 1000, &options.shortlist))
-    return UsageError("locate", "--shortlist takes a whole number from 1 to 1000");
+      !ParseWholeNumber(args.Get("shortlist"), 0, 1000, &options.shortlist))
+    return UsageError("locate", "--shortlist takes a whole number from 0 to 1000");
+  if (args.Has("wide") && !ParseWholeNumber(args.Get("wide"), 0, 1000, &options.wide_baseline))
+    return UsageError("locate", "--wide takes a whole number from 0 to 1000");
+  const bool ref_text = args.Has("ref-text"), no_text = args.Has("no-text");
+  if (ref_text && no_text)
+    return UsageError("locate", "--ref-text reads text for the queries to use: not with --no-text");
   bool failed = false;
   auto files = args.Has("refs") ? sc::ListReferencePictures(args.Get("refs"))
                                 : CaseReferences(args.Get("case"));
@@ -154,16 +214,34 @@ int Run(const Args& args) {
       Warn("locate", DisplayPath(index_path) +
                          " is out of date (references added, removed or "
                          "changed); building it again");
+    } else if (ref_text && !loaded->has_text()) {
+      Warn("locate", DisplayPath(index_path) +
+                         " was built without the references' text; building it again with it "
+                         "(--ref-text)");
     } else {
       index = std::move(loaded).value();
     }
   }
   if (!index) {
     std::vector<std::string> problems;
-    ProgressMeter progress("locate: indexing references", 0, files->size());
-    auto built = sc::ReferenceIndex::Build(*files, sc::IndexOptions{}, &problems,
-                                           [&](size_t) { progress.FileDone(); });
+    sc::IndexOptions index_options;
+    index_options.read_text = ref_text;
+    sc::IndexBuildTimes times;
+    ProgressMeter progress(
+        ref_text ? "locate: indexing references (with their text)" : "locate: indexing references",
+        0, files->size());
+    auto built = sc::ReferenceIndex::Build(
+        *files, index_options, &problems, [&](size_t) { progress.FileDone(); }, &times);
     progress.Clear();
+    if (built.ok() && ref_text) {
+      const double n = std::max<size_t>(1, files->size());
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "read the text of %d references: %.2f s per reference (features %.2f s), "
+                    "%d with place words",
+                    times.text_read, times.text_s / n, times.features_s / n, times.with_words);
+      Warn("locate", buf);
+    }
     for (const std::string& p : problems) Warn("locate", "reference skipped: " + p);
     if (!problems.empty()) failed = true;
     if (!built.ok()) {
@@ -182,6 +260,19 @@ int Run(const Args& args) {
     for (const std::string& p : index->skipped())
       Warn("locate", "reference skipped (unreadable when the index was built): " + DisplayPath(p));
     failed = true;
+  }
+
+  // The query's text is read when the references' was (one reader for the whole batch).
+  std::unique_ptr<analysis::text::TextReader> reader;
+  if (!no_text && index->has_text()) {
+    auto created = analysis::text::TextReader::Create();
+    if (created.ok()) {
+      reader = std::move(created).value();
+      options.text_reader = reader.get();
+    } else {
+      Warn("locate", "text not used: " + created.status().message());
+      failed = true;
+    }
   }
 
   const bool json = args.Has("json");
@@ -214,10 +305,11 @@ int Run(const Args& args) {
 
 }  // namespace
 
-extern const Command kLocateCommand = {"locate",
-                                       "reference images ranked by same-place evidence",
-                                       kUsage,
-                                       {{"json"}, {"refs", "case", "index", "shortlist"}, {}},
-                                       Run};
+extern const Command kLocateCommand = {
+    "locate",
+    "reference images ranked by same-place evidence",
+    kUsage,
+    {{"json", "ref-text", "no-text"}, {"refs", "case", "index", "shortlist", "wide"}, {}},
+    Run};
 
 }  // namespace sightline::cli

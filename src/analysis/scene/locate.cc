@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <thread>
 
+#include "analysis/scene/compare.h"
+#include "analysis/text/file_text.h"
 #include "base/binary_io.h"
 #include "base/file.h"
 #include "media/probe.h"
@@ -62,8 +65,25 @@ double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
   return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
-// A little-endian binary writer and a bounds-checked reader for the index file.
-constexpr char kMagic[8] = {'S', 'L', 'S', 'C', 'I', 'D', 'X', '1'};
+// The index file's magic: "SLSCIDX" and the format version. Format 2 added the references'
+// place words and whether their text was read.
+constexpr char kMagic[8] = {'S', 'L', 'S', 'C', 'I', 'D', 'X', '2'};
+constexpr char kMagicV1[8] = {'S', 'L', 'S', 'C', 'I', 'D', 'X', '1'};
+
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The place words of a file's text (a photo read once, a video every `every_s`).
+Result<std::vector<std::string>> ReadPlaceWords(const std::string& path, double every_s,
+                                                text::TextReader& reader) {
+  text::FileTextOptions o;
+  o.every_s = every_s;
+  SL_ASSIGN_OR_RETURN(text::FileText ft, text::ReadTextInFile(path, o, reader));
+  std::vector<std::string> lines;
+  for (const text::TextEntry& e : ft.entries) lines.push_back(e.text);
+  return text::PlaceWords(lines);
+}
 
 }  // namespace
 
@@ -79,19 +99,36 @@ Result<std::vector<ReferenceFile>> ListReferencePictures(const std::string& dir)
 Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& files,
                                              const IndexOptions& options,
                                              std::vector<std::string>* problems,
-                                             const std::function<void(size_t)>& progress) {
+                                             const std::function<void(size_t)>& progress,
+                                             IndexBuildTimes* times) {
   struct Slot {
     Reference ref;
     cv::Mat descriptors;
-    std::string problem;
-    bool ok = false;
+    std::string problem, text_problem;
+    bool ok = false, text_read = false;
+    double features_s = 0, text_s = 0;
   };
+  const int threads = std::max(1, options.threads);
+  // One OCR reader per worker (Tesseract's API object is not reentrant); loading the models is
+  // part of the text time.
+  std::vector<std::unique_ptr<text::TextReader>> readers;
+  double reader_s = 0;
+  if (options.read_text && !files.empty()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int t = 0; t < threads; ++t) {
+      SL_ASSIGN_OR_RETURN(std::unique_ptr<text::TextReader> reader,
+                          text::TextReader::Create(options.ocr));
+      readers.push_back(std::move(reader));
+    }
+    reader_s = SecondsSince(t0);
+  }
   std::vector<Slot> slots(files.size());
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   std::mutex progress_mutex;
-  auto work = [&] {
+  auto work = [&](int worker) {
     for (size_t i = next++; i < files.size(); i = next++) {
+      const auto t0 = std::chrono::steady_clock::now();
       Slot& s = slots[i];
       s.ref.path = files[i].path;
       s.ref.label = files[i].label;
@@ -111,6 +148,18 @@ Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& f
           s.ok = true;
         }
       }
+      s.features_s = SecondsSince(t0);
+      if (s.ok && !readers.empty()) {
+        const auto t1 = std::chrono::steady_clock::now();
+        auto words = ReadPlaceWords(files[i].path, options.text_every_s, *readers[worker]);
+        if (words.ok()) {
+          s.ref.words = std::move(words).value();
+          s.text_read = true;
+        } else {
+          s.text_problem = files[i].path + ": text not read: " + words.status().message();
+        }
+        s.text_s = SecondsSince(t1);
+      }
       const size_t d = ++done;
       if (progress) {
         std::lock_guard<std::mutex> lock(progress_mutex);
@@ -119,9 +168,19 @@ Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& f
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, options.threads); ++t) pool.emplace_back(work);
-  work();
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
   for (std::thread& t : pool) t.join();
+  if (times) {
+    *times = {};
+    times->text_s = reader_s;
+    for (const Slot& s : slots) {
+      times->features_s += s.features_s;
+      times->text_s += s.text_s;
+      times->text_read += s.text_read ? 1 : 0;
+      times->with_words += s.ref.words.empty() ? 0 : 1;
+    }
+  }
 
   // The vocabulary is trained on the references' own descriptors: a fixed share of each, so
   // that no single picture dominates.
@@ -137,6 +196,7 @@ Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& f
   }
   ReferenceIndex index;
   index.options_ = options;
+  index.has_text_ = options.read_text;
   if (!samples.empty()) {
     cv::Mat all;
     cv::vconcat(samples, all);
@@ -148,6 +208,7 @@ Result<ReferenceIndex> ReferenceIndex::Build(const std::vector<ReferenceFile>& f
       index.skipped_.push_back(s.ref.path);
       continue;
     }
+    if (!s.text_problem.empty() && problems) problems->push_back(s.text_problem);
     s.ref.vlad = index.vocabulary_.Encode(s.descriptors);
     index.references_.push_back(std::move(s.ref));
   }
@@ -165,6 +226,7 @@ Status ReferenceIndex::Save(const std::string& path) const {
   w.Put<std::int32_t>(options_.features.max_side);
   w.Put<std::int32_t>(options_.features.max_keypoints);
   w.Put<double>(options_.features.contrast);
+  w.Put<std::uint8_t>(has_text_ ? 1 : 0);
   const cv::Mat& c = vocabulary_.centroids();
   w.Put<std::int32_t>(c.rows);
   w.Put<std::int32_t>(c.cols);
@@ -182,6 +244,8 @@ Status ReferenceIndex::Save(const std::string& path) const {
     w.Put<double>(ref.gps && ref.gps->alt_m ? *ref.gps->alt_m : 0);
     w.Str(ref.gps ? ref.gps->source : "");
     w.Str(std::string(reinterpret_cast<const char*>(ref.vlad.data()), ref.vlad.size()));
+    w.Put<std::uint32_t>(static_cast<std::uint32_t>(ref.words.size()));
+    for (const std::string& word : ref.words) w.Str(word);
   }
   w.Put<std::uint64_t>(skipped_.size());
   for (const std::string& s : skipped_) w.Str(s);
@@ -195,12 +259,23 @@ Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
                              "it and it will be built again");
   BinaryReader r(data);
   char magic[8];
-  if (!r.Bytes(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0) return bad;
+  if (!r.Bytes(magic, sizeof magic)) return bad;
+  if (std::memcmp(magic, kMagicV1, sizeof magic) == 0) {
+    return Corrupt(path +
+                   ": a locate index of format 1, written by an earlier sightline (this one "
+                   "reads format 2, which adds the references' place words); delete it and it "
+                   "will be built again");
+  }
+  if (std::memcmp(magic, kMagic, sizeof magic) != 0) return bad;
   ReferenceIndex index;
   std::int32_t rows = 0, cols = 0;
+  std::uint8_t has_text = 0;
   if (!r.Get(&index.options_.features.max_side) || !r.Get(&index.options_.features.max_keypoints) ||
-      !r.Get(&index.options_.features.contrast) || !r.Get(&rows) || !r.Get(&cols))
+      !r.Get(&index.options_.features.contrast) || !r.Get(&has_text) || has_text > 1 ||
+      !r.Get(&rows) || !r.Get(&cols))
     return bad;
+  index.has_text_ = has_text == 1;
+  index.options_.read_text = index.has_text_;
   if (rows < 0 || rows > 4096 || (rows > 0 && cols != 128)) return bad;
   cv::Mat centroids(rows, cols, CV_32F);
   for (int i = 0; i < rows; ++i)
@@ -219,6 +294,11 @@ Result<ReferenceIndex> ReferenceIndex::Load(const std::string& path) {
         !r.Get(&has_alt) || !r.Get(&alt) || !r.Str(&source, 1 << 16) || !r.Str(&vlad, 1 << 20) ||
         vlad.size() != dims)
       return bad;
+    std::uint32_t words = 0;
+    if (!r.Get(&words) || words > r.Left() / 4) return bad;
+    ref.words.resize(words);
+    for (std::string& word : ref.words)
+      if (!r.Str(&word, 1 << 10)) return bad;
     if (has_gps) {
       media::GpsPosition g;
       g.lat = lat;
@@ -277,18 +357,59 @@ std::vector<std::pair<int, double>> ReferenceIndex::Shortlist(const SceneFeature
   return scored;
 }
 
+const char* StageName(LocateStage s) {
+  switch (s) {
+    case LocateStage::kDirect:
+      return "direct";
+    case LocateStage::kAffine:
+      return "affine";
+    case LocateStage::kMergedFrames:
+      return "merged_frames";
+    case LocateStage::kGuided:
+      return "guided";
+  }
+  return "direct";
+}
+
+namespace {
+
+// The shared words of a candidate for a person: "Хрещатик", "Bessarabska".
+std::string QuotedWords(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "\"" : ", \"") + w + "\"";
+  return out;
+}
+
+bool SharesStrongWords(const text::PlaceWordMatch& m, const LocateOptions& o) {
+  return !m.shared.empty() && m.shared_weight >= o.text_min_weight && m.score >= o.text_min_score;
+}
+
+// Takes `c`'s answer from a wide-baseline comparison (the direct test had rejected it).
+void TakeComparison(LocateCandidate& c, FileComparison&& fc, const FileFeatures& query) {
+  c.stage = fc.affine          ? LocateStage::kAffine
+            : fc.pooled_frames ? LocateStage::kMergedFrames
+            : fc.guided        ? LocateStage::kGuided
+                               : LocateStage::kDirect;
+  c.query_t = query.frames.empty() ? 0 : query.frames[fc.a_frame].t;
+  c.match = std::move(fc.match);
+}
+
+}  // namespace
+
 Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& index,
                             const LocateOptions& options) {
   FrameOptions fo;
   fo.max_side = std::max(options.features.max_side, index.options().features.max_side);
   fo.max_frames = std::max(1, options.max_query_frames);
-  SL_ASSIGN_OR_RETURN(std::vector<SceneFrame> frames, ReadSceneFrames(query, fo));
+  FileFeatures q;
+  SL_ASSIGN_OR_RETURN(q.frames, ReadSceneFrames(query, fo));
+  q.still = !q.frames.empty() && q.frames.front().still;
 
   // Shortlist: the union over the query's frames, each reference at its best similarity.
-  std::vector<SceneFeatures> full;
-  std::vector<double> best_similarity(index.references().size(), -2.0);
-  for (const SceneFrame& frame : frames) {
-    full.push_back(ExtractFeatures(frame.gray, options.features));
+  const std::vector<Reference>& refs = index.references();
+  std::vector<double> best_similarity(refs.size(), -2.0);
+  for (const SceneFrame& frame : q.frames) {
+    q.features.push_back(ExtractFeatures(frame.gray, options.features));
     const SceneFeatures small = ExtractFeatures(frame.gray, index.options().features);
     for (const auto& [ref, sim] : index.Shortlist(small, options.shortlist))
       best_similarity[ref] = std::max(best_similarity[ref], sim);
@@ -300,6 +421,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
       LocateCandidate c;
       c.reference = static_cast<int>(i);
       c.similarity = best_similarity[i];
+      c.by_similarity = true;
       candidates.push_back(c);
     }
   }
@@ -309,38 +431,122 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   if (static_cast<int>(candidates.size()) > options.shortlist)
     candidates.resize(std::max(0, options.shortlist));
 
-  // Verification.
-  for (LocateCandidate& c : candidates) {
-    const Reference& ref = index.references()[c.reference];
-    FrameOptions rfo;
-    rfo.max_side = options.features.max_side;
-    rfo.max_frames = 1;
-    auto ref_frames = ReadSceneFrames(ref.path, rfo);
-    if (!ref_frames.ok()) {
-      c.problem = ref_frames.status().message();
-      continue;
-    }
-    const SceneFeatures rf = ExtractFeatures(ref_frames->front().gray, options.features);
-    c.verified = true;
-    for (size_t q = 0; q < full.size(); ++q) {
-      SceneMatch m = MatchFeatures(full[q], rf, options.match);
-      if (q == 0 || m.match > c.match.match ||
-          (m.match == c.match.match && m.score > c.match.score)) {
-        c.match = std::move(m);
-        c.query_t = frames[q].t;
-      }
+  // Text: references sharing strong place words join the shortlist.
+  if (options.text_reader != nullptr && index.has_text()) {
+    result.text_used = true;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto words = ReadPlaceWords(query, options.text_every_s, *options.text_reader);
+    result.text_seconds = SecondsSince(t0);
+    if (!words.ok()) {
+      result.text_problem = words.status().message();
+    } else {
+      result.query_words = std::move(words).value();
     }
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+  if (!result.query_words.empty()) {
+    std::vector<bool> listed(refs.size(), false);
+    for (LocateCandidate& c : candidates) {
+      listed[c.reference] = true;
+      c.words = text::ComparePlaceWords(result.query_words, refs[c.reference].words);
+      c.by_text = SharesStrongWords(c.words, options);
+    }
+    std::vector<LocateCandidate> pulled;
+    for (size_t i = 0; i < refs.size(); ++i) {
+      if (listed[i] || refs[i].words.empty()) continue;
+      text::PlaceWordMatch m = text::ComparePlaceWords(result.query_words, refs[i].words);
+      if (!SharesStrongWords(m, options)) continue;
+      LocateCandidate c;
+      c.reference = static_cast<int>(i);
+      c.by_text = true;
+      c.words = std::move(m);
+      pulled.push_back(std::move(c));
+    }
+    std::stable_sort(pulled.begin(), pulled.end(), [](const auto& a, const auto& b) {
+      if (a.words.shared_weight != b.words.shared_weight)
+        return a.words.shared_weight > b.words.shared_weight;
+      return a.words.score > b.words.score;
+    });
+    if (static_cast<int>(pulled.size()) > options.text_shortlist)
+      pulled.resize(std::max(0, options.text_shortlist));
+    if (!pulled.empty()) {
+      // Their similarity, for the ranking of the rest (the shortlist only kept the best).
+      const SceneFeatures small = ExtractFeatures(q.frames.front().gray, index.options().features);
+      const std::vector<std::int8_t> v = index.vocabulary().Encode(small.descriptors);
+      for (LocateCandidate& c : pulled) c.similarity = VladSimilarity(v, refs[c.reference].vlad);
+    }
+    for (LocateCandidate& c : pulled) candidates.push_back(std::move(c));
+  }
+
+  // Verification: the direct test on every candidate, each query frame against the reference.
+  FrameOptions rfo;
+  rfo.max_side = options.features.max_side;
+  rfo.max_frames = 1;
+  std::vector<FileFeatures> ref_features(candidates.size());
+  bool any_match = false;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    LocateCandidate& c = candidates[k];
+    auto rf = ReadFileFeatures(refs[c.reference].path, rfo, options.features);
+    if (!rf.ok()) {
+      c.problem = rf.status().message();
+      continue;
+    }
+    ref_features[k] = std::move(rf).value();
+    c.verified = true;
+    for (size_t f = 0; f < q.features.size(); ++f) {
+      SceneMatch m = MatchFeatures(q.features[f], ref_features[k].features.front(), options.match);
+      if (f == 0 || m.match > c.match.match ||
+          (m.match == c.match.match && m.score > c.match.score)) {
+        c.match = std::move(m);
+        c.query_t = q.frames[f].t;
+      }
+    }
+    any_match |= c.match.match;
+  }
+
+  // Wide baseline: when nothing matched directly, the best rejected candidates (those sharing
+  // strong words first, then by similarity) with affine-simulated views, and the frame pairs of
+  // a video query merged.
+  if (!any_match && options.wide_baseline > 0) {
+    std::vector<size_t> order;
+    for (size_t k = 0; k < candidates.size(); ++k)
+      if (candidates[k].verified && !ref_features[k].features.empty() &&
+          !ref_features[k].features.front().keypoints.empty())
+        order.push_back(k);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const LocateCandidate &x = candidates[a], &y = candidates[b];
+      if (x.by_text != y.by_text) return x.by_text;
+      if (x.by_text) return x.words.shared_weight > y.words.shared_weight;
+      return x.similarity > y.similarity;
+    });
+    if (static_cast<int>(order.size()) > options.wide_baseline) order.resize(options.wide_baseline);
+    // compare.h's wide-baseline stages, as `sightline scene` runs them; for a video query on the
+    // frame pairs with the most tentative matches.
+    CompareOptions wide;
+    wide.features = options.features;
+    wide.match = options.match;
+    wide.affine_views = options.affine_views;
+    wide.verify_pairs = wide.affine_pairs;
+    if (!order.empty()) AddAffineFeatures(q, options.features, options.affine_views);
+    for (size_t k : order) {
+      LocateCandidate& c = candidates[k];
+      c.wide_tested = true;
+      ++result.wide_tested;
+      FileComparison fc = CompareFeatures(q, ref_features[k], wide);
+      if (fc.match.match) TakeComparison(c, std::move(fc), q);
+    }
+  }
+  ref_features.clear();
+
+  std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
     if (a.match.match != b.match.match) return a.match.match;
-    if (a.match.match) return a.match.score > b.match.score;
-    return false;  // unverified order: by similarity, as sorted above
+    if (a.match.match && a.match.score != b.match.score) return a.match.score > b.match.score;
+    return a.similarity != b.similarity ? a.similarity > b.similarity : a.reference < b.reference;
   });
   result.ranked = std::move(candidates);
 
   const LocateCandidate* best = nullptr;
   for (const LocateCandidate& c : result.ranked) {
-    if (c.match.match && index.references()[c.reference].gps) {
+    if (c.match.match && refs[c.reference].gps) {
       best = &c;
       break;
     }
@@ -350,17 +556,26 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     result.reason = any ? "the picture matches references, but none of them carries GPS"
                         : "no reference shows the same place (none passed geometric "
                           "verification)";
+    for (const LocateCandidate& c : result.ranked) {
+      if (!c.by_text || c.match.match) continue;
+      result.reason += "; " + refs[c.reference].label + " shares the words " +
+                       QuotedWords(c.words.shared) +
+                       ", but its geometry does not agree (words alone are not a match)";
+      break;
+    }
     return result;
   }
-  const Reference& ref = index.references()[best->reference];
+  const Reference& ref = refs[best->reference];
   result.located = true;
   result.position = ref.gps;
   result.position_label = ref.label;
   result.confidence = best->match.score;
   result.reason = "matches " + ref.label + ": " + best->match.reason;
+  if (!best->words.shared.empty())
+    result.reason += "; it shows the same words: " + QuotedWords(best->words.shared);
   for (const LocateCandidate& c : result.ranked) {
     if (&c == best || !c.match.match) continue;
-    const Reference& other = index.references()[c.reference];
+    const Reference& other = refs[c.reference];
     if (!other.gps || c.match.score < 0.8 * best->match.score) continue;
     const double km = HaversineKm(ref.gps->lat, ref.gps->lon, other.gps->lat, other.gps->lon);
     if (km > options.ambiguous_km) {

@@ -1,6 +1,8 @@
 // Locating a picture among geotagged references: the right reference wins, its GPS is reported,
-// the index file round-trips and notices changed references, and unreadable files are reported
-// without stopping the rest.
+// the index file round-trips and notices changed references (and refuses the old format), and
+// unreadable files are reported without stopping the rest. Text: a reference sharing a sign's
+// words with the query is verified even when VLAD ranks it low, and a different place with the
+// same sign is not matched (words alone never make a match).
 #include "analysis/scene/locate.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +14,9 @@
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 
+#include "analysis/scene/frames.h"
 #include "analysis/scene/synthetic.h"
+#include "analysis/text/ocr.h"
 #include "base/file.h"
 #include "media/image_writer.h"
 #include "test_util.h"
@@ -157,6 +161,156 @@ TEST_F(LocateTest, IndexFileRoundTripsAndNoticesChanges) {
   EXPECT_NE(cut.status().message().find("built again"), std::string::npos);
   testing::WriteFile(*dir_ / "junk.index", "SLSCIDX1" + std::string(40, '\xff'));
   EXPECT_FALSE(ReferenceIndex::Load(*dir_ / "junk.index").ok());
+}
+
+TEST_F(LocateTest, IndexOfTheFirstFormatIsRefusedWithItsVersion) {
+  testing::WriteFile(*dir_ / "v1.index", "SLSCIDX1" + std::string(64, '\0'));
+  auto old = ReferenceIndex::Load(*dir_ / "v1.index");
+  ASSERT_FALSE(old.ok());
+  EXPECT_NE(old.status().message().find("format 1"), std::string::npos) << old.status().message();
+  EXPECT_NE(old.status().message().find("built again"), std::string::npos);
+}
+
+constexpr char kFont[] = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// `gray` with a white sign reading `words` (black DejaVu Sans, 36 px) at (x, y): rendered by
+// FFmpeg's drawtext and read back.
+cv::Mat WithSign(const std::string& dir, const cv::Mat& gray, const std::string& words, int x,
+                 int y) {
+  const std::string plain = dir + "/sign_plain.jpg", signed_ = dir + "/sign.png";
+  EXPECT_TRUE(sy::WriteGrayJpeg(plain, gray).ok());
+  testing::MakeMedia({"-i", plain, "-vf",
+                      std::string("drawtext=fontfile=") + kFont + ":text='" + words +
+                          "':fontsize=36:fontcolor=black:box=1:boxcolor=white:boxborderw=16:x=" +
+                          std::to_string(x) + ":y=" + std::to_string(y),
+                      "-frames:v", "1"},
+                     signed_);
+  FrameOptions fo;
+  fo.max_side = 4096;
+  auto frames = ReadSceneFrames(signed_, fo);
+  EXPECT_TRUE(frames.ok()) << frames.status().message();
+  return frames.ok() ? frames->front().gray.clone() : gray.clone();
+}
+
+// A place with a sign, seen by the query. References: the same place photographed focused on the
+// sign (the rest out of focus, a third of the picture something else), a different place with the
+// same sign, and three other places without text.
+class LocateTextTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    const std::string refs = *dir_ / "refs";
+    ASSERT_TRUE(MakeDirs(refs).ok());
+    const cv::Size s(800, 600);
+    const cv::Mat place = sy::Texture(800, 600, 31);
+    const cv::Mat query = WithSign(dir_->path(), place, "BESSARABSKA", 100, 120);
+    WriteGray(*dir_ / "query.jpg", query);
+    // Focused on the sign, the rest of the place out of focus, and something else, sharp, over a
+    // third of the picture: VLAD sees mostly that.
+    cv::Mat blurred;
+    cv::GaussianBlur(sy::View(place, sy::Motion(s, 0, 1.0, 0), s, 0.9, 8), blurred, cv::Size(), 3);
+    sy::Texture(800, 600, 35)(cv::Rect(500, 0, 300, 600))
+        .copyTo(blurred(cv::Rect(500, 0, 300, 600)));
+    WriteGray(refs + "/place.jpg", WithSign(dir_->path(), blurred, "BESSARABSKA", 100, 120));
+    SetGps(refs + "/place.jpg", 50.4420, 30.5200);
+    for (int k = 0; k < 3; ++k) {
+      const std::string p = refs + "/other_" + std::to_string(k) + ".jpg";
+      WriteGray(p, sy::Texture(800, 600, 32 + k));
+      SetGps(p, 40 + k, 20);
+    }
+    WriteGray(refs + "/elsewhere.jpg",
+              WithSign(dir_->path(), sy::Texture(800, 600, 41), "BESSARABSKA", 440, 480));
+    SetGps(refs + "/elsewhere.jpg", 49.8397, 24.0297);
+    WriteGray(*dir_ / "other_query.jpg",
+              WithSign(dir_->path(), sy::Texture(800, 600, 51), "BESSARABSKA", 100, 120));
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static ScratchDir* dir_;
+};
+ScratchDir* LocateTextTest::dir_ = nullptr;
+
+TEST_F(LocateTextTest, SharedSignWordsShortlistTheReferenceAndGeometryDecides) {
+  auto files = ListReferencePictures(*dir_ / "refs");
+  ASSERT_TRUE(files.ok());
+  IndexOptions io;
+  io.read_text = true;
+  std::vector<std::string> problems;
+  IndexBuildTimes times;
+  auto index = ReferenceIndex::Build(*files, io, &problems, {}, &times);
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_TRUE(index->has_text());
+  EXPECT_EQ(times.text_read, 5);
+  EXPECT_EQ(times.with_words, 2);  // the two signs; the textures read as nothing
+  EXPECT_GT(times.text_s, 0);
+  for (const Reference& r : index->references()) {
+    const bool sign = r.label == "place.jpg" || r.label == "elsewhere.jpg";
+    EXPECT_EQ(r.words, sign ? std::vector<std::string>{"bessarabska"} : std::vector<std::string>{})
+        << r.label;
+  }
+  // The words survive the index file.
+  ASSERT_TRUE(index->Save(*dir_ / "text.index").ok());
+  auto loaded = ReferenceIndex::Load(*dir_ / "text.index");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_TRUE(loaded->has_text());
+  for (size_t i = 0; i < index->references().size(); ++i)
+    EXPECT_EQ(loaded->references()[i].words, index->references()[i].words);
+
+  // No shortlist by similarity (on these few pictures VLAD would rank the place first): only
+  // words can bring a reference to geometry. Without the query's text, nothing is verified.
+  LocateOptions lo;
+  lo.shortlist = 0;
+  lo.wide_baseline = 0;
+  auto r = Locate(*dir_ / "query.jpg", *loaded, lo);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->text_used);
+  EXPECT_FALSE(r->located) << r->reason;
+  EXPECT_TRUE(r->ranked.empty());
+
+  // With the query's text: the place and the other sign join the shortlist; geometry confirms
+  // the place only.
+  auto reader = text::TextReader::Create();
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  lo.text_reader = reader->get();
+  r = Locate(*dir_ / "query.jpg", *loaded, lo);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->text_used);
+  EXPECT_EQ(r->query_words, std::vector<std::string>{"bessarabska"});
+  ASSERT_TRUE(r->located) << r->reason;
+  EXPECT_EQ(r->position_label, "place.jpg");
+  EXPECT_NEAR(r->position->lat, 50.442, 1e-6);
+  EXPECT_NE(r->reason.find("bessarabska"), std::string::npos) << r->reason;
+  ASSERT_EQ(r->ranked.size(), 2u);  // the two references with the sign
+  const LocateCandidate& best = r->ranked.front();
+  EXPECT_TRUE(best.by_text);
+  EXPECT_FALSE(best.by_similarity);
+  EXPECT_EQ(best.stage, LocateStage::kDirect);
+  EXPECT_EQ(best.words.shared, std::vector<std::string>{"bessarabska"});
+  bool saw_elsewhere = false;
+  for (const LocateCandidate& c : r->ranked) {
+    if (index->references()[c.reference].label != "elsewhere.jpg") continue;
+    saw_elsewhere = true;
+    EXPECT_TRUE(c.by_text);
+    EXPECT_TRUE(c.verified);
+    EXPECT_FALSE(c.match.match) << c.match.reason;
+    EXPECT_EQ(c.words.score, 1.0);
+  }
+  EXPECT_TRUE(saw_elsewhere);
+
+  // A different place with the same sign, even given the wide-baseline test: the words bring
+  // both signed references to geometry, which matches neither.
+  lo.wide_baseline = 3;
+  r = Locate(*dir_ / "other_query.jpg", *loaded, lo);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->located) << r->reason;
+  EXPECT_GE(r->wide_tested, 2);
+  int by_text = 0;
+  for (const LocateCandidate& c : r->ranked) {
+    EXPECT_FALSE(c.match.match) << loaded->references()[c.reference].label << c.match.reason;
+    by_text += c.by_text ? 1 : 0;
+  }
+  EXPECT_EQ(by_text, 2);
+  EXPECT_NE(r->reason.find("words alone are not a match"), std::string::npos) << r->reason;
 }
 
 TEST(LocateEmptyTest, NoReadableReferenceIsAnError) {
