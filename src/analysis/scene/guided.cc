@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
 namespace sightline::analysis::scene {
@@ -59,11 +58,6 @@ std::vector<unsigned char> Allowed(const SceneFeatures& a, const SceneFeatures& 
   return ok;
 }
 
-struct Scored {
-  int i, j;  // keypoints of A and B
-  float d;   // squared descriptor distance
-};
-
 }  // namespace
 
 Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
@@ -87,72 +81,27 @@ Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeature
       (model == SceneModel::kHomography ? o.guided_homography_px : o.guided_epipolar_px) *
       size_factor;
   const std::vector<unsigned char> allowed = Allowed(a, b, model, g, tolerance);
-  const int na = a.descriptors.rows, nb = b.descriptors.rows;
   cv::Mat dist;
   cv::batchDistance(a.descriptors, b.descriptors, dist, CV_32F, cv::noArray(), cv::NORM_L2SQR);
-
-  // The second neighbour must be another place in the picture (more than `radius` from the
-  // first): with pooled features a place appears in several views, and SIFT gives one place
-  // several orientations.
-  const float r2 = static_cast<float>(std::pow(o.pooled_radius_px * size_factor, 2));
-  auto far = [r2](const Keypoint& p, const Keypoint& q) {
-    const float dx = p.x - q.x, dy = p.y - q.y;
-    return dx * dx + dy * dy > r2;
-  };
-  constexpr float kFar = std::numeric_limits<float>::max();
-  std::vector<int> row_best(na, -1), col_best(nb, -1);
-  std::vector<float> row1(na, kFar), row2(na, kFar), col1(nb, kFar), col2(nb, kFar);
-  for (int i = 0; i < na; ++i) {
-    const float* d = dist.ptr<float>(i);
-    const unsigned char* ok = allowed.data() + static_cast<size_t>(i) * nb;
-    for (int j = 0; j < nb; ++j) {
-      if (!ok[j]) continue;
-      if (d[j] < row1[i]) {
-        row1[i] = d[j];
-        row_best[i] = j;
-      }
-      if (d[j] < col1[j]) {
-        col1[j] = d[j];
-        col_best[j] = i;
-      }
-    }
-  }
-  for (int i = 0; i < na; ++i) {
-    const float* d = dist.ptr<float>(i);
-    const unsigned char* ok = allowed.data() + static_cast<size_t>(i) * nb;
-    for (int j = 0; j < nb; ++j) {
-      if (!ok[j]) continue;
-      if (row_best[i] >= 0 && d[j] < row2[i] && far(b.keypoints[j], b.keypoints[row_best[i]]))
-        row2[i] = d[j];
-      if (col_best[j] >= 0 && d[j] < col2[j] && far(a.keypoints[i], a.keypoints[col_best[j]]))
-        col2[j] = d[j];
-    }
-  }
-  // A point alone in its band passes the ratio test (no rival). That is what guided matching is
-  // for, and the refitted model with its consistency check and count gate has the last word.
-  const float ratio2 = static_cast<float>(o.guided_ratio * o.guided_ratio);
-  std::vector<Scored> found;
-  for (int i = 0; i < na; ++i) {
-    const int j = row_best[i];
-    if (j < 0 || col_best[j] < 0 || far(a.keypoints[i], a.keypoints[col_best[j]])) continue;
-    if (!(row1[i] < ratio2 * row2[i]) || !(col1[j] < ratio2 * col2[j])) continue;
-    if (!(row1[i] < o.guided_max_distance * o.guided_max_distance)) continue;
-    found.push_back({i, j, row1[i]});
-  }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const Scored& x, const Scored& y) { return x.d < y.d; });
+  // The second neighbour is another place in the picture (matcher.h). A point alone in its band
+  // passes the ratio test (no rival): that is what guided matching is for, and the refitted model
+  // with its consistency check and count gate has the last word.
+  std::vector<ScoredPair> found =
+      SpacedRatioPairs(a, b, dist, allowed, o.guided_ratio, o.pooled_radius_px * size_factor);
+  const float max_d2 = static_cast<float>(o.guided_max_distance * o.guided_max_distance);
+  std::erase_if(found, [max_d2](const ScoredPair& f) { return !(f.d < max_d2); });
   const float d2 = static_cast<float>(std::pow(o.pooled_dedupe_px * size_factor, 2));
   auto near = [d2](const cv::Point2f& p, const Keypoint& k) {
     const float dx = p.x - k.x, dy = p.y - k.y;
     return dx * dx + dy * dy < d2;
   };
   bool pose_known = true;
-  for (const Scored& f : found) {
+  for (const ScoredPair& f : found) {
     bool duplicate = false;
     for (size_t k = 0; k < c.a.size() && !duplicate; ++k)
-      duplicate = near(c.a[k], a.keypoints[f.i]) || near(c.b[k], b.keypoints[f.j]);
+      duplicate = near(c.a[k], a.keypoints[f.a]) || near(c.b[k], b.keypoints[f.b]);
     if (duplicate) continue;
-    const Keypoint &p = a.keypoints[f.i], &q = b.keypoints[f.j];
+    const Keypoint &p = a.keypoints[f.a], &q = b.keypoints[f.b];
     c.a.push_back({p.x, p.y});
     c.b.push_back({q.x, q.y});
     c.turn.push_back(q.angle - p.angle);

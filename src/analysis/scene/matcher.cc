@@ -81,69 +81,18 @@ std::vector<IndexPair> MutualRatioMatches(const cv::Mat& da, const cv::Mat& db, 
 std::vector<IndexPair> PooledRatioMatches(const SceneFeatures& a, const SceneFeatures& b,
                                           double ratio, double radius, double dedupe) {
   std::vector<IndexPair> out;
-  const cv::Mat& da = a.descriptors;
-  const cv::Mat& db = b.descriptors;
-  if (da.rows < 2 || db.rows < 2) return out;
+  if (a.descriptors.rows < 2 || b.descriptors.rows < 2) return out;
   // One matrix of squared distances (cv::batchDistance is vectorised; cv::gemm is several times
   // slower here).
   cv::Mat dist;
-  cv::batchDistance(da, db, dist, CV_32F, cv::noArray(), cv::NORM_L2SQR);
-  const float r2 = static_cast<float>(radius * radius);
-  auto far_b = [&](int j, int k) {
-    const float dx = b.keypoints[j].x - b.keypoints[k].x, dy = b.keypoints[j].y - b.keypoints[k].y;
-    return dx * dx + dy * dy > r2;
-  };
-  auto far_a = [&](int i, int k) {
-    const float dx = a.keypoints[i].x - a.keypoints[k].x, dy = a.keypoints[i].y - a.keypoints[k].y;
-    return dx * dx + dy * dy > r2;
-  };
-  constexpr float kFar = std::numeric_limits<float>::max();
-  // Rows (A -> B): nearest, then the nearest far from it. Columns (B -> A): nearest per column.
-  std::vector<int> row_best(da.rows, -1), col_best(db.rows, -1);
-  std::vector<float> row1(da.rows, kFar), row2(da.rows, kFar), col1(db.rows, kFar),
-      col2(db.rows, kFar);
-  for (int i = 0; i < dist.rows; ++i) {
-    const float* d = dist.ptr<float>(i);
-    for (int j = 0; j < dist.cols; ++j) {
-      if (d[j] < row1[i]) {
-        row1[i] = d[j];
-        row_best[i] = j;
-      }
-      if (d[j] < col1[j]) {
-        col1[j] = d[j];
-        col_best[j] = i;
-      }
-    }
-  }
-  for (int i = 0; i < dist.rows; ++i) {
-    const float* d = dist.ptr<float>(i);
-    const int j1 = row_best[i];
-    for (int j = 0; j < dist.cols; ++j) {
-      if (d[j] < row2[i] && far_b(j, j1)) row2[i] = d[j];
-      if (d[j] < col2[j] && far_a(i, col_best[j])) col2[j] = d[j];
-    }
-  }
-  const float ratio2 = static_cast<float>(ratio * ratio);
-  struct Scored {
-    IndexPair m;
-    float d;
-  };
-  std::vector<Scored> found;
-  for (int i = 0; i < dist.rows; ++i) {
-    const int j1 = row_best[i];
-    if (j1 < 0 || col_best[j1] < 0 || far_a(i, col_best[j1])) continue;
-    // Without any second neighbour far away the test passes (row2 stays kFar).
-    if (!(row1[i] < ratio2 * row2[i]) || !(col1[j1] < ratio2 * col2[j1])) continue;
-    found.push_back({{i, j1}, row1[i]});
-  }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const Scored& x, const Scored& y) { return x.d < y.d; });
+  cv::batchDistance(a.descriptors, b.descriptors, dist, CV_32F, cv::noArray(), cv::NORM_L2SQR);
+  const std::vector<ScoredPair> found = SpacedRatioPairs(a, b, dist, {}, ratio, radius);
   const float d2 = static_cast<float>(dedupe * dedupe);
-  for (const Scored& f : found) {
+  for (const ScoredPair& f : found) {
     bool duplicate = false;
     for (const IndexPair& k : out) {
-      const Keypoint &pa = a.keypoints[f.m.a], &qa = a.keypoints[k.a];
-      const Keypoint &pb = b.keypoints[f.m.b], &qb = b.keypoints[k.b];
+      const Keypoint &pa = a.keypoints[f.a], &qa = a.keypoints[k.a];
+      const Keypoint &pb = b.keypoints[f.b], &qb = b.keypoints[k.b];
       const float da2 = (pa.x - qa.x) * (pa.x - qa.x) + (pa.y - qa.y) * (pa.y - qa.y);
       const float db2 = (pb.x - qb.x) * (pb.x - qb.x) + (pb.y - qb.y) * (pb.y - qb.y);
       if (da2 < d2 || db2 < d2) {
@@ -151,7 +100,7 @@ std::vector<IndexPair> PooledRatioMatches(const SceneFeatures& a, const SceneFea
         break;
       }
     }
-    if (!duplicate) out.push_back(f.m);
+    if (!duplicate) out.push_back({f.a, f.b});
   }
   return out;
 }
@@ -277,6 +226,63 @@ double SizeFactor(const Correspondences& c) {
 }
 
 }  // namespace
+
+std::vector<ScoredPair> SpacedRatioPairs(const SceneFeatures& a, const SceneFeatures& b,
+                                         const cv::Mat& dist,
+                                         const std::vector<unsigned char>& allowed, double ratio,
+                                         double radius) {
+  const int na = dist.rows, nb = dist.cols;
+  const float r2 = static_cast<float>(radius * radius);
+  auto far = [r2](const Keypoint& p, const Keypoint& q) {
+    const float dx = p.x - q.x, dy = p.y - q.y;
+    return dx * dx + dy * dy > r2;
+  };
+  auto ok_row = [&](int i) {
+    return allowed.empty() ? nullptr : allowed.data() + static_cast<std::size_t>(i) * nb;
+  };
+  constexpr float kFar = std::numeric_limits<float>::max();
+  // Rows (A -> B): nearest, then the nearest far from it. Columns (B -> A): nearest per column.
+  std::vector<int> row_best(na, -1), col_best(nb, -1);
+  std::vector<float> row1(na, kFar), row2(na, kFar), col1(nb, kFar), col2(nb, kFar);
+  for (int i = 0; i < na; ++i) {
+    const float* d = dist.ptr<float>(i);
+    const unsigned char* ok = ok_row(i);
+    for (int j = 0; j < nb; ++j) {
+      if (ok && !ok[j]) continue;
+      if (d[j] < row1[i]) {
+        row1[i] = d[j];
+        row_best[i] = j;
+      }
+      if (d[j] < col1[j]) {
+        col1[j] = d[j];
+        col_best[j] = i;
+      }
+    }
+  }
+  for (int i = 0; i < na; ++i) {
+    const float* d = dist.ptr<float>(i);
+    const unsigned char* ok = ok_row(i);
+    for (int j = 0; j < nb; ++j) {
+      if (ok && !ok[j]) continue;
+      if (row_best[i] >= 0 && d[j] < row2[i] && far(b.keypoints[j], b.keypoints[row_best[i]]))
+        row2[i] = d[j];
+      if (col_best[j] >= 0 && d[j] < col2[j] && far(a.keypoints[i], a.keypoints[col_best[j]]))
+        col2[j] = d[j];
+    }
+  }
+  const float ratio2 = static_cast<float>(ratio * ratio);
+  std::vector<ScoredPair> found;
+  for (int i = 0; i < na; ++i) {
+    const int j = row_best[i];
+    if (j < 0 || col_best[j] < 0 || far(a.keypoints[i], a.keypoints[col_best[j]])) continue;
+    // Without any second neighbour far away the test passes (row2 stays kFar).
+    if (!(row1[i] < ratio2 * row2[i]) || !(col1[j] < ratio2 * col2[j])) continue;
+    found.push_back({i, j, row1[i]});
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const ScoredPair& x, const ScoredPair& y) { return x.d < y.d; });
+  return found;
+}
 
 int CountTentativeMatches(const SceneFeatures& a, const SceneFeatures& b, int limit, double ratio) {
   auto strongest = [limit](const SceneFeatures& f) {

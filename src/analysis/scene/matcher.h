@@ -120,6 +120,21 @@ void MergeCorrespondences(Correspondences& to, const Correspondences& more,
 // Step 2: geometry, consistency and gates, as MatchFeatures.
 SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& options = {});
 
+// Mutual ratio-test pairs over `dist` (squared descriptor distances, A's keypoints by B's), the
+// second neighbour taken among the points more than `radius` pixels from the first (with pooled
+// features one place appears in several views, and SIFT gives a place several orientations, so
+// the nearest rival would be the point's own twin); "mutual": the first neighbour's own best
+// lies within `radius` of the point. `allowed` (A × B, row-major) limits the candidates, or is
+// empty. Nearest first; near-duplicates are left to the caller.
+struct ScoredPair {
+  int a = 0, b = 0;  // keypoint indices
+  float d = 0;       // squared descriptor distance
+};
+std::vector<ScoredPair> SpacedRatioPairs(const SceneFeatures& a, const SceneFeatures& b,
+                                         const cv::Mat& dist,
+                                         const std::vector<unsigned char>& allowed, double ratio,
+                                         double radius);
+
 // The number of mutual ratio-test matches between the `limit` strongest keypoints of each: a
 // cheap count used to shortlist frame pairs of two videos.
 int CountTentativeMatches(const SceneFeatures& a, const SceneFeatures& b, int limit,
