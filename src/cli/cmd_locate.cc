@@ -43,7 +43,7 @@ constexpr char kUsage[] =
     "                 Without it the descriptors are computed for this run only. Nothing is ever\n"
     "                 written into DIR or the case. An index from an older sightline is rebuilt.\n"
     "  --ref-text     read the references' text (OCR) when building the index and keep their\n"
-    "                 place words. OCR costs 10-40x the rest of the build (0.2-2 s per picture;\n"
+    "                 place words. OCR costs 3-12x the rest of the build (0.1-2.6 s per picture;\n"
     "                 the time per reference is printed), so it is asked for; an index built\n"
     "                 without it is rebuilt when it is given\n"
     "  --no-text      do not read the queries' text, even when the index holds the references'\n"

@@ -77,7 +77,7 @@ struct IndexOptions {
   VocabularyOptions vocabulary;
   int threads = 2;
   // Read each reference's text (OCR, text/file_text.h) and keep its place words. OCR costs
-  // 10-40x the rest of the build per reference (doc/locate.md), so it is asked for.
+  // 3-12x the rest of the build per reference (doc/locate.md), so it is asked for.
   bool read_text = false;
   text::OcrOptions ocr;
   double text_every_s = 2;  // a video reference: seconds between the frames read
