@@ -355,6 +355,18 @@ TEST_F(SceneCli, LocateShortlistsByTheWordsOfSignsButOnlyGeometryMatches) {
   EXPECT_NE(r.out.find("shares the words bessarabska"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("shortlisted by them"), std::string::npos) << r.out;
 
+  // A video query: its text is read every 2 s, its frames compared; the same answer.
+  MakeMedia({"-loop", "1", "-framerate", "10", "-i", *dir_ / "sign_query.jpg", "-t", "3", "-c:v",
+             "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-crf", "18"},
+            *dir_ / "sign_query.mp4");
+  r = RunSightline({"locate", "--json", "--shortlist", "0", "--refs", refs, "--index", index,
+                    *dir_ / "sign_query.mp4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Parse(r);
+  EXPECT_EQ(j["query_words"], nlohmann::json::array({"bessarabska"})) << r.out;
+  EXPECT_EQ(j["located"], true) << j["reason"];
+  EXPECT_EQ(j["position"]["reference"], "place.jpg");
+
   // --no-text: the query's text is not read; nothing to verify.
   r = RunSightline({"locate", "--json", "--no-text", "--shortlist", "0", "--wide", "0", "--refs",
                     refs, "--index", index, *dir_ / "sign_query.jpg"});
