@@ -404,7 +404,7 @@ class Matcher {
     for (const auto& [r0, r1] : runs) {
       MotionStats m;
       const Verdict v = Judge(h, samples, r0, r1, fine, coverage, "  run", &m, accepted);
-      if (v == Verdict::kMatch) PinStill(h, sampler, fine, coverage, accepted);
+      if (v == Verdict::kMatch) PinStill(h, sampler, fine, coverage, m, accepted);
       if (v != Verdict::kMotionDiffers) continue;
       // A compilation (or an edit that cut away parts) puts other footage between the shared
       // parts, and thumbnails of other footage can still look alike (a sky, a street), so one
@@ -418,10 +418,10 @@ class Matcher {
         const auto part_samples =
             SampleLine(sampler, a_, part.s, part.o, samples[p0].a, samples[p1].a);
         if (part_samples.size() < 2) continue;
-        MotionStats unused;
+        MotionStats part_motion;
         const Verdict pv = Judge(part, part_samples, 0, static_cast<int>(part_samples.size()) - 1,
-                                 fine, coverage, "    part", &unused, accepted);
-        if (pv == Verdict::kMatch) PinStill(part, sampler, fine, coverage, accepted);
+                                 fine, coverage, "    part", &part_motion, accepted);
+        if (pv == Verdict::kMatch) PinStill(part, sampler, fine, coverage, part_motion, accepted);
       }
     }
   }
@@ -505,36 +505,44 @@ class Matcher {
   // A static match (nothing moves on either side) fixes the offset only to within the still
   // stretch: any offset that keeps still pictures on still pictures fits as well, and the longest
   // such run wins on length. Where the shared footage moves next to the stretch (a hand enters,
-  // the camera starts to pan), the offset at which that motion agrees pins it down. Offsets up to
-  // the segment's length away (at most max_still_shift_s) are tried; the one whose run over the
-  // segment holds at least three moving steps that agree (the motion rule of Judge) best is
-  // judged like any line. It only moves an accepted segment: the pair was matched already.
+  // the camera starts to pan), the offset at which that motion agrees pins it down. Likewise a
+  // match on one or two moving steps at another speed than the clip's own: a line of any slope
+  // through those steps fits the still rest. Lines up to the segment's length away (at most
+  // max_still_shift_s) are tried at the clip's own speed (for a static match then at the
+  // hypothesis's); the one whose run over the segment holds the most moving steps that pass
+  // Judge's motion rule, then the best agreement, is judged like any line and, if accepted,
+  // replaces the segment. It only moves an accepted segment: the pair was matched already.
+  // `judged`: the motion Judge measured for the segment.
   void PinStill(const Hypothesis& h, const AlignedSampler& sampler, const AlignedSampler& fine,
-                double coverage, std::vector<Segment>* accepted) {
-    if (accepted->empty() || !accepted->back().is_static) return;
-    const double a0 = accepted->back().a_start, a1 = accepted->back().a_end;
+                double coverage, const MotionStats& judged, std::vector<Segment>* accepted) {
+    if (accepted->empty()) return;
+    const std::size_t pinned = accepted->size() - 1;
+    const Segment& seg = accepted->back();
+    const double a0 = seg.a_start, a1 = seg.a_end;
+    const int last_frame = static_cast<int>(a_.frames.size()) - 1;
+    std::vector<double> speeds = {1.0};
+    if (seg.is_static) {
+      if (std::abs(h.s - 1) > 1e-6) speeds.push_back(h.s);
+    } else {
+      if (std::abs(h.s - 1) < 0.005) return;
+      if (Strong(judged, o_.motion_energy, 0.6).n > 2) return;
+    }
     // Footage already matched on motion by another hypothesis needs no pin.
-    for (std::size_t k = 0; k + 1 < accepted->size(); ++k) {
+    for (std::size_t k = 0; k < pinned; ++k) {
       const Segment& o = (*accepted)[k];
       if (!o.is_static && std::min(o.a_end, a1) - std::max(o.a_start, a0) >= 0.5 * (a1 - a0))
         return;
     }
     const double range = std::clamp(a1 - a0, 1.0, o_.max_still_shift_s);
-    const double step = a_.rate > 0 ? 0.5 / a_.rate : 0.0625;
+    const double step = a_.rate > 0 ? 0.25 / a_.rate : 0.0625;
     // Runs are looked for near the segment only (a run reaching further is cut there).
     const int first = std::max(0, FrameAtOrAfter(a_, a0 - range - o_.max_gap_s));
-    const int last = std::min(static_cast<int>(a_.frames.size()) - 1,
-                              FrameAtOrAfter(a_, a1 + range + o_.max_gap_s));
+    const int last = std::min(last_frame, FrameAtOrAfter(a_, a1 + range + o_.max_gap_s));
     Hypothesis best = h;
     std::vector<LineSample> best_samples;
     int best_r0 = -1, best_r1 = -1;
     double best_key = -1;
-    // A still stretch says nothing about speed either (lines of any slope through it agree on
-    // appearance), so the clip's own speed is tried first, the line turned about the segment's
-    // middle, and the hypothesis's speed only when no line at the own speed passes.
     const double mid = (a0 + a1) / 2, mid_b = h.s * mid + h.o;
-    std::vector<double> speeds = {1.0};
-    if (std::abs(h.s - 1) > 1e-6) speeds.push_back(h.s);
     for (double speed : speeds) {
       if (best_r0 >= 0) break;
       for (double d = -range; d <= range + 1e-9; d += step) {
@@ -548,8 +556,10 @@ class Matcher {
           const MotionStats m =
               LineMotion(fine, a_, alt.s, alt.o, samples[r0].a, samples[r1].a, o_.motion_step_s);
           const StrongSteps st = Strong(m, o_.motion_energy, 0.6);
-          if (st.n < 3 || st.median < o_.min_motion || st.q25 < o_.min_motion_q25) continue;
-          const double key = st.median + st.q25;
+          const bool passes = st.n >= 3 ? st.median >= o_.min_motion && st.q25 >= o_.min_motion_q25
+                                        : st.n > 0 && st.q25 >= o_.min_motion_few;
+          if (!passes) continue;
+          const double key = std::min(st.n, 5) + st.median + st.q25;
           if (key <= best_key) continue;
           best_key = key;
           best = alt;
@@ -561,8 +571,9 @@ class Matcher {
     }
     if (best_r0 < 0) return;
     MotionStats unused;
-    Judge(best, best_samples, best_r0, best_r1, fine, coverage, "    still, pinned by motion",
-          &unused, accepted);
+    const Verdict v = Judge(best, best_samples, best_r0, best_r1, fine, coverage,
+                            "    pinned by the motion beside the still stretch", &unused, accepted);
+    if (v == Verdict::kMatch) accepted->erase(accepted->begin() + pinned);
   }
 
   // A step whose motion disagrees: both sides move and the maps correlate under min_motion_q25,
