@@ -41,17 +41,12 @@ ev::EventKind KindOf(const std::string& s) {
 }
 
 int Gen(const std::string& dir, int n, double seconds, int set) {
-  const synth::BedKind beds[][2] = {{synth::BedKind::kStreet, synth::BedKind::kQuiet},
-                                    {synth::BedKind::kSpeech, synth::BedKind::kStreet},
-                                    {synth::BedKind::kMusic, synth::BedKind::kStreet},
-                                    {synth::BedKind::kTraffic, synth::BedKind::kStreet},
-                                    {synth::BedKind::kSpeech, synth::BedKind::kMusic}};
   for (int k = 0; k < n; ++k) {
     synth::Synth gen(1000003ull * (k + 1) + 7919ull * static_cast<unsigned>(set % 1000));
     synth::SceneSpec spec;
     spec.seconds = seconds;
-    spec.bed = beds[k % 5][0];
-    spec.second_bed = beds[k % 5][1];
+    spec.bed = synth::BenchBeds(k).first;
+    spec.second_bed = synth::BenchBeds(k).second;
     spec.events = std::max(1, static_cast<int>(seconds / 6));
     spec.hard_negatives = set >= 1000;
     synth::Scene s = gen.MakeScene(spec);

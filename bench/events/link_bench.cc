@@ -44,16 +44,12 @@ void AddEvent(std::vector<float>& x, std::uint64_t seed, int kind, double t, dou
 }
 
 int Gen(const std::string& dir, int n) {
-  const synth::BedKind beds[][2] = {{synth::BedKind::kStreet, synth::BedKind::kQuiet},
-                                    {synth::BedKind::kSpeech, synth::BedKind::kStreet},
-                                    {synth::BedKind::kMusic, synth::BedKind::kStreet},
-                                    {synth::BedKind::kTraffic, synth::BedKind::kStreet},
-                                    {synth::BedKind::kSpeech, synth::BedKind::kMusic}};
   for (int k = 0; k < n; ++k) {
     synth::Synth gen(7000003ull * (k + 1));
-    auto bed = gen.Bed(beds[k % 5][0], kSecondsA, -30);
-    if (beds[k % 5][1] != synth::BedKind::kQuiet) {
-      auto second = gen.Bed(beds[k % 5][1], kSecondsA, -36);
+    const auto [first_bed, second_bed] = synth::BenchBeds(k);
+    auto bed = gen.Bed(first_bed, kSecondsA, -30);
+    if (second_bed != synth::BedKind::kQuiet) {
+      auto second = gen.Bed(second_bed, kSecondsA, -36);
       for (std::size_t i = 0; i < bed.size(); ++i) bed[i] += second[i];
     }
     const double offset = gen.Uniform(5, 15);
@@ -62,9 +58,9 @@ int Gen(const std::string& dir, int n) {
     const auto own = gen.Bed(synth::BedKind::kStreet, kSecondsB, -46);
     const float gain_b = static_cast<float>(std::pow(10, gen.Uniform(-8, 0) / 20));
     for (std::size_t i = 0; i < b.size(); ++i) b[i] = gain_b * bed[from + i] + own[i];
-    nlohmann::json truth = {{"bed", std::string(synth::BedName(beds[k % 5][0])) + "+" +
-                                        synth::BedName(beds[k % 5][1])},
-                            {"offset_s", static_cast<double>(from) / kRate}};
+    nlohmann::json truth = {
+        {"bed", std::string(synth::BedName(first_bed)) + "+" + synth::BedName(second_bed)},
+        {"offset_s", static_cast<double>(from) / kRate}};
     truth["events"] = nlohmann::json::array();
     // Six events 6-10 s apart from 2 s on (blasts and the next event: 2 s of rumble between).
     double t = gen.Uniform(2, 5);
@@ -80,7 +76,9 @@ int Gen(const std::string& dir, int n) {
       if (in_b) AddEvent(b, seed, kind, t_b, peak + 20 * std::log10(gain_b));
       truth["events"].push_back({{"t_a", t},
                                  {"t_b", t_b},
-                                 {"kind", kind == 0 ? "shot" : kind == 1 ? "burst" : "blast"},
+                                 {"kind", kind == 0   ? "shot"
+                                          : kind == 1 ? "burst"
+                                                      : "blast"},
                                  {"delay_s", delay},
                                  {"in_b", in_b}});
       t += gen.Uniform(6, 10);

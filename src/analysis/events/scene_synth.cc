@@ -26,6 +26,15 @@ double Bell(double u) { return u <= 0 || u >= 1 ? 0 : 0.5 - 0.5 * std::cos(2 * k
 
 }  // namespace
 
+std::pair<BedKind, BedKind> BenchBeds(int k) {
+  static constexpr std::pair<BedKind, BedKind> kMixes[] = {{BedKind::kStreet, BedKind::kQuiet},
+                                                           {BedKind::kSpeech, BedKind::kStreet},
+                                                           {BedKind::kMusic, BedKind::kStreet},
+                                                           {BedKind::kTraffic, BedKind::kStreet},
+                                                           {BedKind::kSpeech, BedKind::kMusic}};
+  return kMixes[((k % 5) + 5) % 5];
+}
+
 const char* BedName(BedKind kind) {
   switch (kind) {
     case BedKind::kStreet:

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/events/events.h"
@@ -22,6 +23,11 @@ namespace sightline::analysis::events::synth {
 
 enum class BedKind { kStreet, kSpeech, kMusic, kTraffic, kQuiet };
 const char* BedName(BedKind kind);
+
+// The five bed mixes the benchmarks' scenes rotate through: scene k is laid on BenchBeds(k)
+// (street alone, speech over street, music over street, traffic over street, speech over music;
+// the second is kQuiet when there is none).
+std::pair<BedKind, BedKind> BenchBeds(int k);
 
 struct TruthEvent {
   double t = 0;  // onset: the first sound to arrive (the crack when there is one)
