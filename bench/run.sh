@@ -163,10 +163,11 @@ printf '\nFrame-hash index (analysis/match/hash_index.h), %s synthetic frames\n'
   --families "${BENCH_INDEX_FAMILIES:-50}" ${BENCH_INDEX_FAISS:+--faiss} ||
   echo "(frame-hash index bench failed: see above)"
 
-# Place and time (bench/scene, bench/sun, bench/geo, bench/text): scene pairs per second, locate
-# at 10k references, SPA calls per second, shadow map time, geodata rates, OCR speed and accuracy;
-# each section's script prints its own table.
-for section in scene sun geo text; do
+# Place and time (bench/scene, bench/locate, bench/sun, bench/geo, bench/text): scene pairs per
+# second, locate at 10k references, locate's wide-baseline gain and OCR cost per reference, SPA
+# calls per second, shadow map time, geodata rates, OCR speed and accuracy; each section's script
+# prints its own table.
+for section in scene locate sun geo text; do
   if [ -x "$(dirname "$0")/$section/run.sh" ]; then
     "$(dirname "$0")/$section/run.sh" "$BUILD" "$WORK" || echo "($section bench failed: see above)"
   fi

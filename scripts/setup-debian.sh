@@ -23,6 +23,7 @@ PACKAGES="
   libexpat1-dev
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-ukr tesseract-ocr-rus
   fonts-dejavu-core
+  jq
 "
 
 missing=""
