@@ -63,11 +63,7 @@ std::vector<unsigned char> Allowed(const SceneFeatures& a, const SceneFeatures& 
 Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
                                       SceneModel model, const cv::Mat& geometry,
                                       const MatchOptions& o) {
-  Correspondences c;
-  c.a_width = a.width;
-  c.a_height = a.height;
-  c.b_width = b.width;
-  c.b_height = b.height;
+  Correspondences c = NoCorrespondences(a, b);
   if (model == SceneModel::kNone || geometry.rows != 3 || geometry.cols != 3 ||
       a.descriptors.rows < 2 || b.descriptors.rows < 2 ||
       a.descriptors.rows != static_cast<int>(a.keypoints.size()) ||

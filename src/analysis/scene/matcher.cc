@@ -299,13 +299,18 @@ int CountTentativeMatches(const SceneFeatures& a, const SceneFeatures& b, int li
   return static_cast<int>(MutualRatioMatches(strongest(a), strongest(b), ratio).size());
 }
 
-Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
-                                         const MatchOptions& o) {
+Correspondences NoCorrespondences(const SceneFeatures& a, const SceneFeatures& b) {
   Correspondences c;
   c.a_width = a.width;
   c.a_height = a.height;
   c.b_width = b.width;
   c.b_height = b.height;
+  return c;
+}
+
+Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
+                                         const MatchOptions& o) {
+  Correspondences c = NoCorrespondences(a, b);
   constexpr int kMinFeatures = 8;
   if (static_cast<int>(a.keypoints.size()) < kMinFeatures ||
       static_cast<int>(b.keypoints.size()) < kMinFeatures) {

@@ -109,6 +109,8 @@ struct Correspondences {
   // MatchOptions::guided_turn_deg and guided_zoom); guided matching (guided.h) sets them.
   std::vector<float> turn, zoom;
 };
+// No matches yet, between pictures of a's and b's feature sizes.
+Correspondences NoCorrespondences(const SceneFeatures& a, const SceneFeatures& b);
 // Step 1: mutual ratio-test matches (pooled features, affine.h, are handled too).
 Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
                                          const MatchOptions& options = {});
