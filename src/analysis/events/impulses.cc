@@ -7,6 +7,7 @@
 #include <memory>
 #include <numbers>
 
+#include "analysis/events/beat.h"
 #include "analysis/events/dsp.h"
 #include "analysis/events/fft.h"
 
@@ -62,13 +63,7 @@ constexpr int kBurstMin = 3;
 constexpr double kBurstBridgeS = 1.0;  // a burst resumes after missed rounds within 1 s
 constexpr double kCrackMinS = 0.003;   // crack-thump intervals looked for: 3 ms ...
 constexpr double kCrackMaxS = 1.0;     // ... to 1 s (about 350-1000 m)
-// Percussion keeps a beat (OnABeat): periods of 0.3-1.2 s (50-200 beats per minute), onsets
-// within 12 ms of the grid, at least 7 beats over at least 3 s, searched 6 s either side.
-constexpr double kBeatMinS = 0.3, kBeatMaxS = 1.2;
-constexpr double kBeatJitterS = 0.012;
-constexpr int kBeatHits = 7;
-constexpr double kBeatSpanS = 3.0, kBeatWindowS = 6.0;
-constexpr double kBeatScale = 0.3;
+constexpr double kBeatScale = 0.3;     // an onset on a steady beat (beat.h) counts for this much
 
 double MeanSquare(const float* p, std::size_t n) {
   double s = 0;
@@ -514,68 +509,6 @@ struct Group {
   std::vector<const Impulse*> thumps;  // the shot each crack goes with (not every round has one)
 };
 
-// Which onsets fall on a steady beat: drums, hand claps to music, a metronome. Gunfire does not
-// keep one at these periods: automatic fire is faster (50-100 ms, and a burst lasts a few
-// seconds at most, below kBeatSpanS at those periods' multiples), and aimed single shots come
-// tens of milliseconds off any grid. For each onset, every other within kBeatWindowS proposes
-// periods (its distance divided by 1, 2, 3, … while within [kBeatMinS, kBeatMaxS]; a far
-// neighbour gives the period to a fraction of the jitter); an onset is on a beat when, for one
-// period, onsets fall within kBeatJitterS of at least kBeatHits grid points (itself included)
-// spanning kBeatSpanS. Onsets are those scored kKeepScore or more, cracks left out; one with a
-// neighbour 40-120 ms away (automatic fire's spacing) is a round, neither a beat nor evidence of
-// one, whatever the grid (a long burst at a steady cyclic rate is on a grid of its own).
-std::vector<bool> OnABeat(const std::vector<Impulse>& impulses) {
-  std::vector<double> all;
-  std::vector<std::size_t> all_index;
-  for (std::size_t i = 0; i < impulses.size(); ++i) {
-    if (impulses[i].score < kKeepScore || impulses[i].crack) continue;
-    all.push_back(impulses[i].t);
-    all_index.push_back(i);
-  }
-  // Rounds of automatic fire are neither beats nor evidence of one (a burst's rounds would hit
-  // many grids).
-  const auto round_spacing = [](double d) { return d >= 0.04 && d <= 0.12; };
-  std::vector<double> t;
-  std::vector<std::size_t> index;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if ((i > 0 && round_spacing(all[i] - all[i - 1])) ||
-        (i + 1 < all.size() && round_spacing(all[i + 1] - all[i])))
-      continue;
-    t.push_back(all[i]);
-    index.push_back(all_index[i]);
-  }
-  std::vector<bool> on(impulses.size(), false);
-  std::vector<long> grid;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    std::size_t lo = i, hi = i;
-    while (lo > 0 && t[i] - t[lo - 1] <= kBeatWindowS) --lo;
-    while (hi + 1 < t.size() && t[hi + 1] - t[i] <= kBeatWindowS) ++hi;
-    if (hi - lo + 1 < static_cast<std::size_t>(kBeatHits)) continue;
-    bool found = false;
-    for (std::size_t j = lo; j <= hi && !found; ++j) {
-      const double d = std::fabs(t[j] - t[i]);
-      if (j == i || d < kBeatMinS) continue;
-      for (long n = std::max(1L, static_cast<long>(std::ceil(d / kBeatMaxS)));
-           d / static_cast<double>(n) >= kBeatMinS && !found; ++n) {
-        const double period = d / static_cast<double>(n);
-        grid.assign(1, 0);
-        for (std::size_t k = lo; k <= hi; ++k) {
-          const double m = (t[k] - t[i]) / period;
-          const long r = std::lround(m);
-          if (r != 0 && std::fabs(m - static_cast<double>(r)) * period <= kBeatJitterS)
-            grid.push_back(r);
-        }
-        std::sort(grid.begin(), grid.end());
-        grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
-        found = static_cast<int>(grid.size()) >= kBeatHits &&
-                static_cast<double>(grid.back() - grid.front()) * period >= kBeatSpanS;
-      }
-    }
-    on[index[i]] = found;
-  }
-  return on;
-}
-
 }  // namespace
 
 std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
@@ -585,7 +518,7 @@ std::vector<AudioEvent> GroupImpulses(const std::vector<Impulse>& impulses,
   // next rounds of a burst are no louder than the first).
   std::vector<Impulse> gated(impulses);
   // Percussion: onsets on a steady beat count for less (OnABeat).
-  const std::vector<bool> beat = OnABeat(gated);
+  const std::vector<bool> beat = OnABeat(gated, kKeepScore);
   for (std::size_t k = 0; k < gated.size(); ++k)
     if (beat[k]) gated[k].score *= kBeatScale;
   double last_kept = -1e9;
