@@ -166,11 +166,6 @@ nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a, co
   return p;
 }
 
-struct MatchedPair {
-  int a = 0, b = 0;  // input indices
-  const am::PairMatch* match = nullptr;
-};
-
 struct Input {
   std::string name;          // as printed: the path given, or "#ID name" for a case item
   std::string path;          // what is read: the file, or the case item's stored original
@@ -189,21 +184,15 @@ std::optional<audio::AudioFingerprint> FingerprintSound(const std::string& path)
 
 // A footage group's copies from the closest to the original down
 // (analysis/match/originality.h), judged on the group's own segments only: a compilation's other
-// sources say nothing about this footage.
-// `groups_of[i]`: how many groups file i belongs to.
+// sources say nothing about this footage. `facts`: each file's, by input index.
 std::vector<am::RankedCopy> RankGroup(const am::FootageGroup& group,
-                                      const std::vector<Input>& inputs,
-                                      const std::vector<MatchedPair>& matched,
-                                      const std::vector<int>& groups_of) {
+                                      const std::map<int, am::CopyFacts>& facts,
+                                      const std::vector<am::MatchedFiles>& matched) {
   std::vector<am::CopyFacts> copies;
-  std::vector<int> member(inputs.size(), -1);
+  std::map<int, int> member;  // input index → index into copies
   for (int i : group.files) {
     member[i] = static_cast<int>(copies.size());
-    am::CopyFacts f = am::CopyFactsFromProbe(inputs[i].name, media::ProbeFile(inputs[i].path));
-    f.bars = am::HasBars(*inputs[i].sig);
-    f.still = f.still || inputs[i].sig->still;
-    f.other_footage = groups_of[i] - 1;
-    copies.push_back(std::move(f));
+    copies.push_back(facts.at(i));
   }
   std::map<int, am::PairMatch> own;  // matched index → the pair with this group's segments
   for (const auto& [p, s] : group.segments) {
@@ -212,7 +201,8 @@ std::vector<am::RankedCopy> RankGroup(const am::FootageGroup& group,
     m.segments.push_back(matched[p].match->segments[s]);
   }
   std::vector<am::GroupPair> pairs;
-  for (const auto& [p, m] : own) pairs.push_back({member[matched[p].a], member[matched[p].b], &m});
+  for (const auto& [p, m] : own)
+    pairs.push_back({member.at(matched[p].a), member.at(matched[p].b), &m});
   am::AddMatchFacts(pairs, &copies);
   return am::RankCopies(copies);
 }
@@ -346,8 +336,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
     }
   });
   nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
-  std::vector<std::pair<int, int>> edges;
-  std::vector<MatchedPair> matched;
+  std::vector<am::MatchedFiles> matched;  // input indices and the match
   for (std::size_t ii = 0; ii < ok.size(); ++ii) {
     const Input& in_b = inputs[ok[ii]];
     for (std::size_t k = 0; k < partners[ii].size(); ++k) {
@@ -360,7 +349,6 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
         for (const auto& t : results[ii][k].trace) std::fprintf(stderr, "  %s\n", t.c_str());
       }
       if (!m.matched) continue;
-      edges.push_back({ok[jj], ok[ii]});
       matched.push_back({ok[jj], ok[ii], &m});
       const auto heard = sound.find({jj, static_cast<int>(ii)});
       const am::SoundtrackMatch* same_sound = heard == sound.end() ? nullptr : &heard->second;
@@ -395,7 +383,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
   nlohmann::ordered_json soundtracks = nlohmann::ordered_json::array();
   {
     std::set<std::pair<int, int>> footage;
-    for (const MatchedPair& m : matched) footage.insert({m.a, m.b});
+    for (const am::MatchedFiles& m : matched) footage.insert({m.a, m.b});
     for (const auto& [p, m] : sound) {
       if (!in_scope(p.first, p.second)) continue;
       const Input& a = inputs[ok[p.first]];
@@ -413,12 +401,22 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       }
     }
   }
-  std::vector<am::MatchedFiles> matched_files;
-  for (const MatchedPair& m : matched) matched_files.push_back({m.a, m.b, m.match});
-  const auto groups = am::GroupFootage(matched_files);
-  std::vector<int> groups_of(inputs.size(), 0);
-  for (const am::FootageGroup& g : groups)
-    for (int i : g.files) ++groups_of[i];
+  const auto groups = am::GroupFootage(matched);
+  // What each grouped file's probe and signature say, read once: a compilation is in several
+  // groups.
+  std::map<int, am::CopyFacts> facts;
+  for (const am::FootageGroup& g : groups) {
+    for (int i : g.files) {
+      auto [it, added] = facts.try_emplace(i);
+      if (added) {
+        it->second = am::CopyFactsFromProbe(inputs[i].name, media::ProbeFile(inputs[i].path));
+        it->second.bars = am::HasBars(*inputs[i].sig);
+        it->second.still = it->second.still || inputs[i].sig->still;
+      } else {
+        ++it->second.other_footage;
+      }
+    }
+  }
   if (json) {
     nlohmann::ordered_json gj = nlohmann::ordered_json::array();
     for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -430,7 +428,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
             {{"file", inputs[f.file].name}, {"start", R3(f.start)}, {"end", R3(f.end)}});
       }
       nlohmann::ordered_json ranking = nlohmann::ordered_json::array();
-      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched, groups_of))
+      for (const am::RankedCopy& r : RankGroup(groups[g], facts, matched))
         ranking.push_back({{"file", r.id}, {"rank", r.rank}, {"reasons", r.reasons}});
       gj.push_back(
           {{"group", g + 1}, {"files", names}, {"footage", footage}, {"ranking", ranking}});
@@ -445,7 +443,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
                           {"by_sound", by_sound},       {"all_pairs", args.Has("all-pairs")}};
     PrintOrderedJson(out);
   } else {
-    if (edges.empty()) std::printf("no shared footage among %zu file(s)\n", ok.size());
+    if (matched.empty()) std::printf("no shared footage among %zu file(s)\n", ok.size());
     for (std::size_t g = 0; g < groups.size(); ++g) {
       std::printf("group %zu: %zu files share this footage\n", g + 1, groups[g].files.size());
       std::map<std::string, std::string> held;  // file → the stretches of it that hold it
@@ -456,7 +454,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
         std::snprintf(span, sizeof span, "%.2f-%.2f s", f.start, f.end);
         h += (h.empty() ? "" : ", ") + std::string(span);
       }
-      for (const am::RankedCopy& r : RankGroup(groups[g], inputs, matched, groups_of)) {
+      for (const am::RankedCopy& r : RankGroup(groups[g], facts, matched)) {
         const auto it = held.find(r.id);
         std::printf("  %d. %s%s%s\n", r.rank, r.id.c_str(),
                     it == held.end() ? "" : ("  " + it->second).c_str(),
