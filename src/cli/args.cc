@@ -1,6 +1,7 @@
 #include "cli/args.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace sightline::cli {
@@ -81,6 +82,47 @@ bool ParseWholeNumber(const std::string& text, long lo, long hi, int* out) {
   long v = std::strtol(text.c_str(), &end, 10);
   if (errno || *end || v < lo || v > hi) return false;
   *out = static_cast<int>(v);
+  return true;
+}
+
+bool ParseRecordId(const std::string& text, std::int64_t* id) {
+  if (text.empty() || text[0] == '-' || text[0] == '+') return false;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (errno || *end || v < 1) return false;
+  *id = v;
+  return true;
+}
+
+bool ParseNumber(const std::string& text, double lo, double hi, double* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (errno || *end || !std::isfinite(v) || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseMediaTime(const std::string& text, double* seconds) {
+  double total = 0;
+  std::size_t start = 0;
+  int fields = 0;
+  for (;;) {
+    std::size_t colon = text.find(':', start);
+    std::string field = text.substr(start, colon == std::string::npos ? colon : colon - start);
+    bool last = colon == std::string::npos;
+    double v = 0;
+    // Minutes and seconds after a colon are below 60; the first field may be any size.
+    if (!ParseNumber(field, 0, fields == 0 ? 1e9 : 59.999999, &v)) return false;
+    if (!last && field.find('.') != std::string::npos) return false;
+    total = total * 60 + v;
+    if (++fields > 3) return false;
+    if (last) break;
+    start = colon + 1;
+  }
+  *seconds = total;
   return true;
 }
 

@@ -3,6 +3,7 @@
 #ifndef SIGHTLINE_CLI_ARGS_H_
 #define SIGHTLINE_CLI_ARGS_H_
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -37,6 +38,13 @@ class Args {
 
 // Parses a whole decimal number in [lo, hi] (an option's value); false when it is not one.
 bool ParseWholeNumber(const std::string& text, long lo, long hi, int* out);
+// Parses a record id (a whole number >= 1); false when it is not one.
+bool ParseRecordId(const std::string& text, std::int64_t* id);
+// Parses a finite decimal number in [lo, hi]; false when it is not one.
+bool ParseNumber(const std::string& text, double lo, double hi, double* out);
+// Parses a time into a media file as a player shows it: "83.5", "1:23.5" or "0:01:23.5"
+// (seconds, minutes:seconds, hours:minutes:seconds); false when it is not one.
+bool ParseMediaTime(const std::string& text, double* seconds);
 
 }  // namespace sightline::cli
 

@@ -53,6 +53,21 @@ std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::stri
   return WritableCase{std::move(c), std::move(*who)};
 }
 
+Result<evidence::Item> ResolveItem(evidence::Case& c, const std::string& ref) {
+  SL_ASSIGN_OR_RETURN(std::vector<evidence::Item> matches, c.catalog().Resolve(ref));
+  if (matches.empty()) {
+    return NotFound("no item matches '" + ref + "' (give an id, a file name or a hash prefix)");
+  }
+  if (matches.size() > 1) {
+    std::string list;
+    for (const auto& m : matches) {
+      list += "\n  " + std::to_string(m.id) + "  " + m.name + "  " + m.sha256.substr(0, 16);
+    }
+    return InvalidArgument("'" + ref + "' matches several items; give its id:" + list);
+  }
+  return matches.front();
+}
+
 Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal) {
   return ReadFileToString(c.dir() + "/" + signal.path, 1ull << 30);
 }

@@ -30,6 +30,10 @@ struct WritableCase {
 // reason and returns nullopt when either fails.
 std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::string& dir);
 
+// The one item `ref` names (an id, a file name it was ingested under, or a hash prefix), or an
+// error a person can act on: nothing matches, or several do (listed with their ids).
+Result<evidence::Item> ResolveItem(evidence::Case& c, const std::string& ref);
+
 // The data file of a stored signal (evidence/signal_store.h), read whole (at most 1 GiB).
 Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal);
 

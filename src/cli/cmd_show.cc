@@ -66,24 +66,12 @@ int Run(const Args& args) {
   const std::string& ref = args.positional()[0];
   auto c = OpenCase("show", dir, evidence::Case::Access::kRead);
   if (!c) return kExitFailed;
-  auto matches = c->catalog().Resolve(ref);
-  if (!matches.ok()) {
-    Warn("show", matches.status().message());
+  auto resolved = ResolveItem(*c, ref);
+  if (!resolved.ok()) {
+    Warn("show", resolved.status().message());
     return kExitFailed;
   }
-  if (matches->empty()) {
-    Warn("show", "no item matches '" + ref + "' (give an id, a file name or a hash prefix)");
-    return kExitFailed;
-  }
-  if (matches->size() > 1) {
-    std::string list;
-    for (const auto& m : *matches) {
-      list += "\n  " + std::to_string(m.id) + "  " + m.name + "  " + m.sha256.substr(0, 16);
-    }
-    Warn("show", "'" + ref + "' matches several items; give its id:" + list);
-    return kExitFailed;
-  }
-  const evidence::Item& item = matches->front();
+  const evidence::Item& item = *resolved;
   auto names = c->catalog().NamesOf(item.id);
   auto history = c->log().ForObject(item.sha256);
   auto metadata = c->catalog().Metadata(item.id);

@@ -24,19 +24,46 @@ extern const Command kCoordsCommand;
 extern const Command kSunCommand;
 extern const Command kShadowCommand;
 extern const Command kTextCommand;
+extern const Command kFindingsCommand;
+extern const Command kAcceptCommand;
+extern const Command kRejectCommand;
+extern const Command kAnnotateCommand;
+extern const Command kSourceCommand;
+extern const Command kLinkCommand;
+extern const Command kClaimCommand;
+extern const Command kLocateItemCommand;
 
 const Command* const kCommands[] = {
-    &kIngestCommand,      &kProbeCommand,
-    &kListCommand,        &kShowCommand,
-    &kVerifyCommand,      &kExportCommand,
-    &kTimestampCommand,   &kHashCommand,
-    &kShotsCommand,       &kKeyframesCommand,
-    &kSheetCommand,       &kEventsCommand,
-    &kSpectrogramCommand, &kSyncCommand,
-    &kMatchCommand,       &kSceneCommand,
-    &kLocateCommand,      &kTrackCommand,
-    &kCoordsCommand,      &kSunCommand,
-    &kShadowCommand,      &kTextCommand,
+    &kIngestCommand,
+    &kProbeCommand,
+    &kListCommand,
+    &kShowCommand,
+    &kVerifyCommand,
+    &kExportCommand,
+    &kTimestampCommand,
+    &kHashCommand,
+    &kShotsCommand,
+    &kKeyframesCommand,
+    &kSheetCommand,
+    &kEventsCommand,
+    &kSpectrogramCommand,
+    &kSyncCommand,
+    &kMatchCommand,
+    &kSceneCommand,
+    &kLocateCommand,
+    &kTrackCommand,
+    &kCoordsCommand,
+    &kSunCommand,
+    &kShadowCommand,
+    &kTextCommand,
+    &kFindingsCommand,
+    &kAcceptCommand,
+    &kRejectCommand,
+    &kAnnotateCommand,
+    &kSourceCommand,
+    &kLinkCommand,
+    &kClaimCommand,
+    &kLocateItemCommand,
     nullptr,
 };
 

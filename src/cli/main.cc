@@ -31,11 +31,11 @@ static void PrintOverview(FILE* out) {
                "Usage: sightline COMMAND [OPTIONS] [ARGS]\n\nCommands:\n",
                kSightlineVersion);
   for (const Command* const* c = kCommands; *c; ++c) {
-    std::fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
+    std::fprintf(out, "  %-11s %s\n", (*c)->name, (*c)->summary);
   }
   std::fprintf(
       out,
-      "  %-10s %s\n\n"
+      "  %-11s %s\n\n"
       "Run 'sightline help COMMAND' or 'sightline COMMAND --help' for details.\n"
       "Exit status: 0 all went well, 1 some input failed or a check failed, 2 usage error.\n",
       "help", "show this overview or a command's help");

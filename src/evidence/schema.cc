@@ -102,6 +102,123 @@ CREATE TABLE frame_hashes (
 );
 CREATE INDEX frame_hashes_signal ON frame_hashes(signal_id);
 )sql",
+      // 2 -> 3: the investigation (case/): what analyses suggest (findings), what people decide
+      // about them (decisions) and what they record and state (sources, observations, locations,
+      // relations, claims). Rows are never deleted; a claim's confidence is updated in place, the
+      // custody log keeping every earlier value.
+      R"sql(
+CREATE TABLE findings (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  item_a      INTEGER NOT NULL REFERENCES items(id),
+  item_b      INTEGER NOT NULL REFERENCES items(id),
+  analyzer    TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  score       REAL NOT NULL,
+  evidence    TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (kind, item_a, item_b, analyzer, version)
+);
+CREATE TABLE decisions (
+  id          INTEGER PRIMARY KEY,
+  finding_id  INTEGER NOT NULL REFERENCES findings(id),
+  status      TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  time        TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX decisions_finding ON decisions(finding_id);
+CREATE TABLE sources (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  handle      TEXT,
+  platform    TEXT,
+  url         TEXT,
+  note        TEXT,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE item_sources (
+  id          INTEGER PRIMARY KEY,
+  item_id     INTEGER NOT NULL REFERENCES items(id),
+  source_id   INTEGER NOT NULL REFERENCES sources(id),
+  how         TEXT,
+  url         TEXT,
+  obtained_at TEXT,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (item_id, source_id)
+);
+CREATE TABLE observations (
+  id          INTEGER PRIMARY KEY,
+  item_id     INTEGER NOT NULL REFERENCES items(id),
+  kind        TEXT NOT NULL,
+  start_s     REAL,
+  end_s       REAL,
+  region      TEXT,
+  text        TEXT NOT NULL,
+  language    TEXT,
+  original    TEXT,
+  translation TEXT,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX observations_item ON observations(item_id);
+CREATE TABLE locations (
+  id             INTEGER PRIMARY KEY,
+  item_id        INTEGER REFERENCES items(id),
+  observation_id INTEGER REFERENCES observations(id),
+  lat            REAL NOT NULL,
+  lon            REAL NOT NULL,
+  radius_m       REAL NOT NULL,
+  method         TEXT NOT NULL,
+  note           TEXT,
+  actor          TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  custody_seq    INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  CHECK (item_id IS NOT NULL OR observation_id IS NOT NULL)
+);
+CREATE TABLE relations (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  item_a      INTEGER NOT NULL REFERENCES items(id),
+  item_b      INTEGER NOT NULL REFERENCES items(id),
+  offset_s    REAL,
+  note        TEXT,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE claims (
+  id          INTEGER PRIMARY KEY,
+  statement   TEXT NOT NULL,
+  confidence  TEXT NOT NULL,
+  reason      TEXT,
+  decided_by  TEXT,
+  decided_at  TEXT,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE TABLE claim_evidence (
+  id          INTEGER PRIMARY KEY,
+  claim_id    INTEGER NOT NULL REFERENCES claims(id),
+  role        TEXT NOT NULL,
+  ref_kind    TEXT NOT NULL,
+  ref_id      INTEGER NOT NULL,
+  note        TEXT,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX claim_evidence_claim ON claim_evidence(claim_id);
+)sql",
   };
   return kMigrations;
 }

@@ -73,6 +73,8 @@ Result<SqliteStmt> SqliteDb::Prepare(std::string_view sql) {
 
 std::int64_t SqliteDb::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 
+int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+
 SqliteStmt::SqliteStmt(SqliteStmt&& o) noexcept
     : stmt_(std::exchange(o.stmt_, nullptr)), db_(o.db_), bind_error_(std::move(o.bind_error_)) {}
 

@@ -34,6 +34,8 @@ class SqliteDb {
   Status Exec(std::string_view sql);
   Result<SqliteStmt> Prepare(std::string_view sql);
   std::int64_t LastInsertId() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE (0 for an INSERT OR IGNORE that ignored).
+  int Changes() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
 

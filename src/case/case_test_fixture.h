@@ -1,0 +1,49 @@
+// A case with three ingested items and a signing identity, for the tests of case/.
+#ifndef SIGHTLINE_CASE_CASE_TEST_FIXTURE_H_
+#define SIGHTLINE_CASE_CASE_TEST_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "evidence/case.h"
+#include "evidence/ingest.h"
+#include "test_util.h"
+
+namespace sightline::investigation {
+
+class CaseWithItems : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
+    ASSERT_TRUE(key.ok()) << key.status().message();
+    who_ = evidence::Identity{"desk@newsroom", *key};
+    auto c = evidence::Case::Create(dir_ / "case", who_);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    case_ = std::move(c).value();
+    for (int i = 1; i <= 3; ++i) {
+      std::string p = dir_ / ("clip" + std::to_string(i) + ".bin");
+      sightline::testing::WriteFile(p, "item " + std::to_string(i));
+      evidence::IngestReport r = evidence::IngestFile(*case_, who_, p, {});
+      ASSERT_NE(r.outcome, evidence::IngestOutcome::kRefused) << r.message;
+    }
+  }
+  // The actions of the custody log, in order.
+  std::vector<std::string> Actions() {
+    std::vector<std::string> out;
+    auto all = case_->log().All();
+    EXPECT_TRUE(all.ok());
+    for (const auto& e : *all) out.push_back(e.action);
+    return out;
+  }
+
+  sightline::testing::ScratchDir dir_;
+  evidence::Identity who_;
+  std::unique_ptr<evidence::Case> case_;
+};
+
+}  // namespace sightline::investigation
+
+#endif  // SIGHTLINE_CASE_CASE_TEST_FIXTURE_H_

@@ -1,0 +1,140 @@
+#include "case/sources.h"
+
+#include <cstring>
+
+namespace sightline::investigation {
+
+const char* const kSourceKinds[] = {"person",       "account", "agency", "eyewitness",
+                                    "organisation", "unknown", nullptr};
+
+bool IsSourceKind(const std::string& kind) { return IsOneOf(kSourceKinds, kind); }
+
+namespace {
+
+Result<Source> FindSource(evidence::Case& c, std::int64_t id) {
+  SL_ASSIGN_OR_RETURN(std::vector<Source> all, ListSources(c));
+  for (const Source& s : all) {
+    if (s.id == id) return s;
+  }
+  return NotFound("no source #" + std::to_string(id) +
+                  " in this case (see `sightline source list`)");
+}
+
+}  // namespace
+
+Result<Source> AddSource(evidence::Case& c, const evidence::Identity& who, Source source) {
+  if (!IsSourceKind(source.kind)) {
+    return InvalidArgument("unknown source kind \"" + source.kind +
+                           "\" (person, account, agency, eyewitness, organisation or unknown)");
+  }
+  if (source.name.empty()) return InvalidArgument("a source needs a name");
+  source.id = 0;
+  nlohmann::json details = SourceJson(source);
+  details.erase("id");
+  SL_ASSIGN_OR_RETURN(auto added, InsertRecord(c, who, "sources",
+                                               {{"kind", source.kind},
+                                                {"name", source.name},
+                                                {"handle", OptionalText(source.handle)},
+                                                {"platform", OptionalText(source.platform)},
+                                                {"url", OptionalText(source.url)},
+                                                {"note", OptionalText(source.note)}},
+                                               "source_added", "", details));
+  source.id = added.first;
+  source.provenance = added.second;
+  return source;
+}
+
+Result<std::vector<Source>> ListSources(evidence::Case& c) {
+  SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
+  if (!has_tables) return std::vector<Source>();
+  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
+                      c.db()->Prepare(std::string("SELECT id, kind, name, handle, platform, url, "
+                                                  "note, ") +
+                                      kProvenanceColumns + " FROM sources ORDER BY id"));
+  std::vector<Source> out;
+  for (;;) {
+    SL_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Source src;
+    src.id = s.Int(0);
+    src.kind = s.Text(1);
+    src.name = s.Text(2);
+    src.handle = s.Text(3);
+    src.platform = s.Text(4);
+    src.url = s.Text(5);
+    src.note = s.Text(6);
+    src.provenance = ProvenanceAt(s, 7);
+    out.push_back(std::move(src));
+  }
+  return out;
+}
+
+Result<ItemSource> LinkItemToSource(evidence::Case& c, const evidence::Identity& who,
+                                    ItemSource link) {
+  SL_ASSIGN_OR_RETURN(evidence::Item item, ItemById(c, link.item_id));
+  SL_ASSIGN_OR_RETURN(Source source, FindSource(c, link.source_id));
+  SL_ASSIGN_OR_RETURN(std::vector<ItemSource> existing, ListItemSources(c, link.item_id));
+  for (const ItemSource& l : existing) {
+    if (l.source_id == link.source_id) {
+      return Status(StatusCode::kAlreadyExists, "item #" + std::to_string(link.item_id) +
+                                                    " is already linked to source #" +
+                                                    std::to_string(link.source_id));
+    }
+  }
+  nlohmann::json details = ItemSourceJson(link);
+  details.erase("id");
+  details["source_name"] = source.name;
+  SL_ASSIGN_OR_RETURN(auto added, InsertRecord(c, who, "item_sources",
+                                               {{"item_id", link.item_id},
+                                                {"source_id", link.source_id},
+                                                {"how", OptionalText(link.how)},
+                                                {"url", OptionalText(link.url)},
+                                                {"obtained_at", OptionalText(link.obtained_at)}},
+                                               "item_source_linked", item.sha256, details));
+  link.id = added.first;
+  link.provenance = added.second;
+  return link;
+}
+
+Result<std::vector<ItemSource>> ListItemSources(evidence::Case& c, std::int64_t item_id) {
+  SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
+  if (!has_tables) return std::vector<ItemSource>();
+  SL_ASSIGN_OR_RETURN(
+      evidence::SqliteStmt s,
+      c.db()->Prepare(std::string("SELECT id, item_id, source_id, how, url, obtained_at, ") +
+                      kProvenanceColumns +
+                      " FROM item_sources WHERE ?1 = 0 OR item_id = ?1 ORDER BY id"));
+  s.Bind(1, item_id);
+  std::vector<ItemSource> out;
+  for (;;) {
+    SL_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    ItemSource l;
+    l.id = s.Int(0);
+    l.item_id = s.Int(1);
+    l.source_id = s.Int(2);
+    l.how = s.Text(3);
+    l.url = s.Text(4);
+    l.obtained_at = s.Text(5);
+    l.provenance = ProvenanceAt(s, 6);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+nlohmann::json SourceJson(const Source& s) {
+  nlohmann::json j = {{"id", s.id},         {"kind", s.kind},         {"name", s.name},
+                      {"handle", s.handle}, {"platform", s.platform}, {"url", s.url},
+                      {"note", s.note}};
+  if (s.provenance.custody_seq != 0) AddProvenanceJson(s.provenance, &j);
+  return j;
+}
+
+nlohmann::json ItemSourceJson(const ItemSource& l) {
+  nlohmann::json j = {{"id", l.id},   {"item", l.item_id}, {"source", l.source_id},
+                      {"how", l.how}, {"url", l.url},      {"obtained_at", l.obtained_at}};
+  if (l.provenance.custody_seq != 0) AddProvenanceJson(l.provenance, &j);
+  return j;
+}
+
+}  // namespace sightline::investigation
