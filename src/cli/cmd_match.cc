@@ -11,6 +11,7 @@
 
 #include "analysis/match/footage_groups.h"
 #include "analysis/match/match.h"
+#include "analysis/match/match_set.h"
 #include "analysis/match/originality.h"
 #include "analysis/match/shortlist.h"
 #include "analysis/match/soundtrack.h"
@@ -234,26 +235,6 @@ void ExtractSignatures(std::vector<Input>* inputs, const std::vector<std::size_t
   progress.Clear();
 }
 
-// The pairs (jj, ii), jj < ii, of positions in `ok` whose files carry one soundtrack.
-std::map<std::pair<int, int>, am::SoundtrackMatch> MatchSounds(const std::vector<Input>& inputs,
-                                                               const std::vector<int>& ok,
-                                                               int threads) {
-  std::vector<std::vector<std::pair<int, am::SoundtrackMatch>>> found(ok.size());
-  ParallelFor(ok.size(), threads, [&](std::size_t ii) {
-    const auto& b = inputs[ok[ii]].sound;
-    if (!b) return;
-    for (std::size_t jj = 0; jj < ii; ++jj) {
-      const auto& a = inputs[ok[jj]].sound;
-      if (!a) continue;
-      if (auto m = am::MatchSoundtracks(*a, *b)) found[ii].push_back({static_cast<int>(jj), *m});
-    }
-  });
-  std::map<std::pair<int, int>, am::SoundtrackMatch> out;
-  for (std::size_t ii = 0; ii < found.size(); ++ii)
-    for (const auto& [jj, m] : found[ii]) out[{jj, static_cast<int>(ii)}] = m;
-  return out;
-}
-
 // Matches the inputs whose signatures were read and prints pairs and groups. `failed`: some input
 // already failed before (the exit status says so). `queries` > 0: only pairs with one of the
 // first `queries` inputs are matched. `head`: keys printed first in the JSON.
@@ -278,100 +259,62 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
                      {"sound", inputs[i].sound.has_value()},
                      {"warnings", s.warnings}});
   }
-  // The pairs worth matching (analysis/match/shortlist.h), or every pair with --all-pairs.
+  // The pairs worth matching, and their matches (analysis/match/match_set.h). With queries,
+  // only pairs with a query in them count; queries are the first inputs, so the readable ones
+  // are the first positions in `ok`.
   std::vector<const visual::MatchSignature*> sigs;
-  for (int i : ok) sigs.push_back(&*inputs[i].sig);
-  am::ShortlistStats stats;
-  std::vector<std::pair<int, int>> shortlist;
-  if (args.Has("all-pairs")) {
-    for (int ii = 0; ii < static_cast<int>(ok.size()); ++ii)
-      for (int jj = 0; jj < ii; ++jj) shortlist.push_back({jj, ii});
-    stats.pairs_total = shortlist.size();
-  } else {
-    shortlist = am::Shortlist(sigs, {}, &stats);
+  std::vector<const audio::AudioFingerprint*> sounds;
+  std::size_t readable_queries = 0;
+  for (int i : ok) {
+    sigs.push_back(&*inputs[i].sig);
+    sounds.push_back(inputs[i].sound ? &*inputs[i].sound : nullptr);
+    readable_queries += i < static_cast<int>(queries);
   }
-  // With queries, only pairs with a query in them count.
+  am::MatchSetOptions mso;
+  mso.all_pairs = args.Has("all-pairs");
+  mso.lookup = queries > 0;
+  mso.queries = readable_queries;
+  mso.threads = threads;
+  mso.trace = explain;
+  const am::MatchSet set = am::MatchAll(sigs, sounds, mso);
   const auto in_scope = [&](int jj, int ii) {
     return queries == 0 || ok[jj] < static_cast<int>(queries) || ok[ii] < static_cast<int>(queries);
   };
-  // The same soundtrack: compared whatever the pictures look like.
-  std::map<std::pair<int, int>, am::SoundtrackMatch> sound = MatchSounds(inputs, ok, threads);
-  std::size_t by_sound = 0;
-  if (!sound.empty()) {
-    std::set<std::pair<int, int>> listed(shortlist.begin(), shortlist.end());
-    for (const auto& [p, m] : sound) {
-      if (!in_scope(p.first, p.second)) continue;
-      ++by_sound;
-      if (listed.insert(p).second) shortlist.push_back(p);
-    }
-    std::sort(shortlist.begin(), shortlist.end());
-  }
-  if (queries > 0) {
-    std::erase_if(shortlist,
-                  [&](const std::pair<int, int>& p) { return !in_scope(p.first, p.second); });
-    std::size_t q = 0;
-    for (int i : ok) q += i < static_cast<int>(queries);
-    stats.pairs_total = q * (ok.size() - q) + q * (q - (q > 0)) / 2;
-  }
-  // partners[ii]: the earlier files to match file ii against.
-  std::vector<std::vector<int>> partners(ok.size());
-  for (const auto& [jj, ii] : shortlist) partners[ii].push_back(jj);
-  // Matched on `threads` threads: a worker takes a file, indexes its keypoints once, and matches
-  // its partners against it.
-  struct PairResult {
-    am::PairMatch match;
-    std::vector<std::string> trace;
-  };
-  std::vector<std::vector<PairResult>> results(ok.size());
-  ParallelFor(ok.size(), threads, [&](std::size_t n) {
-    const std::size_t ii = ok.size() - 1 - n;  // the most pairs first
-    results[ii].resize(partners[ii].size());
-    if (partners[ii].empty()) return;
-    const visual::MatchSignature& b = *inputs[ok[ii]].sig;
-    am::OrbIndex index(b);
-    for (std::size_t k = 0; k < partners[ii].size(); ++k) {
-      am::MatchOptions mo;
-      if (explain) mo.trace = &results[ii][k].trace;
-      results[ii][k].match = am::MatchSignatures(*inputs[ok[partners[ii][k]]].sig, b, index, mo);
-    }
-  });
   nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
   std::vector<am::MatchedFiles> matched;  // input indices and the match
-  for (std::size_t ii = 0; ii < ok.size(); ++ii) {
+  for (const am::ComparedPair& r : set.pairs) {
+    const int jj = r.a, ii = r.b;
+    const Input& in_a = inputs[ok[jj]];
     const Input& in_b = inputs[ok[ii]];
-    for (std::size_t k = 0; k < partners[ii].size(); ++k) {
-      const int jj = partners[ii][k];
-      const Input& in_a = inputs[ok[jj]];
-      const am::PairMatch& m = results[ii][k].match;
-      if (explain) {
-        std::fprintf(stderr, "== %s vs %s: %s\n", in_a.name.c_str(), in_b.name.c_str(),
-                     m.matched ? "MATCH" : "no match");
-        for (const auto& t : results[ii][k].trace) std::fprintf(stderr, "  %s\n", t.c_str());
-      }
-      if (!m.matched) continue;
-      matched.push_back({ok[jj], ok[ii], &m});
-      const auto heard = sound.find({jj, static_cast<int>(ii)});
-      const am::SoundtrackMatch* same_sound = heard == sound.end() ? nullptr : &heard->second;
-      if (json) {
-        pairs.push_back(PairJson(m, in_a.name, in_b.name, same_sound));
-      } else {
-        const char* sound_note = !same_sound ? ""
-                                 : SoundAgreesWithFootage(*same_sound, m)
-                                     ? "  sound agrees"
-                                     : "  same sound, other times";
-        std::printf("%s  <->  %s  score %.2f%s%s%s\n", in_a.name.c_str(), in_b.name.c_str(),
-                    m.score, m.mirrored ? "  mirrored" : "", m.is_static ? "  static" : "",
-                    sound_note);
-        for (const auto& s : m.segments) {
-          std::printf("    a %7.2f-%7.2f s  b %7.2f-%7.2f s  score %.2f  %s, %s\n", s.a_start,
-                      s.a_end, s.b_start, s.b_end, s.score, s.method.c_str(), s.transform.c_str());
-        }
+    const am::PairMatch& m = r.match;
+    if (explain) {
+      std::fprintf(stderr, "== %s vs %s: %s\n", in_a.name.c_str(), in_b.name.c_str(),
+                   m.matched ? "MATCH" : "no match");
+      for (const auto& t : r.trace) std::fprintf(stderr, "  %s\n", t.c_str());
+    }
+    if (!m.matched) continue;
+    matched.push_back({ok[jj], ok[ii], &m});
+    const auto heard = set.sound.find({jj, ii});
+    const am::SoundtrackMatch* same_sound = heard == set.sound.end() ? nullptr : &heard->second;
+    if (json) {
+      pairs.push_back(PairJson(m, in_a.name, in_b.name, same_sound));
+    } else {
+      const char* sound_note = !same_sound ? ""
+                               : SoundAgreesWithFootage(*same_sound, m)
+                                   ? "  sound agrees"
+                                   : "  same sound, other times";
+      std::printf("%s  <->  %s  score %.2f%s%s%s\n", in_a.name.c_str(), in_b.name.c_str(), m.score,
+                  m.mirrored ? "  mirrored" : "", m.is_static ? "  static" : "", sound_note);
+      for (const auto& seg : m.segments) {
+        std::printf("    a %7.2f-%7.2f s  b %7.2f-%7.2f s  score %.2f  %s, %s\n", seg.a_start,
+                    seg.a_end, seg.b_start, seg.b_end, seg.score, seg.method.c_str(),
+                    seg.transform.c_str());
       }
     }
   }
   if (explain) {
     // The pairs the shortlist left out, so that "why did these not match" has an answer too.
-    std::set<std::pair<int, int>> compared(shortlist.begin(), shortlist.end());
+    std::set<std::pair<int, int>> compared(set.compared.begin(), set.compared.end());
     for (std::size_t ii = 0; ii < ok.size(); ++ii)
       for (std::size_t jj = 0; jj < ii; ++jj)
         if (in_scope(static_cast<int>(jj), static_cast<int>(ii)) &&
@@ -384,8 +327,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
   {
     std::set<std::pair<int, int>> footage;
     for (const am::MatchedFiles& m : matched) footage.insert({m.a, m.b});
-    for (const auto& [p, m] : sound) {
-      if (!in_scope(p.first, p.second)) continue;
+    for (const auto& [p, m] : set.sound) {
       const Input& a = inputs[ok[p.first]];
       const Input& b = inputs[ok[p.second]];
       const bool both = footage.count({ok[p.first], ok[p.second]}) > 0;
@@ -438,9 +380,9 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
     out["soundtracks"] = soundtracks;
     out["groups"] = gj;
     out["files"] = files;
-    out["comparisons"] = {{"pairs", stats.pairs_total}, {"compared", shortlist.size()},
-                          {"by_pdq", stats.pdq_pairs},  {"by_orb", stats.orb_pairs},
-                          {"by_sound", by_sound},       {"all_pairs", args.Has("all-pairs")}};
+    out["comparisons"] = {{"pairs", set.stats.pairs_total}, {"compared", set.compared.size()},
+                          {"by_pdq", set.stats.pdq_pairs},  {"by_orb", set.stats.orb_pairs},
+                          {"by_sound", set.by_sound},       {"all_pairs", args.Has("all-pairs")}};
     PrintOrderedJson(out);
   } else {
     if (matched.empty()) std::printf("no shared footage among %zu file(s)\n", ok.size());
@@ -462,10 +404,10 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
         for (const std::string& why : r.reasons) std::printf("       %s\n", why.c_str());
       }
     }
-    if (shortlist.size() < stats.pairs_total) {
+    if (set.compared.size() < set.stats.pairs_total) {
       std::printf(
           "compared %zu of %zu pairs; the others share no similar frame, keypoints or sound\n",
-          shortlist.size(), stats.pairs_total);
+          set.compared.size(), set.stats.pairs_total);
     }
   }
   return failed ? kExitFailed : kExitOk;
