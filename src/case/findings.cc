@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "evidence/schema.h"
+
 namespace sightline::investigation {
 
 namespace {
@@ -119,10 +121,9 @@ std::optional<FindingStatus> ParseFindingStatus(const std::string& name) {
   return ValueOf(kStatusNames, name);
 }
 
-Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
-                              const std::vector<Suggestion>& suggestions) {
-  if (suggestions.empty()) return 0;
-  for (const Suggestion& s : suggestions) {
+Result<int> RecordRun(evidence::Case& c, const evidence::Identity& who, const AnalysisRun& run) {
+  if (run.suggestions.empty() && run.items.empty()) return 0;
+  for (const Suggestion& s : run.suggestions) {
     if (s.item_a == s.item_b) {
       return InvalidArgument("a finding relates two items; #" + std::to_string(s.item_a) +
                              " was given twice");
@@ -130,6 +131,7 @@ Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
     SL_RETURN_IF_ERROR(ItemById(c, s.item_a).status());
     SL_RETURN_IF_ERROR(ItemById(c, s.item_b).status());
   }
+  for (std::int64_t id : run.items) SL_RETURN_IF_ERROR(ItemById(c, id).status());
   int added = 0;
   Result<evidence::CustodyEntry> entry =
       c.Write(who, [&](evidence::Case::WriteContext& ctx) -> Result<evidence::CustodyRecord> {
@@ -140,7 +142,7 @@ Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
                                             "analyzer, version, score, evidence, created_at, "
                                             "custody_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
                                             "?9)"));
-        for (const Suggestion& s : suggestions) {
+        for (const Suggestion& s : run.suggestions) {
           SL_RETURN_IF_ERROR(ins.Reset());
           ins.Bind(1, FindingKindName(s.kind))
               .Bind(2, std::min(s.item_a, s.item_b))
@@ -154,10 +156,21 @@ Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
             ids.push_back(c.db()->LastInsertId());
           }
         }
-        if (added == 0) return Status(StatusCode::kAlreadyExists, "nothing new");
-        nlohmann::json details = {{"analyzer", suggestions.front().analyzer},
-                                  {"version", suggestions.front().version},
-                                  {"findings", ids}};
+        SL_ASSIGN_OR_RETURN(evidence::SqliteStmt mark,
+                            c.db()->Prepare("INSERT OR IGNORE INTO analyzed (item_id, analyzer, "
+                                            "version, custody_seq) VALUES (?1, ?2, ?3, ?4)"));
+        int marked = 0;
+        for (std::int64_t id : run.items) {
+          SL_RETURN_IF_ERROR(mark.Reset());
+          mark.Bind(1, id).Bind(2, run.analyzer).Bind(3, static_cast<std::int64_t>(run.version));
+          SL_RETURN_IF_ERROR(mark.Bind(4, ctx.seq).Run());
+          marked += c.db()->Changes();
+        }
+        if (added == 0 && marked == 0) return Status(StatusCode::kAlreadyExists, "nothing new");
+        nlohmann::json details = {{"analyzer", run.analyzer},
+                                  {"version", run.version},
+                                  {"findings", ids},
+                                  {"items", run.items}};
         return evidence::CustodyRecord{"findings_suggested", "", details.dump()};
       });
   if (!entry.ok()) {
@@ -165,6 +178,30 @@ Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
     return entry.status();
   }
   return added;
+}
+
+Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
+                              const std::vector<Suggestion>& suggestions) {
+  if (suggestions.empty()) return 0;
+  return RecordRun(c, who,
+                   {suggestions.front().analyzer, suggestions.front().version, {}, suggestions});
+}
+
+Result<std::vector<std::int64_t>> AnalyzedItems(evidence::Case& c, const std::string& analyzer,
+                                                int version) {
+  SL_ASSIGN_OR_RETURN(int schema, evidence::StoredSchemaVersion(c.db()));
+  if (schema < 4) return std::vector<std::int64_t>();
+  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
+                      c.db()->Prepare("SELECT item_id FROM analyzed WHERE analyzer = ?1 AND "
+                                      "version = ?2 ORDER BY item_id"));
+  s.Bind(1, analyzer).Bind(2, static_cast<std::int64_t>(version));
+  std::vector<std::int64_t> out;
+  for (;;) {
+    SL_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(s.Int(0));
+  }
+  return out;
 }
 
 Result<std::vector<Finding>> ListFindings(evidence::Case& c, const FindingFilter& filter) {

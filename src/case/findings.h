@@ -61,12 +61,27 @@ struct Finding {
   std::vector<Decision> decisions;                   // oldest first
 };
 
-// Records the suggestions of one analysis run, all in one custody entry ("findings_suggested").
-// A suggestion already stored (same kind, pair, analyzer and version) is skipped, so re-running an
-// analysis adds nothing. Returns how many were new. Fails, writing nothing, when an item id is
-// unknown or a pair names one item twice.
+// One run of an analyzer over a case: the items it compared with every item it had compared
+// before (at this version), and what it suggests.
+struct AnalysisRun {
+  std::string analyzer;
+  int version = 0;
+  std::vector<std::int64_t> items;  // the items now compared; may be empty
+  std::vector<Suggestion> suggestions;
+};
+
+// Records a run in one custody entry ("findings_suggested": analyzer, version, new finding ids,
+// items). A suggestion already stored (same kind, pair, analyzer and version) is skipped, so
+// re-running an analysis adds nothing; a run with no new suggestion and no item writes nothing.
+// Returns how many suggestions were new. Fails, writing nothing, when an item id is unknown or a
+// pair names one item twice.
+Result<int> RecordRun(evidence::Case& c, const evidence::Identity& who, const AnalysisRun& run);
+// RecordRun of suggestions alone (the analyzer and version of the first).
 Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
                               const std::vector<Suggestion>& suggestions);
+// The items `analyzer` at `version` has compared with the rest (RecordRun's items).
+Result<std::vector<std::int64_t>> AnalyzedItems(evidence::Case& c, const std::string& analyzer,
+                                                int version);
 
 struct FindingFilter {
   std::optional<FindingKind> kind;

@@ -50,13 +50,29 @@ constexpr char kRejectUsage[] =
     "is required, so that whoever reads the case later knows what was wrong with it. The finding\n"
     "is kept, marked rejected. Output as for `sightline accept`.\n";
 
-// A short readable form of a finding's evidence: its scalar fields, "offset_s=2.5 frames=41".
+// A short readable form of a finding's evidence: the first shared segment on both time lines
+// ("a 1.00-5.00 s = b 0.00-4.00 s (+1 more)") and the flags that are set, or else its scalar
+// fields ("offset_s=4.25").
 std::string EvidenceSummary(const std::string& evidence) {
   nlohmann::json j = nlohmann::json::parse(evidence, nullptr, false);
   if (!j.is_object()) return "";
   std::string out;
+  const nlohmann::json& segments = j.value("segments", nlohmann::json::array());
+  if (segments.is_array() && !segments.empty() && segments[0].is_object()) {
+    const nlohmann::json& s = segments[0];
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "a %.2f-%.2f s = b %.2f-%.2f s", s.value("a_start", 0.0),
+                  s.value("a_end", 0.0), s.value("b_start", 0.0), s.value("b_end", 0.0));
+    out = buf;
+    if (segments.size() > 1) out += " (+" + std::to_string(segments.size() - 1) + " more)";
+    for (const char* flag : {"mirrored", "static"}) {
+      if (j.value(flag, false)) out += std::string(", ") + flag;
+    }
+    if (j.contains("sound") && j["sound"].is_object()) out += ", same sound";
+    return out;
+  }
   for (const auto& [key, value] : j.items()) {
-    if (value.is_structured()) continue;
+    if (value.is_structured() || value.is_null() || key == "score") continue;
     std::string v = value.is_string() ? value.get<std::string>() : value.dump();
     if (value.is_number_float()) {
       char buf[32];

@@ -6,26 +6,31 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 
 #include "analysis/match/footage_groups.h"
 #include "analysis/match/match.h"
+#include "analysis/match/match_json.h"
 #include "analysis/match/match_set.h"
 #include "analysis/match/originality.h"
 #include "analysis/match/shortlist.h"
 #include "analysis/match/soundtrack.h"
 #include "base/file.h"
 #include "base/parallel.h"
+#include "case/match_signals.h"
 #include "cli/args.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
+#include "cli/extraction_meter.h"
 #include "cli/output.h"
 #include "evidence/frame_index.h"
 #include "evidence/identity.h"
 #include "evidence/signal_store.h"
 #include "media/probe.h"
 #include "signals/audio/fingerprint.h"
+#include "signals/match_input.h"
 #include "signals/visual/match_signature.h"
 
 namespace sightline::cli {
@@ -108,80 +113,14 @@ constexpr char kUsage[] =
 
 double R3(double v) { return std::round(v * 1000) / 1000; }
 
-nlohmann::ordered_json SoundJson(const am::SoundtrackMatch& s) {
-  return {
-      {"offset_s", R3(s.offset_s)}, {"bit_error", R3(s.bit_error)}, {"overlap_s", R3(s.overlap_s)}};
-}
-
-// Whether every segment of footage lies on the soundtrack's time line.
-bool SoundAgreesWithFootage(const am::SoundtrackMatch& sound, const am::PairMatch& m) {
-  for (const am::Segment& seg : m.segments)
-    if (!am::SoundAgrees(sound, seg)) return false;
-  return !m.segments.empty();
-}
-
 nlohmann::ordered_json PairJson(const am::PairMatch& m, const std::string& a, const std::string& b,
                                 const am::SoundtrackMatch* sound) {
-  nlohmann::ordered_json p;
-  p["a"] = a;
-  p["b"] = b;
-  p["score"] = R3(m.score);
-  p["mirrored"] = m.mirrored;
-  p["static"] = m.is_static;
-  nlohmann::ordered_json segs = nlohmann::ordered_json::array();
-  nlohmann::ordered_json ev = nlohmann::ordered_json::array();
-  for (std::size_t k = 0; k < m.segments.size(); ++k) {
-    const am::Segment& s = m.segments[k];
-    segs.push_back({{"a_start", R3(s.a_start)},
-                    {"a_end", R3(s.a_end)},
-                    {"b_start", R3(s.b_start)},
-                    {"b_end", R3(s.b_end)},
-                    {"score", R3(s.score)},
-                    {"speed", R3(s.speed)},
-                    {"appearance", R3(s.appearance)},
-                    {"motion", R3(s.motion)},
-                    {"static", s.is_static},
-                    {"method", s.method},
-                    {"transform", s.transform},
-                    {"mirrored", s.mirrored},
-                    {"region", {s.region[0], s.region[1], s.region[2], s.region[3]}}});
-    for (const am::Evidence& e : s.evidence) {
-      nlohmann::ordered_json j = {{"segment", k},
-                                  {"a_t", R3(e.a_t)},
-                                  {"b_t", R3(e.b_t)},
-                                  {"distance", e.distance},
-                                  {"method", e.method}};
-      j["similarity"] = std::isnan(e.similarity) ? nlohmann::ordered_json()
-                                                 : nlohmann::ordered_json(R3(e.similarity));
-      ev.push_back(j);
-    }
-  }
-  p["segments"] = segs;
-  p["evidence"] = ev;
-  if (sound) {
-    p["sound"] = SoundJson(*sound);
-    p["sound"]["agrees"] = SoundAgreesWithFootage(*sound, m);
-  } else {
-    p["sound"] = nullptr;
-  }
+  nlohmann::ordered_json p = {{"a", a}, {"b", b}};
+  p.update(am::PairMatchJson(m, sound));
   return p;
 }
 
-struct Input {
-  std::string name;          // as printed: the path given, or "#ID name" for a case item
-  std::string path;          // what is read: the file, or the case item's stored original
-  std::int64_t item_id = 0;  // --case
-  Result<visual::MatchSignature> sig = Internal("not read");
-  // The sound's fingerprint; empty when there is no sound, it is silent, or --no-sound.
-  std::optional<audio::AudioFingerprint> sound;
-};
-
-// The Chromaprint fingerprint of a file's sound, or nullopt when it has none worth comparing.
-std::optional<audio::AudioFingerprint> FingerprintSound(const std::string& path) {
-  auto f = audio::FingerprintFile(path);
-  if (!f.ok()) return std::nullopt;
-  return std::move(*f);
-}
+using Input = signals::MatchInput;
 
 // A footage group's copies from the closest to the original down
 // (analysis/match/originality.h), judged on the group's own segments only: a compilation's other
@@ -208,31 +147,12 @@ std::vector<am::RankedCopy> RankGroup(const am::FootageGroup& group,
   return am::RankCopies(copies);
 }
 
-// Extracts the signatures of inputs[k] for k in `which`, `threads` files at once, with progress;
-// with `sound`, the fingerprints of their sound too.
+// Extracts the signatures of inputs[k] for k in `which`, with progress; with `sound`, the
+// fingerprints of their sound too.
 void ExtractSignatures(std::vector<Input>* inputs, const std::vector<std::size_t>& which,
                        int threads, bool sound) {
-  if (which.empty()) return;
-  ProgressMeter progress("match", 0, which.size(), ProgressMeter::Unit::kMediaSeconds);
-  std::mutex mu;
-  ParallelFor(which.size(), threads, [&](std::size_t n) {
-    Input& in = (*inputs)[which[n]];
-    double last_t = 0;
-    visual::MatchSignatureOptions o;
-    o.threads = 1;
-    in.sig = visual::ExtractMatchSignature(in.path, o, [&](double t) {
-      std::lock_guard<std::mutex> lock(mu);
-      progress.Add(std::max(0.0, t - last_t));
-      last_t = t;
-    });
-    if (!in.sig.ok() && in.item_id != 0) {
-      in.sig = Status(in.sig.status().code(), in.name + ": " + in.sig.status().message());
-    }
-    if (sound && in.sig.ok() && !in.sig->still) in.sound = FingerprintSound(in.path);
-    std::lock_guard<std::mutex> lock(mu);
-    progress.FileDone();
-  });
-  progress.Clear();
+  ExtractionMeter progress("match");
+  signals::ExtractMatchInputs(inputs, which, threads, sound, &progress);
 }
 
 // Matches the inputs whose signatures were read and prints pairs and groups. `failed`: some input
@@ -272,8 +192,10 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
   }
   am::MatchSetOptions mso;
   mso.all_pairs = args.Has("all-pairs");
-  mso.lookup = queries > 0;
-  mso.queries = readable_queries;
+  if (queries > 0) {
+    mso.queries.assign(ok.size(), false);
+    for (std::size_t k = 0; k < readable_queries; ++k) mso.queries[k] = true;
+  }
   mso.threads = threads;
   mso.trace = explain;
   const am::MatchSet set = am::MatchAll(sigs, sounds, mso);
@@ -300,7 +222,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       pairs.push_back(PairJson(m, in_a.name, in_b.name, same_sound));
     } else {
       const char* sound_note = !same_sound ? ""
-                               : SoundAgreesWithFootage(*same_sound, m)
+                               : am::SoundAgreesWithFootage(*same_sound, m)
                                    ? "  sound agrees"
                                    : "  same sound, other times";
       std::printf("%s  <->  %s  score %.2f%s%s%s\n", in_a.name.c_str(), in_b.name.c_str(), m.score,
@@ -332,7 +254,7 @@ int MatchInputs(std::vector<Input>& inputs, const Args& args, int threads, bool 
       const Input& b = inputs[ok[p.second]];
       const bool both = footage.count({ok[p.first], ok[p.second]}) > 0;
       nlohmann::ordered_json j = {{"a", a.name}, {"b", b.name}};
-      j.update(SoundJson(m));
+      j.update(am::SoundtrackJson(m));
       j["footage"] = both;
       soundtracks.push_back(j);
       if (!json && !both) {
@@ -433,170 +355,13 @@ int MatchFiles(const Args& args, int threads) {
   return MatchInputs(inputs, args, threads, /*failed=*/false, 0, nlohmann::ordered_json::object());
 }
 
-// A case's picture items and their match signatures: read from the case where stored (signal
-// kind "match_signature", evidence/signal_store.h), extracted and stored where not.
-class CaseSignatures {
- public:
-  CaseSignatures(evidence::Case& c, const evidence::Identity& who)
-      : c_(c),
-        who_(who),
-        key_{"match_signature", visual::kMatchSignatureVersion,
-             visual::MatchSignatureParamsJson(visual::MatchSignatureOptions{})} {}
+using CaseSignatures = investigation::CaseMatchSignals;
 
-  const evidence::SignalKey& key() const { return key_; }
-
-  // Lists the items that may hold a picture (not audio; items ingest could not read are tried,
-  // since its check may have missed a stream).
-  Status List() {
-    SL_ASSIGN_OR_RETURN(items_, c_.catalog().ListItems());
-    for (const evidence::Item& item : items_) {
-      if (item.media_kind == "audio") continue;
-      Input in;
-      in.name = "#" + std::to_string(item.id) + " " + item.name;
-      in.path = c_.objects().PathFor(item.sha256);
-      in.item_id = item.id;
-      inputs_.push_back(std::move(in));
-      item_of_.push_back(&item);
-    }
-    return Status::Ok();
-  }
-
-  std::vector<Input>& inputs() { return inputs_; }
-
-  // Makes the signatures of inputs()[k], k in `which`, available.
-  void Load(const std::vector<std::size_t>& which, int threads) {
-    std::vector<std::size_t> missing;
-    for (std::size_t i : which) {
-      Input& in = inputs_[i];
-      if (in.sig.ok()) continue;
-      auto stored = evidence::FindSignal(c_, in.item_id, key_);
-      if (stored.ok() && stored->has_value()) {
-        auto text = ReadStoredSignal(c_, **stored);
-        auto sig = text.ok() ? visual::MatchSignatureFromStoredJson(*text)
-                             : Result<visual::MatchSignature>(text.status());
-        if (sig.ok()) {
-          in.sig = std::move(sig);
-          ++reused_;
-          continue;
-        }
-        Warn("match", in.name + ": stored signature unreadable (" + sig.status().message() +
-                          "); extracting it again");
-      }
-      missing.push_back(i);
-    }
-    ExtractSignatures(&inputs_, missing, threads, /*sound=*/false);  // LoadSound's job
-    for (std::size_t i : missing) {
-      Input& in = inputs_[i];
-      if (!in.sig.ok()) continue;
-      ++extracted_;
-      std::vector<evidence::FrameHashRow> rows;
-      for (const visual::SignatureFrame& f : in.sig->frames) {
-        rows.push_back({f.t, f.full[0], f.full_quality});
-      }
-      nlohmann::json summary = {{"frames", in.sig->frames.size()},
-                                {"orb_frames", in.sig->orb.size()},
-                                {"duration_s", in.sig->Span()},
-                                {"still", in.sig->still}};
-      auto stored =
-          evidence::StoreSignal(c_, who_, *item_of_[i], key_,
-                                visual::MatchSignatureToStoredJson(*in.sig), summary.dump(), rows);
-      if (!stored.ok() && stored.status().code() != StatusCode::kAlreadyExists) {
-        // The match itself can go on; the next run extracts it again.
-        Warn("match", in.name + ": signature not stored: " + stored.status().message());
-        failed_ = true;
-      }
-    }
-  }
-
-  // Makes the sound fingerprints of the videos among inputs()[k], k in `which`, available: the
-  // stored "chromaprint" signal (the one `sync --case` stores too), computed and stored where
-  // missing. A failure to store is reported; the match goes on.
-  void LoadSound(const std::vector<std::size_t>& which, int threads) {
-    const evidence::SignalKey key{"chromaprint", audio::kChromaprintFormatVersion,
-                                  audio::FingerprintParamsJson()};
-    std::vector<std::size_t> missing;
-    for (std::size_t i : which) {
-      Input& in = inputs_[i];
-      const std::string& kind = item_of_[i]->media_kind;
-      if (in.sound || (kind != "video" && !kind.empty())) continue;
-      auto stored = evidence::FindSignal(c_, in.item_id, key);
-      if (stored.ok() && stored->has_value()) {
-        auto text = ReadStoredSignal(c_, **stored);
-        const auto j = text.ok() ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
-        auto fp = audio::FingerprintFromJson(j);
-        if (fp.ok()) {
-          in.sound = std::move(*fp);
-          continue;
-        }
-      }
-      missing.push_back(i);
-    }
-    ParallelFor(missing.size(), threads, [&](std::size_t n) {
-      inputs_[missing[n]].sound = FingerprintSound(inputs_[missing[n]].path);
-    });
-    for (std::size_t i : missing) {
-      const Input& in = inputs_[i];
-      if (!in.sound) continue;
-      const nlohmann::json summary = {{"words", in.sound->words.size()},
-                                      {"duration_s", in.sound->duration_s}};
-      auto stored = evidence::StoreSignal(
-          c_, who_, *item_of_[i], key,
-          audio::FingerprintJson(*in.sound, item_of_[i]->name).dump(1) + "\n", summary.dump(), {});
-      if (!stored.ok() && stored.status().code() != StatusCode::kAlreadyExists) {
-        Warn("match", in.name + ": sound fingerprint not stored: " + stored.status().message());
-        failed_ = true;
-      }
-    }
-  }
-
-  // The items whose sound is the soundtrack of `query`'s, as positions in inputs() (LoadSound
-  // first).
-  std::vector<std::size_t> SameSound(const audio::AudioFingerprint& query) const {
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      if (inputs_[i].sound && am::MatchSoundtracks(query, *inputs_[i].sound)) out.push_back(i);
-    }
-    return out;
-  }
-
-  // Adds the loaded signatures to the case's frame index (evidence/frame_index.h) and saves it.
-  // The index is derived data: a failure is reported, and the match goes on.
-  void UpdateIndex(evidence::CaseFrameIndex* index) {
-    for (const Input& in : inputs_) {
-      if (in.sig.ok()) index->Add(in.item_id, *in.sig);
-    }
-    Status saved = index->Save();
-    if (!saved.ok()) Warn("match", "frame index not saved: " + saved.message());
-  }
-
-  // Moves out the inputs in `which` that are pictures, for matching. An item ingest could not
-  // read as media that does not decode here either is not a picture: left out quietly (as sync
-  // does), not reported as a failure.
-  std::vector<Input> TakePictures(const std::vector<std::size_t>& which) {
-    std::vector<Input> out;
-    for (std::size_t i : which) {
-      if (inputs_[i].sig.ok() || !item_of_[i]->media_kind.empty()) {
-        out.push_back(std::move(inputs_[i]));
-      }
-    }
-    return out;
-  }
-
-  bool failed() const { return failed_; }
-  nlohmann::ordered_json Stats(std::size_t items) const {
-    return {{"items", items}, {"reused", reused_}, {"extracted", extracted_}};
-  }
-
- private:
-  evidence::Case& c_;
-  const evidence::Identity& who_;
-  evidence::SignalKey key_;
-  std::vector<evidence::Item> items_;
-  std::vector<Input> inputs_;
-  std::vector<const evidence::Item*> item_of_;
-  std::size_t reused_ = 0, extracted_ = 0;
-  bool failed_ = false;
-};
+// The "signatures" member of the JSON, and the warnings of loading them printed.
+nlohmann::ordered_json SignatureStats(const CaseSignatures& cs, std::size_t items) {
+  for (const std::string& w : cs.warnings()) Warn("match", w);
+  return {{"items", items}, {"reused", cs.reused()}, {"extracted", cs.extracted()}};
+}
 
 std::vector<std::size_t> AllIndices(std::size_t n) {
   std::vector<std::size_t> v(n);
@@ -613,7 +378,7 @@ int MatchCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int threa
   if (index.ok()) cs.UpdateIndex(&*index);
   std::vector<Input> pictures = cs.TakePictures(all);
   nlohmann::ordered_json head = {{"case", DisplayPath(c.dir())},
-                                 {"signatures", cs.Stats(pictures.size())}};
+                                 {"signatures", SignatureStats(cs, pictures.size())}};
   return MatchInputs(pictures, args, threads, cs.failed(), 0, head);
 }
 
@@ -680,6 +445,7 @@ int LookupInCase(evidence::Case& c, CaseSignatures& cs, const Args& args, int th
   for (Input& in : cs.TakePictures(which)) inputs.push_back(std::move(in));
   nlohmann::ordered_json head = {
       {"case", DisplayPath(c.dir())}, {"index_frames", index->frames()}, {"lookup", lookup}};
+  for (const std::string& w : cs.warnings()) Warn("match", w);
   return MatchInputs(inputs, args, threads, cs.failed(), queries, head);
 }
 
@@ -688,7 +454,8 @@ int RunOnCase(const Args& args, int threads) {
   if (!opened) return kExitFailed;
   auto& c = opened->c;
   const evidence::Identity* who = &opened->who;
-  CaseSignatures cs(*c, *who);
+  ExtractionMeter progress("match");
+  CaseSignatures cs(*c, *who, &progress);
   if (Status listed = cs.List(); !listed.ok()) {
     Warn("match", listed.message());
     return kExitFailed;

@@ -24,6 +24,7 @@ extern const Command kCoordsCommand;
 extern const Command kSunCommand;
 extern const Command kShadowCommand;
 extern const Command kTextCommand;
+extern const Command kAnalyzeCommand;
 extern const Command kFindingsCommand;
 extern const Command kAcceptCommand;
 extern const Command kRejectCommand;
@@ -56,6 +57,7 @@ const Command* const kCommands[] = {
     &kSunCommand,
     &kShadowCommand,
     &kTextCommand,
+    &kAnalyzeCommand,
     &kFindingsCommand,
     &kAcceptCommand,
     &kRejectCommand,

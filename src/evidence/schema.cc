@@ -219,6 +219,17 @@ CREATE TABLE claim_evidence (
 );
 CREATE INDEX claim_evidence_claim ON claim_evidence(claim_id);
 )sql",
+      // 3 -> 4: which items each analyzer (at each version) has compared with the rest, so that
+      // `analyze` compares only new items with the others.
+      R"sql(
+CREATE TABLE analyzed (
+  item_id     INTEGER NOT NULL REFERENCES items(id),
+  analyzer    TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (item_id, analyzer, version)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -37,8 +37,11 @@ MatchSet MatchAll(const std::vector<const signals::visual::MatchSignature*>& sig
                   const MatchSetOptions& options) {
   MatchSet out;
   const int n = static_cast<int>(sigs.size());
-  const auto q = static_cast<int>(options.queries);
-  const auto in_scope = [&](int a, int b) { return !options.lookup || a < q || b < q; };
+  const bool lookup = !options.queries.empty();
+  const auto is_query = [&](int i) {
+    return static_cast<std::size_t>(i) < options.queries.size() && options.queries[i];
+  };
+  const auto in_scope = [&](int a, int b) { return !lookup || is_query(a) || is_query(b); };
   if (options.all_pairs) {
     for (int b = 0; b < n; ++b)
       for (int a = 0; a < b; ++a) out.compared.push_back({a, b});
@@ -57,10 +60,11 @@ MatchSet MatchAll(const std::vector<const signals::visual::MatchSignature*>& sig
     }
     if (!out.sound.empty()) std::sort(out.compared.begin(), out.compared.end());
   }
-  if (options.lookup) {
+  if (lookup) {
     std::erase_if(out.compared,
                   [&](const std::pair<int, int>& p) { return !in_scope(p.first, p.second); });
-    const auto queries = static_cast<std::size_t>(std::min(q, n));
+    std::size_t queries = 0;
+    for (int i = 0; i < n; ++i) queries += is_query(i);
     out.stats.pairs_total =
         queries * (sigs.size() - queries) + queries * (queries - (queries > 0)) / 2;
   }

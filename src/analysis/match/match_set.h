@@ -21,12 +21,15 @@
 
 namespace sightline::analysis::match {
 
+// The version of what matching finds, for stored findings: bump it when a change to matching
+// (match.h, shortlist.h, soundtrack.h) changes which pairs match or their segments.
+inline constexpr int kMatchAlgorithmVersion = 1;
+
 struct MatchSetOptions {
   bool all_pairs = false;  // compare every pair, not only the shortlist's
-  // Lookup: only pairs with one of the first `queries` clips (files looked up against a case)
-  // are in scope; none when queries is 0.
-  bool lookup = false;
-  std::size_t queries = 0;
+  // Lookup: only pairs with a clip whose flag is set (files looked up against a case, items new
+  // to it) are in scope. Empty: every pair is.
+  std::vector<bool> queries;
   int threads = 1;
   bool trace = false;  // keep each pair's explanation (MatchOptions::trace)
 };

@@ -1,0 +1,52 @@
+#include "case/analyze.h"
+
+namespace sightline::investigation {
+
+bool AnalyzeReport::failed() const {
+  for (const StageReport& s : stages) {
+    if (!s.status.ok() || s.outcome.failed) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// Runs one stage and records its run; the report says how it went.
+template <typename Stage>
+StageReport RunStage(evidence::Case& c, const evidence::Identity& who, const std::string& name,
+                     const AnalyzeOptions& options, Stage stage) {
+  StageReport report;
+  report.stage = name;
+  if (options.on_stage) options.on_stage(name);
+  Result<StageOutcome> outcome = stage();
+  if (!outcome.ok()) {
+    report.status = outcome.status();
+    return report;
+  }
+  report.outcome = std::move(*outcome);
+  Result<int> recorded = RecordRun(c, who, report.outcome.run);
+  if (!recorded.ok()) {
+    report.status =
+        Status(recorded.status().code(), "findings not recorded: " + recorded.status().message());
+  } else {
+    report.new_findings = *recorded;
+  }
+  return report;
+}
+
+}  // namespace
+
+AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
+                          const AnalyzeOptions& options) {
+  AnalyzeReport report;
+  report.stages.push_back(RunStage(c, who, "footage", options, [&] {
+    FootageOptions fo;
+    fo.threads = options.threads;
+    fo.sound = options.sound;
+    fo.progress = options.progress;
+    return FindSameFootage(c, who, fo);
+  }));
+  return report;
+}
+
+}  // namespace sightline::investigation

@@ -1,0 +1,51 @@
+// `analyze`: every analysis over every item of a case, its results recorded as findings
+// (case/findings.h). Stages, each incremental (stored signals are reused; an analyzer compares
+// only the items it has not compared at its current version) and recorded as soon as it ends, so
+// that a killed run loses at most the stage it was in and a re-run resumes there:
+//
+//   footage   same_footage findings from `match` (case/footage.h)
+//
+// Thread safety: one thread per Case; stages run worker threads themselves.
+#ifndef SIGHTLINE_CASE_ANALYZE_H_
+#define SIGHTLINE_CASE_ANALYZE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "case/footage.h"
+#include "evidence/case.h"
+#include "evidence/identity.h"
+#include "signals/match_input.h"
+
+namespace sightline::investigation {
+
+struct AnalyzeOptions {
+  int threads = 2;
+  bool sound = true;                                // compare soundtracks in the footage stage
+  signals::ExtractionProgress* progress = nullptr;  // not owned; may be null
+  // Called when a stage starts (its name), for a progress line; may be empty.
+  std::function<void(const std::string& stage)> on_stage;
+};
+
+struct StageReport {
+  std::string stage;  // "footage"
+  Status status;      // the stage could not run, or its results could not be recorded
+  StageOutcome outcome;
+  int new_findings = 0;
+};
+
+struct AnalyzeReport {
+  std::vector<StageReport> stages;
+  // Whether some stage failed or some item could not be read.
+  bool failed() const;
+};
+
+// Runs the stages in order. A stage that fails is reported and the others still run.
+AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
+                          const AnalyzeOptions& options);
+
+}  // namespace sightline::investigation
+
+#endif  // SIGHTLINE_CASE_ANALYZE_H_

@@ -1,0 +1,108 @@
+// sightline analyze: every analysis over every item of a case, recorded as findings.
+#include <cstdio>
+
+#include "case/analyze.h"
+#include "cli/case_access.h"
+#include "cli/command.h"
+#include "cli/extraction_meter.h"
+#include "cli/output.h"
+
+namespace sightline::cli {
+
+namespace {
+
+namespace inv = investigation;
+
+constexpr char kUsage[] =
+    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--json]\n"
+    "\n"
+    "Runs the analyses over the items of a case and records what they find as findings, for a\n"
+    "person to accept or reject (`sightline findings`, `accept`, `reject`; doc/findings.md):\n"
+    "\n"
+    "  footage   same_footage: items holding the same recording (copies, re-encodes, crops,\n"
+    "            excerpts, compilations), as `sightline match` finds them\n"
+    "\n"
+    "Incremental: signals computed before are read from the case, and only items an analysis\n"
+    "has not compared yet (at its current version) are compared, each with all the others. Each\n"
+    "stage is recorded when it ends, so a run that is stopped resumes at the stage it was in.\n"
+    "Re-running on an unchanged case does nothing. Progress goes to stderr on a terminal.\n"
+    "\n"
+    "  --threads N   files decoded and pairs compared at once (default 2)\n"
+    "  --no-sound    do not compare soundtracks in the footage stage\n"
+    "  --json        {\"case\", \"stages\": [{\"stage\", \"items\", \"new_items\", \"reused\", "
+    "\"extracted\",\n"
+    "                \"compared\", \"suggested\", \"new_findings\", \"warnings\": [...], "
+    "\"error\"}],\n"
+    "                \"new_findings\"}; error is null when the stage ran\n"
+    "\n"
+    "Exit status: 0 every stage ran and every item was read, 1 something failed (the rest is\n"
+    "still analysed and recorded), 2 usage.\n";
+
+int Run(const Args& args) {
+  std::string dir = args.Get("case");
+  if (dir.empty()) return UsageError("analyze", "--case DIR is required");
+  if (!args.positional().empty()) return UsageError("analyze", "unexpected argument");
+  int threads = 2;
+  if (args.Has("threads") && !ParseWholeNumber(args.Get("threads"), 1, 64, &threads)) {
+    return UsageError("analyze", "--threads needs a number from 1 to 64");
+  }
+  auto opened = OpenCaseToWrite("analyze", dir);
+  if (!opened) return kExitFailed;
+  ExtractionMeter meter("analyze");
+  inv::AnalyzeOptions options;
+  options.threads = threads;
+  options.sound = !args.Has("no-sound");
+  options.progress = &meter;
+  options.on_stage = [&meter](const std::string& stage) { meter.set_label("analyze: " + stage); };
+  inv::AnalyzeReport report = inv::AnalyzeCase(*opened->c, opened->who, options);
+
+  int new_findings = 0;
+  nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+  for (const inv::StageReport& s : report.stages) {
+    new_findings += s.new_findings;
+    for (const std::string& w : s.outcome.warnings) Warn("analyze", s.stage + ": " + w);
+    if (!s.status.ok()) Warn("analyze", s.stage + ": " + s.status.message());
+    const inv::StageOutcome& o = s.outcome;
+    stages.push_back({{"stage", s.stage},
+                      {"items", o.items},
+                      {"new_items", o.new_items},
+                      {"reused", o.reused},
+                      {"extracted", o.extracted},
+                      {"compared", o.compared},
+                      {"suggested", o.run.suggestions.size()},
+                      {"new_findings", s.new_findings},
+                      {"warnings", o.warnings},
+                      {"error", s.status.ok() ? nlohmann::ordered_json()
+                                              : nlohmann::ordered_json(s.status.message())}});
+    if (!args.Has("json")) {
+      if (o.new_items == 0 && s.status.ok()) {
+        std::printf("%-8s %zu items, none new: nothing to compare\n", s.stage.c_str(), o.items);
+        continue;
+      }
+      std::printf(
+          "%-8s %zu items (%zu new); signals: %zu reused, %zu computed; %zu pairs compared; "
+          "%d new findings\n",
+          s.stage.c_str(), o.items, o.new_items, o.reused, o.extracted, o.compared, s.new_findings);
+    }
+  }
+  if (args.Has("json")) {
+    nlohmann::ordered_json out = {{"case", DisplayPath(dir)}};
+    out["stages"] = stages;
+    out["new_findings"] = new_findings;
+    PrintOrderedJson(out);
+  } else if (new_findings > 0) {
+    std::printf("%d new findings: sightline findings --case %s\n", new_findings,
+                DisplayPath(dir).c_str());
+  }
+  return report.failed() ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+extern const Command kAnalyzeCommand = {
+    "analyze", "run the analyses over a case's items and record findings",
+    kUsage,    {{"json", "no-sound"}, {"case", "threads"}, {}},
+    Run,
+};
+
+}  // namespace sightline::cli

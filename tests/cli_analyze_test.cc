@@ -1,0 +1,106 @@
+// End-to-end: `sightline analyze --case` records same_footage findings, incrementally, and a
+// person's decisions on them stick across runs.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace sightline {
+namespace {
+
+using testing::MakeMedia;
+using testing::ScratchDir;
+
+class AnalyzeCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = {"SIGHTLINE_KEY_DIR=" + (dir_ / "keys"), "SIGHTLINE_ACTOR=night-desk"};
+    const std::vector<std::string> x264 = {"-c:v", "libx264", "-preset", "veryfast",
+                                           "-pix_fmt", "yuv420p", "-an"};
+    auto make = [&](std::vector<std::string> args, const std::string& name) {
+      args.insert(args.end(), x264.begin(), x264.end());
+      MakeMedia(args, dir_ / name);
+    };
+    // A pan over a still picture, a re-encoded smaller excerpt of it, and an unrelated clip.
+    MakeMedia({"-f", "lavfi", "-i", "mandelbrot=s=960x720:start_scale=2.2", "-frames:v", "1"},
+              dir_ / "big.png");
+    make({"-loop", "1", "-framerate", "25", "-i", dir_ / "big.png", "-vf",
+          "crop=320:240:x='320+300*sin(0.45*t)':y='240+220*sin(0.8*t+0.5)',trim=duration=6"},
+         "orig.mp4");
+    make({"-ss", "1", "-t", "4", "-i", dir_ / "orig.mp4", "-vf", "scale=240:180", "-crf", "30"},
+         "excerpt.mp4");
+    make({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=5"}, "other.mp4");
+    make({"-i", dir_ / "orig.mp4", "-vf", "hflip", "-crf", "28"}, "mirrored.mp4");
+    testing::WriteFile(dir_ / "notes.txt", "not media");
+  }
+  std::string case_dir() const { return dir_ / "case"; }
+  testing::CommandResult Run(const std::vector<std::string>& args) {
+    return testing::RunSightline(args, env_);
+  }
+  nlohmann::json Json(const std::vector<std::string>& args, int expected_exit = 0) {
+    auto r = Run(args);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+    return j;
+  }
+  ScratchDir dir_;
+  std::vector<std::string> env_;
+};
+
+TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
+  ASSERT_LE(Run({"ingest", "--case", case_dir(), dir_ / "orig.mp4", dir_ / "excerpt.mp4",
+                 dir_ / "other.mp4", dir_ / "notes.txt"})
+                .exit_code,
+            1);
+  auto first = Json({"analyze", "--case", case_dir(), "--json"});
+  ASSERT_EQ(first["stages"].size(), 1u);
+  const auto& footage = first["stages"][0];
+  EXPECT_EQ(footage["stage"], "footage");
+  EXPECT_EQ(footage["extracted"], 3);
+  EXPECT_EQ(footage["new_findings"], 1);
+  EXPECT_TRUE(footage["error"].is_null());
+
+  auto findings = Json({"findings", "--case", case_dir(), "--json"})["findings"];
+  ASSERT_EQ(findings.size(), 1u) << findings;
+  const auto& f = findings[0];
+  EXPECT_EQ(f["kind"], "same_footage");
+  EXPECT_EQ(f["a"], 1);  // orig.mp4
+  EXPECT_EQ(f["b"], 2);  // excerpt.mp4
+  EXPECT_EQ(f["status"], "suggested");
+  EXPECT_EQ(f["analyzer"], "match");
+  ASSERT_GE(f["evidence"]["segments"].size(), 1u);
+  // The excerpt starts 1 s into the original.
+  EXPECT_NEAR(f["evidence"]["segments"][0]["a_start"].get<double>() -
+                  f["evidence"]["segments"][0]["b_start"].get<double>(),
+              1.0, 0.2);
+  ASSERT_EQ(Run({"accept", "--case", case_dir(), "1"}).exit_code, 0);
+
+  // Nothing new: nothing decoded or compared, nothing written.
+  auto again = Json({"analyze", "--case", case_dir(), "--json"});
+  EXPECT_EQ(again["stages"][0]["new_items"], 0);
+  EXPECT_EQ(again["stages"][0]["compared"], 0);
+  EXPECT_EQ(again["new_findings"], 0);
+
+  // A new copy is compared with the others, and only it.
+  ASSERT_EQ(Run({"ingest", "--case", case_dir(), dir_ / "mirrored.mp4"}).exit_code, 0);
+  auto third = Json({"analyze", "--case", case_dir(), "--json"});
+  EXPECT_EQ(third["stages"][0]["new_items"], 1);
+  EXPECT_EQ(third["stages"][0]["extracted"], 1);
+  EXPECT_EQ(third["new_findings"], 2);  // with the original and with the excerpt
+  auto all = Json({"findings", "--case", case_dir(), "--json"})["findings"];
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0]["status"], "accepted");  // the decision stands
+  for (const auto& g : all) EXPECT_NE(g["a"], 3) << "other.mp4 shares no footage";
+  EXPECT_EQ(Run({"verify", "--case", case_dir()}).exit_code, 0);
+}
+
+TEST_F(AnalyzeCli, UsageAndMissingCase) {
+  EXPECT_EQ(Run({"analyze"}).exit_code, 2);
+  EXPECT_EQ(Run({"analyze", "--case", case_dir(), "extra"}).exit_code, 2);
+  EXPECT_EQ(Run({"analyze", "--case", dir_ / "nocase"}).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace sightline
