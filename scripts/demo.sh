@@ -1,7 +1,8 @@
 #!/bin/bash
 # The main job on bundled samples: ingest into a new case (with a duplicate and a damaged file),
-# list, probe a file with GPS, fingerprint every item, find the shots of a clip and draw its
-# contact sheet, verify the case, export a bundle and verify it with no case.
+# list, probe a file with GPS, fingerprint every item, match them, analyze the case into findings
+# and decide on one, find the shots of a clip and draw its contact sheet, verify the case, export
+# a bundle and verify it with no case.
 # Everything is written under build/demo/; your own signing key is not touched.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,6 +50,19 @@ step sightline hash --case case
 
 step sightline match --case case
 "$SIGHTLINE" match --case case
+
+step sightline analyze --case case
+"$SIGHTLINE" analyze --case case
+
+step sightline findings --case case
+"$SIGHTLINE" findings --case case
+
+step 'sightline accept --case case --reason "same riders, same street, mirrored" 1'
+"$SIGHTLINE" accept --case case --reason "same riders, same street, mirrored" 1
+
+step 'sightline claim add --case case --confidence likely --supports finding:1 "…"'
+"$SIGHTLINE" claim add --case case --confidence likely --supports finding:1 \
+  "bikes_mirrored_excerpt.mp4 is a mirrored re-post of part of bikes.mp4"
 
 step sightline hash incoming/bikes.mp4
 "$SIGHTLINE" hash incoming/bikes.mp4
