@@ -64,6 +64,9 @@ step 'sightline claim add --case case --confidence likely --supports finding:1 "
 "$SIGHTLINE" claim add --case case --confidence likely --supports finding:1 \
   "bikes_mirrored_excerpt.mp4 is a mirrored re-post of part of bikes.mp4"
 
+step sightline timeline --case case
+"$SIGHTLINE" timeline --case case
+
 step sightline hash incoming/bikes.mp4
 "$SIGHTLINE" hash incoming/bikes.mp4
 

@@ -22,7 +22,9 @@ struct Relation {
   std::string kind;  // one of kRelationKinds
   std::int64_t item_a = 0;
   std::int64_t item_b = 0;
-  std::optional<double> offset_s;  // same_moment: b's clock reads a's + offset
+  // same_moment: the time in a at which b's time 0 falls (negative: b started first), as
+  // `sync` reports it.
+  std::optional<double> offset_s;
   std::string note;
   Provenance provenance;
 };

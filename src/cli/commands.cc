@@ -25,6 +25,7 @@ extern const Command kSunCommand;
 extern const Command kShadowCommand;
 extern const Command kTextCommand;
 extern const Command kAnalyzeCommand;
+extern const Command kTimelineCommand;
 extern const Command kFindingsCommand;
 extern const Command kAcceptCommand;
 extern const Command kRejectCommand;
@@ -66,6 +67,7 @@ const Command* const kCommands[] = {
     &kLinkCommand,
     &kClaimCommand,
     &kLocateItemCommand,
+    &kTimelineCommand,
     nullptr,
 };
 
