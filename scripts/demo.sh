@@ -67,6 +67,9 @@ step 'sightline claim add --case case --confidence likely --supports finding:1 "
 step sightline timeline --case case
 "$SIGHTLINE" timeline --case case
 
+step sightline report --case case -o report
+"$SIGHTLINE" report --case case -o report
+
 step sightline hash incoming/bikes.mp4
 "$SIGHTLINE" hash incoming/bikes.mp4
 

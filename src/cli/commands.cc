@@ -26,6 +26,7 @@ extern const Command kShadowCommand;
 extern const Command kTextCommand;
 extern const Command kAnalyzeCommand;
 extern const Command kTimelineCommand;
+extern const Command kReportCommand;
 extern const Command kFindingsCommand;
 extern const Command kAcceptCommand;
 extern const Command kRejectCommand;
@@ -68,6 +69,7 @@ const Command* const kCommands[] = {
     &kClaimCommand,
     &kLocateItemCommand,
     &kTimelineCommand,
+    &kReportCommand,
     nullptr,
 };
 
