@@ -55,7 +55,9 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
                 .exit_code,
             1);
   auto first = Json({"analyze", "--case", case_dir(), "--json"});
-  ASSERT_EQ(first["stages"].size(), 1u);
+  ASSERT_EQ(first["stages"].size(), 2u);
+  EXPECT_EQ(first["stages"][1]["stage"], "place");
+  EXPECT_EQ(first["stages"][1]["new_findings"], 0);  // copies are not suggested as one place
   const auto& footage = first["stages"][0];
   EXPECT_EQ(footage["stage"], "footage");
   EXPECT_EQ(footage["extracted"], 3);
@@ -81,6 +83,7 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
   auto again = Json({"analyze", "--case", case_dir(), "--json"});
   EXPECT_EQ(again["stages"][0]["new_items"], 0);
   EXPECT_EQ(again["stages"][0]["compared"], 0);
+  EXPECT_EQ(again["stages"][1]["compared"], 0);
   EXPECT_EQ(again["new_findings"], 0);
 
   // A new copy is compared with the others, and only it.

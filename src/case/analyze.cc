@@ -1,5 +1,7 @@
 #include "case/analyze.h"
 
+#include "case/places.h"
+
 namespace sightline::investigation {
 
 bool AnalyzeReport::failed() const {
@@ -46,6 +48,13 @@ AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
     fo.progress = options.progress;
     return FindSameFootage(c, who, fo);
   }));
+  if (options.places) {
+    report.stages.push_back(RunStage(c, who, "place", options, [&] {
+      PlaceOptions po;
+      po.threads = options.threads;
+      return FindSamePlaces(c, po);
+    }));
+  }
   return report;
 }
 

@@ -4,6 +4,8 @@
 // that a killed run loses at most the stage it was in and a re-run resumes there:
 //
 //   footage   same_footage findings from `match` (case/footage.h)
+//   place     same_place findings from `scene` (case/places.h), after footage: copies are
+//             not suggested as one place
 //
 // Thread safety: one thread per Case; stages run worker threads themselves.
 #ifndef SIGHTLINE_CASE_ANALYZE_H_
@@ -24,6 +26,7 @@ namespace sightline::investigation {
 struct AnalyzeOptions {
   int threads = 2;
   bool sound = true;                                // compare soundtracks in the footage stage
+  bool places = true;                               // run the place stage
   signals::ExtractionProgress* progress = nullptr;  // not owned; may be null
   // Called when a stage starts (its name), for a progress line; may be empty.
   std::function<void(const std::string& stage)> on_stage;

@@ -14,13 +14,15 @@ namespace {
 namespace inv = investigation;
 
 constexpr char kUsage[] =
-    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--json]\n"
+    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--no-place] [--json]\n"
     "\n"
     "Runs the analyses over the items of a case and records what they find as findings, for a\n"
     "person to accept or reject (`sightline findings`, `accept`, `reject`; doc/findings.md):\n"
     "\n"
     "  footage   same_footage: items holding the same recording (copies, re-encodes, crops,\n"
     "            excerpts, compilations), as `sightline match` finds them\n"
+    "  place     same_place: photos and videos showing the same place, as `sightline scene`\n"
+    "            finds them (pairs of the same footage are not suggested again)\n"
     "\n"
     "Incremental: signals computed before are read from the case, and only items an analysis\n"
     "has not compared yet (at its current version) are compared, each with all the others. Each\n"
@@ -29,6 +31,7 @@ constexpr char kUsage[] =
     "\n"
     "  --threads N   files decoded and pairs compared at once (default 2)\n"
     "  --no-sound    do not compare soundtracks in the footage stage\n"
+    "  --no-place    skip the place stage (the slowest: local features of every picture)\n"
     "  --json        {\"case\", \"stages\": [{\"stage\", \"items\", \"new_items\", \"reused\", "
     "\"extracted\",\n"
     "                \"compared\", \"suggested\", \"new_findings\", \"warnings\": [...], "
@@ -52,6 +55,7 @@ int Run(const Args& args) {
   inv::AnalyzeOptions options;
   options.threads = threads;
   options.sound = !args.Has("no-sound");
+  options.places = !args.Has("no-place");
   options.progress = &meter;
   options.on_stage = [&meter](const std::string& stage) { meter.set_label("analyze: " + stage); };
   inv::AnalyzeReport report = inv::AnalyzeCase(*opened->c, opened->who, options);
@@ -101,7 +105,7 @@ int Run(const Args& args) {
 
 extern const Command kAnalyzeCommand = {
     "analyze", "run the analyses over a case's items and record findings",
-    kUsage,    {{"json", "no-sound"}, {"case", "threads"}, {}},
+    kUsage,    {{"json", "no-sound", "no-place"}, {"case", "threads"}, {}},
     Run,
 };
 

@@ -71,6 +71,18 @@ std::string EvidenceSummary(const std::string& evidence) {
     if (j.contains("sound") && j["sound"].is_object()) out += ", same sound";
     return out;
   }
+  if (j.contains("inliers") && j.contains("model")) {  // same_place (doc/scene.md)
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%d inliers, %s, %s", j.value("inliers", 0),
+                  j.value("model", std::string()).c_str(), j.value("method", std::string()).c_str());
+    out = buf;
+    if (!j.value("a_still", true) || !j.value("b_still", true)) {
+      std::snprintf(buf, sizeof buf, "; a at %.1f s, b at %.1f s", j.value("a_time", 0.0),
+                    j.value("b_time", 0.0));
+      out += buf;
+    }
+    return out;
+  }
   for (const auto& [key, value] : j.items()) {
     if (value.is_structured() || value.is_null() || key == "score") continue;
     std::string v = value.is_string() ? value.get<std::string>() : value.dump();

@@ -1,0 +1,63 @@
+// The place stage on generated photos: two views of one textured place (turned, zoomed, seen at
+// a slant) are suggested as the same place, an unrelated picture with neither; a second run
+// compares nothing.
+#include "case/places.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/scene/synthetic.h"
+#include "case/case_test_fixture.h"
+
+namespace sightline::investigation {
+namespace {
+
+namespace sy = analysis::scene::synthetic;
+
+class PlacesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
+    ASSERT_TRUE(key.ok());
+    who_ = evidence::Identity{"desk", *key};
+    auto c = evidence::Case::Create(dir_ / "case", who_);
+    ASSERT_TRUE(c.ok());
+    case_ = std::move(c).value();
+    const cv::Mat place = sy::Texture(1200, 900, 31);
+    const cv::Size size(800, 600);
+    Write("view_a.jpg", sy::View(place, sy::Motion(place.size(), 0, 1.0, 0), size));
+    Write("view_b.jpg", sy::View(place, sy::Motion(place.size(), 12, 0.8, 0.0003), size));
+    Write("elsewhere.jpg", sy::View(sy::Texture(1200, 900, 77), sy::Motion(place.size(), 0, 1, 0),
+                                    size));
+  }
+  void Write(const std::string& name, const cv::Mat& gray) {
+    ASSERT_TRUE(sy::WriteGrayJpeg(dir_ / name, gray).ok());
+    evidence::IngestReport r = evidence::IngestFile(*case_, who_, dir_ / name, {});
+    ASSERT_EQ(r.outcome, evidence::IngestOutcome::kStored) << r.message;
+  }
+  sightline::testing::ScratchDir dir_;
+  evidence::Identity who_;
+  std::unique_ptr<evidence::Case> case_;
+};
+
+TEST_F(PlacesTest, ViewsOfOnePlaceAndNothingElse) {
+  auto first = FindSamePlaces(*case_, {});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->new_items, 3u);
+  EXPECT_EQ(first->compared, 3u);
+  ASSERT_EQ(first->run.suggestions.size(), 1u);
+  const Suggestion& s = first->run.suggestions[0];
+  EXPECT_EQ(s.kind, FindingKind::kSamePlace);
+  EXPECT_EQ(s.item_a, 1);
+  EXPECT_EQ(s.item_b, 2);
+  EXPECT_GT(s.score, 0.4);
+  EXPECT_NE(s.evidence.find("\"inliers\""), std::string::npos);
+  ASSERT_TRUE(RecordRun(*case_, who_, first->run).ok());
+
+  auto again = FindSamePlaces(*case_, {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->compared, 0u);
+  EXPECT_TRUE(again->run.suggestions.empty());
+}
+
+}  // namespace
+}  // namespace sightline::investigation
