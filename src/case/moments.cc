@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -405,6 +406,55 @@ Result<MomentRun> FindSameMoments(evidence::Case& c, const evidence::Identity& w
     run.suggestions.push_back(std::move(s));
   }
   return run;
+}
+
+Result<StageOutcome> FindSameMomentsStage(evidence::Case& c, const evidence::Identity& who,
+                                          const MomentOptions& options) {
+  StageOutcome out;
+  out.run.analyzer = kSameMomentAnalyzer;
+  out.run.version = kSameMomentVersion;
+  SL_ASSIGN_OR_RETURN(std::vector<std::int64_t> done,
+                      AnalyzedItems(c, out.run.analyzer, out.run.version));
+  const std::set<std::int64_t> analyzed(done.begin(), done.end());
+  MomentOptions o = options;
+  o.already_done = [&](std::int64_t a, std::int64_t b) {
+    return (analyzed.count(a) && analyzed.count(b)) ||
+           (options.already_done && options.already_done(a, b));
+  };
+  SL_ASSIGN_OR_RETURN(MomentRun run, FindSameMoments(c, who, o));
+  // A video whose stored probe lists no audio stream has nothing to sync: done with, quietly (as
+  // a file that is not media), not a failure of the run.
+  std::set<std::int64_t> soundless;
+  for (const MomentInput& in : run.inputs) {
+    if (in.error.empty()) continue;
+    SL_ASSIGN_OR_RETURN(std::string probe_text, c.catalog().Metadata(in.item_id));
+    const nlohmann::json probe = nlohmann::json::parse(probe_text, nullptr, false);
+    if (!probe.is_object() || !probe.value("streams", nlohmann::json()).is_array()) continue;
+    bool audio = false;
+    for (const nlohmann::json& st : probe["streams"]) audio |= st.value("type", "") == "audio";
+    if (!audio) soundless.insert(in.item_id);
+  }
+  std::erase_if(run.warnings, [&](const MomentWarning& w) {
+    return soundless.count(run.inputs[w.input].item_id) > 0;
+  });
+  out.items = run.inputs.size();
+  out.reused = static_cast<std::size_t>(run.stats.up_to_date);
+  out.extracted = static_cast<std::size_t>(run.stats.fingerprinted);
+  out.compared = run.pairs.size();
+  for (const MomentWarning& w : run.warnings) {
+    const MomentInput& in = run.inputs[w.input];
+    out.warnings.push_back("#" + std::to_string(in.item_id) + " " + in.name + ": " + w.message);
+  }
+  for (const MomentInput& in : run.inputs) {
+    if (!in.error.empty() && !soundless.count(in.item_id)) {
+      out.failed = true;
+      continue;
+    }
+    if (!analyzed.count(in.item_id)) out.run.items.push_back(in.item_id);
+  }
+  out.new_items = out.run.items.size();
+  out.run.suggestions = std::move(run.suggestions);
+  return out;
 }
 
 }  // namespace sightline::investigation

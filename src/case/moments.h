@@ -39,6 +39,7 @@
 #include "analysis/sync/pair_sync.h"
 #include "base/status.h"
 #include "case/findings.h"
+#include "case/footage.h"  // StageOutcome
 #include "evidence/case.h"
 #include "evidence/identity.h"
 
@@ -131,6 +132,15 @@ struct MomentRun {
 // read. Nothing is recorded as a finding: pass `suggestions` to RecordSuggestions for that.
 Result<MomentRun> FindSameMoments(evidence::Case& c, const evidence::Identity& who,
                                   const MomentOptions& options);
+
+// The same_moment stage of `analyze` (case/analyze.h): FindSameMoments over the candidate pairs
+// not compared yet at kSameMomentVersion (a pair is done when both its items are among
+// AnalyzedItems("sync", kSameMomentVersion)), so a re-run with nothing new decodes no recording.
+// Returns the run for the caller to record (RecordRun): its suggestions, and as `items` the items
+// read this time that were not analyzed before (an item that could not be read is left out, so
+// the next run tries it again). Warnings name the item ("#ID name: …").
+Result<StageOutcome> FindSameMomentsStage(evidence::Case& c, const evidence::Identity& who,
+                                          const MomentOptions& options);
 
 // The same for files outside a case: every file decoded, every pair of readable files matched (no
 // fingerprints, nothing stored, no suggestions).

@@ -207,6 +207,35 @@ TEST_F(SameMoments, RerunReusesStoredSignals) {
   EXPECT_EQ(Count("derive"), derived);
 }
 
+TEST_F(SameMoments, StageRecordsItsRunAndResumesWithNothingToDo) {
+  auto first = FindSameMomentsStage(*case_, who_, Options());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->items, 4u);
+  EXPECT_EQ(first->extracted, 4u);
+  EXPECT_FALSE(first->failed);
+  EXPECT_EQ(first->run.analyzer, "sync");
+  EXPECT_EQ(first->run.items, (std::vector<std::int64_t>{1, 2, 3, 4}));
+  ASSERT_EQ(first->run.suggestions.size(), 3u);
+  auto recorded = RecordRun(*case_, who_, first->run);
+  ASSERT_TRUE(recorded.ok()) << recorded.status().message();
+  EXPECT_EQ(*recorded, 3);
+
+  MomentOptions o = Options();
+  std::map<MomentProgress::Stage, std::size_t> done;
+  o.on_progress = [&](const MomentProgress& p) {
+    if (p.event == MomentProgress::Event::kUnitDone) ++done[p.stage];
+  };
+  auto again = FindSameMomentsStage(*case_, who_, o);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->reused, 4u);
+  EXPECT_EQ(again->extracted, 0u);
+  EXPECT_EQ(again->compared, 0u);
+  EXPECT_TRUE(again->run.items.empty());
+  EXPECT_TRUE(again->run.suggestions.empty());
+  EXPECT_EQ(done[MomentProgress::Stage::kDecoding], 0u);
+  EXPECT_EQ(done[MomentProgress::Stage::kMatching], 0u);
+}
+
 TEST(SameMomentEvidence, NamesDriftAndTheOtherOffsetsOnlyWhenThere) {
   analysis::sync::PairSync s;
   s.matched = true;
