@@ -1,5 +1,6 @@
 #include "case/analyze.h"
 
+#include "case/moments.h"
 #include "case/places.h"
 
 namespace sightline::investigation {
@@ -48,6 +49,20 @@ AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
     fo.progress = options.progress;
     return FindSameFootage(c, who, fo);
   }));
+  if (options.moments) {
+    report.stages.push_back(RunStage(c, who, "moment", options, [&] {
+      MomentOptions mo;
+      mo.threads = options.threads;
+      // Decoding items whose stored signals are missing is the slow part: shown as files.
+      mo.on_progress = [&options](const MomentProgress& p) {
+        if (!options.progress || p.stage != MomentProgress::Stage::kFingerprinting) return;
+        if (p.event == MomentProgress::Event::kStageStarted) options.progress->Begin(p.units);
+        if (p.event == MomentProgress::Event::kUnitDone) options.progress->FileDone();
+        if (p.event == MomentProgress::Event::kStageFinished) options.progress->End();
+      };
+      return FindSameMomentsStage(c, who, mo);
+    }));
+  }
   if (options.places) {
     report.stages.push_back(RunStage(c, who, "place", options, [&] {
       PlaceOptions po;

@@ -4,6 +4,8 @@
 // that a killed run loses at most the stage it was in and a re-run resumes there:
 //
 //   footage   same_footage findings from `match` (case/footage.h)
+//   moment    same_moment findings from `sync` (case/moments.h): recordings of one moment,
+//             lined up by their sound
 //   place     same_place findings from `scene` (case/places.h), after footage: copies are
 //             not suggested as one place
 //
@@ -26,6 +28,7 @@ namespace sightline::investigation {
 struct AnalyzeOptions {
   int threads = 2;
   bool sound = true;                                // compare soundtracks in the footage stage
+  bool moments = true;                              // run the moment stage
   bool places = true;                               // run the place stage
   signals::ExtractionProgress* progress = nullptr;  // not owned; may be null
   // Called when a stage starts (its name), for a progress line; may be empty.

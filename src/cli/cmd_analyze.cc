@@ -21,6 +21,8 @@ constexpr char kUsage[] =
     "\n"
     "  footage   same_footage: items holding the same recording (copies, re-encodes, crops,\n"
     "            excerpts, compilations), as `sightline match` finds them\n"
+    "  moment    same_moment: recordings of one moment, lined up by their sound, as\n"
+    "            `sightline sync` finds them (offset_s: where b's start falls on a's clock)\n"
     "  place     same_place: photos and videos showing the same place, as `sightline scene`\n"
     "            finds them (pairs of the same footage are not suggested again)\n"
     "\n"
