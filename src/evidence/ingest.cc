@@ -268,7 +268,9 @@ IngestReport IngestFile(Case& c, const Identity& who, const std::string& path,
     Status published = c.objects().Publish(&*staged);
     if (!published.ok()) {
       // Recorded but not yet in objects/: the staged copy stays and the next write publishes it.
+      // Flagged, so that the person sees why (and the exit status says something is wrong).
       staged->Keep();
+      report.outcome = IngestOutcome::kStoredFlagged;
       report.message += (report.message.empty() ? "" : "; ") + std::string("recorded, but ") +
                         published.message() + " (the next ingest completes it)";
     }

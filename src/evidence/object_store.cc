@@ -114,6 +114,18 @@ Status ObjectStore::Publish(StagedObject* staged) {
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return ErrnoStatus(dir, "cannot create object directory", errno);
   }
+  // A symbolic link in place of objects/ or objects/ab/ would send the original outside the case
+  // (where verify cannot vouch for it): refuse rather than follow it.
+  for (const std::string& d : {objects_dir_, dir}) {
+    struct stat st;
+    if (::lstat(d.c_str(), &st) != 0) return ErrnoStatus(d, "cannot stat object directory", errno);
+    if (!S_ISDIR(st.st_mode)) {
+      return Corrupt(DisplayPath(d) + ": " +
+                     (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a directory") +
+                     " inside the case's objects/; refusing to store an original through it "
+                     "(run 'sightline verify --case' and remove it)");
+    }
+  }
   if (::fchmod(staged->lock_.get(), 0444) != 0) {
     return ErrnoStatus(staged->path_, "cannot make object read-only", errno);
   }

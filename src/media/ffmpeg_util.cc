@@ -1,5 +1,6 @@
 #include "media/ffmpeg_util.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
@@ -38,9 +39,17 @@ int Demuxer::Interrupt(void* opaque) {
 
 Result<std::unique_ptr<Demuxer>> Demuxer::Open(const std::string& path,
                                                const DemuxOptions& options) {
+  // The configured bounds (media/limits.h) tighten the caller's: time, pixels, memory.
+  SL_ASSIGN_OR_RETURN(MediaLimits limits, LimitsFromEnvironment());
+  SL_RETURN_IF_ERROR(ApplyMemoryCap(limits));
+  std::chrono::milliseconds deadline = options.deadline;
+  if (limits.decode_timeout.count() > 0) deadline = std::min(deadline, limits.decode_timeout);
+  limits.max_pixels = std::min(limits.max_pixels, options.max_pixels);
+
   std::unique_ptr<Demuxer> d(new Demuxer());
   d->path_ = path;
-  d->deadline_ = std::chrono::steady_clock::now() + options.deadline;
+  d->limits_ = limits;
+  d->deadline_ = std::chrono::steady_clock::now() + deadline;
 
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) return Internal(DisplayPath(path) + ": out of memory");
@@ -76,7 +85,7 @@ Result<std::unique_ptr<Demuxer>> Demuxer::Open(const std::string& path,
     // Per-stream decoder options for the frames find_stream_info decodes.
     std::vector<AVDictionary*> per_stream(raw->nb_streams, nullptr);
     for (AVDictionary*& o : per_stream) {
-      av_dict_set_int(&o, "max_pixels", options.max_pixels, 0);
+      av_dict_set_int(&o, "max_pixels", DecoderPixelBound(limits), 0);
     }
     rc = avformat_find_stream_info(raw, per_stream.empty() ? nullptr : per_stream.data());
     for (AVDictionary*& o : per_stream) av_dict_free(&o);

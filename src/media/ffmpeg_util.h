@@ -8,7 +8,8 @@
 //    refused it, in words a person can act on.
 //  - Work on hostile input is bounded: a Demuxer carries a deadline checked by FFmpeg's interrupt
 //    callback (while probing, reading stream info and reading packets), and the probe size and
-//    stream count are capped.
+//    stream count are capped. The configured limits (media/limits.h: time, pixels, memory)
+//    tighten the options of every Demuxer.
 //
 // Thread safety: distinct objects may be used from distinct threads; one object is not shared.
 #ifndef SIGHTLINE_MEDIA_FFMPEG_UTIL_H_
@@ -20,6 +21,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "media/limits.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -99,6 +101,9 @@ class Demuxer {
   Result<bool> ReadPacket(AVPacket* packet);
 
   bool DeadlinePassed() const { return std::chrono::steady_clock::now() > deadline_; }
+  // The bounds in force for this file: the configured limits (media/limits.h), with max_pixels
+  // lowered to DemuxOptions::max_pixels when that is smaller. Decoders of this file use them.
+  const MediaLimits& limits() const { return limits_; }
 
  private:
   Demuxer() = default;
@@ -106,6 +111,7 @@ class Demuxer {
 
   std::string path_;
   std::chrono::steady_clock::time_point deadline_;
+  MediaLimits limits_;
   FormatContextPtr ctx_;
 };
 

@@ -225,6 +225,12 @@ class Pipeline {
       if (static_cast<int>(i) != index) fmt->streams[i]->discard = AVDISCARD_ALL;
     }
     summary_.is_image = IsImageFormat(fmt);
+    // Refuse a picture over the limits before a decoder allocates it, naming its size: still
+    // images carry it in a header FFmpeg reads only while decoding.
+    const MediaLimits& limits = demuxer_->limits();
+    if (summary_.is_image) SL_RETURN_IF_ERROR(CheckClaimedPictureSize(path_, limits));
+    SL_RETURN_IF_ERROR(
+        CheckPictureSize(path_, stream_->codecpar->width, stream_->codecpar->height, limits));
     summary_.rotation = RotationOf(stream_);
     if (stream_->duration != AV_NOPTS_VALUE && stream_->duration > 0) {
       summary_.duration_s = static_cast<double>(stream_->duration) * av_q2d(stream_->time_base);
@@ -238,7 +244,7 @@ class Pipeline {
 
     DecoderOptions decoder_options;
     decoder_options.threads = options_.threads;
-    decoder_options.max_pixels = options_.max_pixels;
+    decoder_options.max_pixels = DecoderPixelBound(limits);
     auto decoder = OpenDecoder(stream_, decoder_options);
     if (!decoder.ok()) return decoder.status().WithContext(DisplayPath(path_));
     decoder_ = std::move(decoder).value();

@@ -125,14 +125,11 @@ Result<DecodedImage> DecodeImage(const std::string& path, const ImageDecodeOptio
   }
   const AVStream* stream = fmt->streams[index];
   const AVCodecParameters* par = stream->codecpar;
-  if (par->width > 0 && par->height > 0 &&
-      static_cast<std::int64_t>(par->width) * par->height > options.max_pixels) {
-    return Unsupported(DisplayPath(path) + ": picture of " + std::to_string(par->width) + "x" +
-                       std::to_string(par->height) + " pixels is over the limit of " +
-                       std::to_string(options.max_pixels));
-  }
+  const MediaLimits& limits = demuxer->limits();
+  SL_RETURN_IF_ERROR(CheckClaimedPictureSize(path, limits));
+  SL_RETURN_IF_ERROR(CheckPictureSize(path, par->width, par->height, limits));
   DecoderOptions dec_options;
-  dec_options.max_pixels = options.max_pixels;
+  dec_options.max_pixels = DecoderPixelBound(limits);
   Result<CodecContextPtr> decoder = OpenDecoder(stream, dec_options);
   if (!decoder.ok()) return decoder.status().WithContext(DisplayPath(path));
   AVCodecContext* dec = decoder->get();
@@ -147,7 +144,7 @@ Result<DecodedImage> DecodeImage(const std::string& path, const ImageDecodeOptio
     int rc = avcodec_receive_frame(dec, frame.get());
     if (rc >= 0) {
       if (frame->width <= 0 || frame->height <= 0 ||
-          static_cast<std::int64_t>(frame->width) * frame->height > options.max_pixels) {
+          static_cast<std::int64_t>(frame->width) * frame->height > limits.max_pixels) {
         return Unsupported(DisplayPath(path) + ": decoded picture has an unusable size " +
                            std::to_string(frame->width) + "x" + std::to_string(frame->height));
       }
@@ -188,7 +185,7 @@ Result<DecodedImage> DecodeImage(const std::string& path, const ImageDecodeOptio
   std::string why = last_error.empty() ? "" : " (" + last_error + ")";
   if (last_error_code == AVERROR(EINVAL)) {
     why +=
-        ": damaged, or larger than the limit of " + std::to_string(options.max_pixels) + " pixels";
+        ": damaged, or larger than the limit of " + std::to_string(limits.max_pixels) + " pixels";
   }
   return Corrupt(DisplayPath(path) + ": no picture could be decoded" + why);
 }

@@ -184,7 +184,19 @@ MediaCheck CheckMedia(const std::string& path, const MediaCheckOptions& options)
                          " bytes)");
   }
 
-  Result<CodecContextPtr> decoder = OpenDecoder(main);
+  // A picture over the limits (media/limits.h) is refused before a decoder allocates it.
+  const MediaLimits& limits = dmx.limits();
+  Status size = out.kind == "image" ? CheckClaimedPictureSize(path, limits) : Status::Ok();
+  if (size.ok() && main->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+    size = CheckPictureSize(path, main->codecpar->width, main->codecpar->height, limits);
+  }
+  if (!size.ok()) {
+    AddProblem(&out, WithoutPath(size, who));
+    return finish();
+  }
+  DecoderOptions decoder_options;
+  decoder_options.max_pixels = DecoderPixelBound(limits);
+  Result<CodecContextPtr> decoder = OpenDecoder(main, decoder_options);
   if (!decoder.ok()) AddProblem(&out, decoder.status().message());
   FramePtr frame = MakeFrame();
   PacketPtr packet = MakePacket();
