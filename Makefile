@@ -4,8 +4,12 @@ BUILD_DIR ?= build
 JOBS ?= 2
 MAKEFLAGS += --no-print-directory
 CMAKE_BUILD_TYPE ?= RelWithDebInfo
+# Test binaries, the CLI they run and gtest's test listing at build time all see these.
+SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/cmake/lsan.supp:print_suppressions=0 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all setup configure build test demo bench format clean
+.PHONY: all setup configure build test demo bench format clean check-sanitize fuzz-smoke
 
 all: build
 
@@ -28,6 +32,24 @@ demo: build
 
 bench: build
 	./bench/run.sh $(BUILD_DIR)
+
+# Hardening (issue 9, cmake/Hardening.cmake), each in its own build directory.
+# check-sanitize: the whole test suite, hostile inputs included, built with ASan and UBSan (GCC).
+SANITIZE_DIR ?= build-asan
+check-sanitize: setup
+	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGHTLINE_SANITIZE=ON
+	$(SANITIZE_ENV) cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1800
+
+# fuzz-smoke: every libFuzzer target under fuzz/ for FUZZ_SECONDS each (clang, ASan, UBSan).
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz-smoke:
+	@./scripts/setup-debian.sh --fuzz
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DSIGHTLINE_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	./fuzz/smoke.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -13,8 +13,9 @@ option(SIGHTLINE_SANITIZE "Build with -fsanitize=address,undefined" OFF)
 option(SIGHTLINE_FUZZ "Build the libFuzzer targets under fuzz/ (clang only)" OFF)
 
 if(SIGHTLINE_SANITIZE)
-  # Frame pointers give whole stacks in reports.
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  # Frame pointers give whole stacks in reports; -O1 with line tables only (-g1) compiles about
+  # twice as fast as -O2 -g and is what the sanitizers' documentation recommends.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g1)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
@@ -25,8 +26,8 @@ if(SIGHTLINE_FUZZ)
   endif()
   # Everything compiled in this build is instrumented for coverage and checked by ASan and UBSan;
   # only the fuzz executables link libFuzzer's main (fuzz/CMakeLists.txt).
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -O1 -g1)
   add_link_options(-fsanitize=address,undefined)
-  set(SIGHTLINE_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR}/../fuzz)
-  cmake_language(DEFER CALL add_subdirectory ${SIGHTLINE_FUZZ_DIR} ${CMAKE_BINARY_DIR}/fuzz)
+  # The targets use only the dependencies found above, not the targets defined after this file.
+  add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/../fuzz ${CMAKE_BINARY_DIR}/fuzz-targets)
 endif()

@@ -26,6 +26,12 @@ PACKAGES="
   jq
 "
 
+# `--fuzz` (make fuzz-smoke) adds clang and its sanitizer and libFuzzer runtimes; `make
+# check-sanitize` needs nothing beyond the default set (GCC's ASan and UBSan).
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES="$PACKAGES clang-14 libclang-rt-14-dev libomp-14-dev"
+fi
+
 missing=""
 for p in $PACKAGES; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 #include "base/time.h"
@@ -60,6 +61,20 @@ std::size_t TypeSize(char t) {
 bool IsNumericType(char t) {
   return t != 'c' && t != 'F' && t != 'G' && t != 'U' && TypeSize(t) != 0;
 }
+
+// `v` as the integer type T when it is a number T can hold (fractions truncated); nullopt for
+// NaN or out of range. A damaged payload can hold 1e300 where a count or code belongs, and
+// converting that is undefined behaviour.
+template <typename T>
+std::optional<T> AsInteger(double v) {
+  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+  const double hi = std::ldexp(1.0, std::numeric_limits<T>::digits);  // exclusive
+  if (!(v >= lo && v < hi)) return std::nullopt;
+  return static_cast<T>(v);
+}
+
+// Unix times from 2000 to 2100: a camera clock outside them was never set, or the data is damaged.
+bool PlausibleUnixTime(double t) { return t > 946684800.0 && t < 4102444800.0; }
 
 std::uint64_t BigEndian(const std::uint8_t* p, std::size_t n) {
   std::uint64_t v = 0;
@@ -259,7 +274,7 @@ Status DecodeGps(const Entry& e, const std::string& layout, const std::vector<do
       g.alt_m = f[3];
       g.dop = f[4];
       g.speed2d_mps = f[6];
-      g.fix = std::isfinite(f[8]) ? static_cast<int>(f[8]) : -1;
+      g.fix = AsInteger<int>(f[8]).value_or(-1);
     } else {
       g.lat = f[0];
       g.lon = f[1];
@@ -268,8 +283,9 @@ Status DecodeGps(const Entry& e, const std::string& layout, const std::vector<do
       g.speed3d_mps = f[4];
       if (e.key == "GPS9") {
         g.utc_s = 946684800.0 + f[5] * 86400.0 + f[6];  // days since 2000-01-01, s of day
+        if (!PlausibleUnixTime(g.utc_s)) g.utc_s = std::numeric_limits<double>::quiet_NaN();
         g.dop = f[7];
-        g.fix = std::isfinite(f[8]) ? static_cast<int>(f[8]) : -1;
+        g.fix = AsInteger<int>(f[8]).value_or(-1);
       }
     }
     if (!std::isfinite(g.lat) || !std::isfinite(g.lon) || std::fabs(g.lat) > 90 ||
@@ -305,15 +321,15 @@ Status ParseStream(const Entry& strm, const GpmfLimits& limits, std::uint32_t de
       type_string = TextOf(e);
     } else if (e.key == "TSMP") {
       std::vector<double> n = NumbersOf(e);
-      if (!n.empty() && n[0] >= 0) block.total_samples = static_cast<std::uint64_t>(n[0]);
+      if (!n.empty()) block.total_samples = AsInteger<std::uint64_t>(n[0]);
     } else if (e.key == "STMP") {
       std::vector<double> n = NumbersOf(e);
-      if (!n.empty() && n[0] >= 0) block.timestamp_us = static_cast<std::uint64_t>(n[0]);
+      if (!n.empty()) block.timestamp_us = AsInteger<std::uint64_t>(n[0]);
     } else if (e.key == "GPSU" && (e.type == 'U' || e.type == 'c')) {
       block.utc_s = ParseGpmfUtc(TextOf(e));
     } else if (e.key == "GPSF") {
       std::vector<double> n = NumbersOf(e);
-      if (!n.empty()) block.fix = static_cast<int>(n[0]);
+      if (!n.empty()) block.fix = AsInteger<int>(n[0]);
     } else if (e.key == "GPSP") {
       std::vector<double> n = NumbersOf(e);
       if (!n.empty()) block.dop = n[0] / 100.0;
@@ -321,7 +337,7 @@ Status ParseStream(const Entry& strm, const GpmfLimits& limits, std::uint32_t de
       SL_ASSIGN_OR_RETURN(std::string layout, SampleLayout(e, type_string));
       SL_ASSIGN_OR_RETURN(std::vector<double> v, ScaledSamples(e, layout, scal));
       // Unix times before 2000 are a clock that was never set.
-      if (v.size() >= 2 && std::isfinite(v[0]) && std::isfinite(v[1]) && v[1] > 946684800.0)
+      if (v.size() >= 2 && std::isfinite(v[0]) && PlausibleUnixTime(v[1]))
         *syst = SystemTime{v[0], v[1]};
     } else if (e.key == "GPS5" || e.key == "GPS9" || e.key == "GPRI") {
       if (has_gps && block.key != e.key) continue;  // one GPS kind per stream
@@ -383,7 +399,7 @@ Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> pay
     for (const Entry& e : inside) {
       if (e.key == "DVID") {
         std::vector<double> n = NumbersOf(e);
-        if (!n.empty() && n[0] >= 0) device_id = static_cast<std::uint32_t>(n[0]);
+        if (!n.empty()) device_id = AsInteger<std::uint32_t>(n[0]).value_or(device_id);
         if (e.type == 'F' && e.data.size() >= 4)
           device_id = static_cast<std::uint32_t>(BigEndian(e.data.data(), 4));
       } else if (e.key == "DVNM" && e.type == 'c') {
@@ -403,8 +419,10 @@ Result<std::vector<GpmfGpsBlock>> ParseGpmfGps(std::span<const std::uint8_t> pay
     if (syst) {  // GPRI times are the drone's clock: map them to UTC through SYST
       for (std::size_t i = first_block; i < blocks.size(); ++i) {
         for (GpmfGpsSample& g : blocks[i].samples) {
-          if (std::isfinite(g.device_time_s) && std::isnan(g.utc_s))
+          if (std::isfinite(g.device_time_s) && std::isnan(g.utc_s)) {
             g.utc_s = syst->unix_s + (g.device_time_s - syst->boot_s);
+            if (!PlausibleUnixTime(g.utc_s)) g.utc_s = std::numeric_limits<double>::quiet_NaN();
+          }
         }
       }
     }

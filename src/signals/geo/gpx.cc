@@ -334,7 +334,8 @@ std::string WriteGpx(const Track& track, const std::string& name) {
       std::snprintf(buf, sizeof buf, "<ele>%.3f</ele>", p.alt_m);
       out += buf;
     }
-    if (!std::isnan(p.utc_s)) {
+    // Years 0000-9999 only: a damaged source can hold 1e300 s, which no integer holds.
+    if (p.utc_s >= -62167219200.0 && p.utc_s < 253402300800.0) {
       const double whole = std::floor(p.utc_s);
       long ms = std::lround((p.utc_s - whole) * 1000.0);
       std::int64_t secs = static_cast<std::int64_t>(whole);
