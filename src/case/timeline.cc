@@ -6,8 +6,6 @@
 #include <limits>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
 #include "base/time.h"
 #include "case/findings.h"
 #include "case/observations.h"
@@ -60,7 +58,8 @@ std::vector<TimeBasis> MetadataBases(const nlohmann::json& probe) {
     }
     if (t.value("local", nlohmann::json()).is_string()) {
       if (auto v = ParseRfc3339(t["local"].get<std::string>(), /*zone_required=*/false)) {
-        out.push_back({"metadata", source + " (no time zone: ±14 h)",
+        out.push_back({"metadata",
+                       source + " (no time zone: ±14 h)",
                        {*v - kUnknownZoneS, *v + kUnknownZoneS}});
       }
     }
@@ -112,6 +111,52 @@ std::string TimeText(double t) {
   const double whole = std::floor(t);
   return FormatUtc(static_cast<std::int64_t>(whole),
                    static_cast<long>(std::lround((t - whole) * 1000)) * 1000000L);
+}
+
+namespace {
+
+nlohmann::json TimeJson(double t) {
+  return std::isfinite(t) ? nlohmann::json(TimeText(t)) : nlohmann::json();
+}
+
+nlohmann::json SpanJson(const std::optional<TimeSpan>& s) {
+  if (!s) return nullptr;
+  return {{"best", TimeJson(s->best())},
+          {"earliest", TimeJson(s->earliest)},
+          {"latest", TimeJson(s->latest)}};
+}
+
+}  // namespace
+
+nlohmann::json TimelineJson(const Timeline& timeline) {
+  nlohmann::json items = nlohmann::json::array(), events = nlohmann::json::array(),
+                 conflicts = nlohmann::json::array();
+  for (const TimelineItem& i : timeline.items) {
+    nlohmann::json basis = nlohmann::json::array();
+    for (const TimeBasis& b : i.basis) {
+      basis.push_back({{"kind", b.kind},
+                       {"detail", b.detail},
+                       {"earliest", TimeJson(b.span.earliest)},
+                       {"latest", TimeJson(b.span.latest)}});
+    }
+    items.push_back({{"item", i.item_id},
+                     {"name", i.name},
+                     {"duration_s", i.duration_s},
+                     {"start", SpanJson(i.start)},
+                     {"basis", basis}});
+  }
+  for (const TimelineEvent& e : timeline.events) {
+    events.push_back({{"observation", e.observation_id},
+                      {"item", e.item_id},
+                      {"kind", e.kind},
+                      {"text", e.text},
+                      {"offset_s", e.offset_s},
+                      {"time", SpanJson(e.time)}});
+  }
+  for (const TimelineConflict& k : timeline.conflicts) {
+    conflicts.push_back({{"items", k.items}, {"message", k.message}});
+  }
+  return {{"items", items}, {"events", events}, {"conflicts", conflicts}};
 }
 
 Result<Timeline> BuildTimeline(evidence::Case& c) {

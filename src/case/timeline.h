@@ -19,6 +19,7 @@
 #define SIGHTLINE_CASE_TIMELINE_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,12 @@ Result<Timeline> BuildTimeline(evidence::Case& c);
 
 // RFC 3339 UTC with milliseconds, or "" for an unbounded end.
 std::string TimeText(double unix_seconds);
+
+// {"items": [{"item", "name", "duration_s", "start": {"best", "earliest", "latest"}|null,
+//   "basis": [{"kind", "detail", "earliest", "latest"}]}], "events": [{"observation", "item",
+//   "kind", "text", "offset_s", "time": {…}|null}], "conflicts": [{"items", "message"}]};
+// times RFC 3339 UTC, an unbounded end null. As `timeline --json` prints it and the report holds.
+nlohmann::json TimelineJson(const Timeline& timeline);
 
 }  // namespace sightline::investigation
 

@@ -34,17 +34,6 @@ constexpr char kUsage[] =
     "[{\"items\",\n"
     "           \"message\"}]}; times RFC 3339 UTC, an unbounded end null\n";
 
-nlohmann::json TimeJson(double t) {
-  return std::isfinite(t) ? nlohmann::json(inv::TimeText(t)) : nlohmann::json();
-}
-
-nlohmann::json SpanJson(const std::optional<inv::TimeSpan>& s) {
-  if (!s) return nullptr;
-  return {{"best", TimeJson(s->best())},
-          {"earliest", TimeJson(s->earliest)},
-          {"latest", TimeJson(s->latest)}};
-}
-
 // "2026-11-24T05:42:10.000Z ±1.5 s", or the interval when it is wide.
 std::string SpanText(const inv::TimeSpan& s) {
   const double half = (s.latest - s.earliest) / 2;
@@ -69,37 +58,9 @@ int Run(const Args& args) {
     return kExitFailed;
   }
   if (args.Has("json")) {
-    nlohmann::json items = nlohmann::json::array(), events = nlohmann::json::array(),
-                   conflicts = nlohmann::json::array();
-    for (const auto& i : timeline->items) {
-      nlohmann::json basis = nlohmann::json::array();
-      for (const auto& b : i.basis) {
-        basis.push_back({{"kind", b.kind},
-                         {"detail", b.detail},
-                         {"earliest", TimeJson(b.span.earliest)},
-                         {"latest", TimeJson(b.span.latest)}});
-      }
-      items.push_back({{"item", i.item_id},
-                       {"name", i.name},
-                       {"duration_s", i.duration_s},
-                       {"start", SpanJson(i.start)},
-                       {"basis", basis}});
-    }
-    for (const auto& e : timeline->events) {
-      events.push_back({{"observation", e.observation_id},
-                        {"item", e.item_id},
-                        {"kind", e.kind},
-                        {"text", e.text},
-                        {"offset_s", e.offset_s},
-                        {"time", SpanJson(e.time)}});
-    }
-    for (const auto& k : timeline->conflicts) {
-      conflicts.push_back({{"items", k.items}, {"message", k.message}});
-    }
-    PrintJson({{"case", DisplayPath(dir)},
-               {"items", items},
-               {"events", events},
-               {"conflicts", conflicts}});
+    nlohmann::json out = inv::TimelineJson(*timeline);
+    out["case"] = DisplayPath(dir);
+    PrintJson(out);
     return kExitOk;
   }
   for (const auto& i : timeline->items) {

@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include <cmath>
 #include <map>
 
 #include "base/time.h"
@@ -28,17 +27,6 @@ std::string Base64(const std::string& bytes) {
                     bytes.size(), sodium_base64_VARIANT_ORIGINAL);
   out.resize(out.size() - 1);  // the terminating NUL
   return out;
-}
-
-nlohmann::json TimeJson(double t) {
-  return std::isfinite(t) ? nlohmann::json(inv::TimeText(t)) : nlohmann::json();
-}
-
-nlohmann::json SpanJson(const std::optional<inv::TimeSpan>& s) {
-  if (!s) return nullptr;
-  return {{"best", TimeJson(s->best())},
-          {"earliest", TimeJson(s->earliest)},
-          {"latest", TimeJson(s->latest)}};
 }
 
 // What the stored probe says that a reader of the report checks first.
@@ -68,8 +56,7 @@ nlohmann::json Array(const std::vector<T>& v, F to_json) {
 
 }  // namespace
 
-Result<nlohmann::json> BuildCaseReport(evidence::Case& c,
-                                               const CaseReportOptions& options) {
+Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOptions& options) {
   evidence::SqliteReadSnapshot snapshot(c.db());
   SL_RETURN_IF_ERROR(snapshot.status());
   SL_ASSIGN_OR_RETURN(std::vector<evidence::Item> items, c.catalog().ListItems());
@@ -102,32 +89,7 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c,
                   {"conflicts", timeline.conflicts.size()}};
 
   r["claims"] = Array(claims, inv::ClaimJson);
-  nlohmann::json tl_items = nlohmann::json::array();
-  for (const inv::TimelineItem& i : timeline.items) {
-    nlohmann::json basis = nlohmann::json::array();
-    for (const inv::TimeBasis& b : i.basis) {
-      basis.push_back({{"kind", b.kind},
-                       {"detail", b.detail},
-                       {"earliest", TimeJson(b.span.earliest)},
-                       {"latest", TimeJson(b.span.latest)}});
-    }
-    tl_items.push_back(
-        {{"item", i.item_id}, {"name", i.name}, {"start", SpanJson(i.start)}, {"basis", basis}});
-  }
-  nlohmann::json tl_events = nlohmann::json::array();
-  for (const inv::TimelineEvent& e : timeline.events) {
-    tl_events.push_back({{"observation", e.observation_id},
-                         {"item", e.item_id},
-                         {"kind", e.kind},
-                         {"text", e.text},
-                         {"offset_s", e.offset_s},
-                         {"time", SpanJson(e.time)}});
-  }
-  nlohmann::json tl_conflicts = nlohmann::json::array();
-  for (const inv::TimelineConflict& k : timeline.conflicts) {
-    tl_conflicts.push_back({{"items", k.items}, {"message", k.message}});
-  }
-  r["timeline"] = {{"items", tl_items}, {"events", tl_events}, {"conflicts", tl_conflicts}};
+  r["timeline"] = inv::TimelineJson(timeline);
   r["findings"] = Array(findings, inv::FindingJson);
   r["relations"] = Array(relations, inv::RelationJson);
   r["locations"] = Array(locations, inv::LocationJson);
