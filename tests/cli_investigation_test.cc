@@ -144,6 +144,13 @@ TEST_F(InvestigationCli, SourcesObservationsLocationsAndClaims) {
   bool observed = false;
   for (const auto& e : show["custody"]) observed |= e["action"] == "observation_added";
   EXPECT_TRUE(observed);
+  ASSERT_EQ(show["observations"].size(), 1u);
+  EXPECT_EQ(show["observations"][0]["translation"], "Glory to Ukraine");
+  ASSERT_EQ(show["locations"].size(), 1u);
+  EXPECT_TRUE(show["findings"].empty());
+  auto shown_1 = Json({"show", "--case", case_dir(), "--json", "1"});
+  ASSERT_EQ(shown_1["sources"].size(), 1u);
+  EXPECT_EQ(shown_1["sources"][0]["how"], "forwarded by the author");
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 #include <cstdio>
 
 #include "base/file.h"
+#include "case/findings.h"
+#include "case/locations.h"
+#include "case/observations.h"
+#include "case/sources.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
 #include "cli/output.h"
@@ -11,11 +15,14 @@ namespace sightline::cli {
 
 namespace {
 
+namespace inv = investigation;
+
 constexpr char kUsage[] =
     "Usage: sightline show --case DIR [--json] ITEM\n"
     "\n"
     "Shows one item: its hash, size and media kind, every name and path under which it was\n"
-    "ingested (with source and note), the metadata read at ingest, and its custody history.\n"
+    "ingested (with source and note), the metadata read at ingest, its custody history, and\n"
+    "what the investigation holds about it: findings, sources, observations, locations.\n"
     "ITEM is an item id, a file name it was ingested under, or a prefix (4+ hex digits) of its\n"
     "SHA-256.\n"
     "\n"
@@ -24,7 +31,9 @@ constexpr char kUsage[] =
     "           \"source\", \"note\", \"custody_seq\"}], \"metadata\": {…}|null,\n"
     "           \"custody\": [{\"seq\", \"time\", \"actor\", \"action\", \"object_sha256\", "
     "\"details\",\n"
-    "           \"prev_hash\", \"entry_hash\", \"public_key\", \"signature\"}]}\n";
+    "           \"prev_hash\", \"entry_hash\", \"public_key\", \"signature\"}],\n"
+    "           \"findings\", \"sources\", \"observations\", \"locations\": as `findings`,\n"
+    "           `source list`, `annotate --list` and `locate-item --list` print them}\n";
 
 std::string Text(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
@@ -59,6 +68,39 @@ void PrintMetadataSummary(const nlohmann::json& meta) {
   }
 }
 
+// The item's findings, sources, observations and locations, when there are any.
+void PrintInvestigation(std::int64_t id, const std::vector<inv::Finding>& findings,
+                        const std::vector<inv::ItemSource>& sources,
+                        const std::vector<inv::Observation>& observations,
+                        const std::vector<inv::Location>& locations) {
+  if (!findings.empty())
+    std::printf("\nFindings (sightline findings --item %lld):\n", static_cast<long long>(id));
+  for (const auto& f : findings) {
+    const std::int64_t other =
+        f.suggestion.item_a == id ? f.suggestion.item_b : f.suggestion.item_a;
+    std::printf("  %-4lld %-13s with #%-4lld score %.2f  %s\n", static_cast<long long>(f.id),
+                inv::FindingKindName(f.suggestion.kind), static_cast<long long>(other),
+                f.suggestion.score, inv::FindingStatusName(f.status));
+  }
+  if (!sources.empty()) std::printf("\nSources:\n");
+  for (const auto& l : sources) {
+    std::printf("  source %lld%s%s%s%s\n", static_cast<long long>(l.source_id),
+                l.how.empty() ? "" : ", ", l.how.c_str(), l.url.empty() ? "" : ", ", l.url.c_str());
+  }
+  if (!observations.empty()) std::printf("\nObservations:\n");
+  for (const auto& o : observations) {
+    char at[32] = "-";
+    if (o.start_s) std::snprintf(at, sizeof at, "%.2f s", *o.start_s);
+    std::printf("  %-4lld %-7s %10s  %s\n", static_cast<long long>(o.id), o.kind.c_str(), at,
+                o.text.c_str());
+  }
+  if (!locations.empty()) std::printf("\nLocations:\n");
+  for (const auto& l : locations) {
+    std::printf("  %-4lld %.6f, %.6f  ±%.0f m  %s%s%s\n", static_cast<long long>(l.id), l.lat,
+                l.lon, l.radius_m, l.method.c_str(), l.note.empty() ? "" : ": ", l.note.c_str());
+  }
+}
+
 int Run(const Args& args) {
   std::string dir = args.Get("case");
   if (dir.empty()) return UsageError("show", "--case DIR is required");
@@ -85,11 +127,39 @@ int Run(const Args& args) {
   }
   nlohmann::json meta = metadata->empty() ? nlohmann::json(nullptr)
                                           : nlohmann::json::parse(*metadata, nullptr, false);
+  // What the investigation holds about the item (case/): its findings, sources, observations
+  // and locations.
+  inv::FindingFilter of_item;
+  of_item.item = item.id;
+  auto findings = inv::ListFindings(*c, of_item);
+  auto sources = inv::ListItemSources(*c, item.id);
+  auto observations = inv::ListObservations(*c, item.id);
+  auto locations = inv::ListLocations(*c, item.id);
+  for (const Status* s :
+       {&findings.status(), &sources.status(), &observations.status(), &locations.status()}) {
+    if (!s->ok()) {
+      Warn("show", s->message());
+      return kExitFailed;
+    }
+  }
   if (args.Has("json")) {
     nlohmann::json jnames = nlohmann::json::array(), jhistory = nlohmann::json::array();
     for (const auto& n : *names) jnames.push_back(evidence::NameJson(n));
     for (const auto& e : *history) jhistory.push_back(evidence::EntryJson(e));
-    PrintJson({{"item", *item_json}, {"names", jnames}, {"metadata", meta}, {"custody", jhistory}});
+    nlohmann::json jfindings = nlohmann::json::array(), jsources = nlohmann::json::array(),
+                   jobs = nlohmann::json::array(), jlocations = nlohmann::json::array();
+    for (const auto& f : *findings) jfindings.push_back(inv::FindingJson(f));
+    for (const auto& l : *sources) jsources.push_back(inv::ItemSourceJson(l));
+    for (const auto& o : *observations) jobs.push_back(inv::ObservationJson(o));
+    for (const auto& l : *locations) jlocations.push_back(inv::LocationJson(l));
+    PrintJson({{"item", *item_json},
+               {"names", jnames},
+               {"metadata", meta},
+               {"custody", jhistory},
+               {"findings", jfindings},
+               {"sources", jsources},
+               {"observations", jobs},
+               {"locations", jlocations}});
     return kExitOk;
   }
   std::printf("Item %lld: %s\n", static_cast<long long>(item.id), item.name.c_str());
@@ -114,13 +184,15 @@ int Run(const Args& args) {
                 e.action.c_str(), e.actor.c_str());
   }
   if (meta.is_object()) PrintMetadataSummary(meta);
+  PrintInvestigation(item.id, *findings, *sources, *observations, *locations);
   return kExitOk;
 }
 
 }  // namespace
 
 extern const Command kShowCommand = {
-    "show", "show one item: names, metadata, custody history", kUsage, {{"json"}, {"case"}, {}},
+    "show", "show one item: names, metadata, custody history, findings, observations",
+    kUsage, {{"json"}, {"case"}, {}},
     Run,
 };
 
