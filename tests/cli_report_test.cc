@@ -63,6 +63,7 @@ TEST(ReportCli, SelfContainedHtmlAndJson) {
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt; a truck"), std::string::npos);
   EXPECT_NE(html.find("A truck &amp; a &quot;tank&quot;"), std::string::npos);
   EXPECT_NE(html.find("2026-11-24T05:42:10.000Z"), std::string::npos);  // the timeline
+  EXPECT_EQ(Count(html, "<svg"), 1u);  // its figure: the clip is placed by its metadata
 
   auto j = nlohmann::json::parse(testing::ReadFile(dir / "out/report.json"), nullptr, false);
   ASSERT_FALSE(j.is_discarded());

@@ -1,7 +1,12 @@
 #include "report/report_html.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <vector>
+
+#include "base/time.h"
+#include "case/timeline.h"
 
 namespace sightline::report {
 
@@ -28,6 +33,8 @@ std::string S(const Json& j) {
   if (j.is_string()) return j.get<std::string>();
   return j.dump();
 }
+
+std::string TimeTextOf(double t) { return investigation::TimeText(t); }
 
 std::string Num(double v, const char* format) {
   char buf[64];
@@ -77,11 +84,78 @@ void Claims(const Json& r, const std::map<std::int64_t, std::string>&, std::stri
   }
 }
 
+// The placed items as bars (start to start + duration, the start's uncertainty drawn faint
+// around it) and the placed events as dashed lines, on one time axis: an inline SVG, so the
+// page stays self-contained. Empty when nothing is placed.
+std::string TimelineFigure(const Json& t, const std::map<std::int64_t, std::string>& names) {
+  struct Bar {
+    std::string label;
+    double earliest, best, latest, duration;
+  };
+  std::vector<Bar> bars;
+  std::vector<std::pair<double, std::string>> ticks;
+  for (const Json& i : t["items"]) {
+    if (!i["start"].is_object()) continue;
+    const auto e = ParseRfc3339(S(i["start"]["earliest"]));
+    const auto b = ParseRfc3339(S(i["start"]["best"]));
+    const auto l = ParseRfc3339(S(i["start"]["latest"]));
+    if (!e || !b || !l) continue;
+    const std::int64_t id = i["item"].get<std::int64_t>();
+    const auto n = names.find(id);
+    bars.push_back({"#" + std::to_string(id) + (n == names.end() ? "" : " " + n->second), *e, *b,
+                    *l, i.value("duration_s", 0.0)});
+  }
+  for (const Json& e : t["events"]) {
+    if (!e["time"].is_object()) continue;
+    if (auto when = ParseRfc3339(S(e["time"]["best"]))) ticks.push_back({*when, S(e["text"])});
+  }
+  if (bars.empty()) return "";
+  double lo = bars[0].earliest, hi = bars[0].latest + bars[0].duration;
+  for (const Bar& b : bars) {
+    lo = std::min(lo, b.earliest);
+    hi = std::max(hi, b.latest + b.duration);
+  }
+  if (hi - lo < 1) hi = lo + 1;
+  const int left = 220, width = 640, row = 22;
+  const int axis = 10 + row * static_cast<int>(bars.size()) + 4;
+  const auto x = [&](double v) { return Num(left + (v - lo) / (hi - lo) * width, "%.1f"); };
+  const auto w = [&](double from, double to, double min) {
+    return Num(std::max(min, (to - from) / (hi - lo) * width), "%.1f");
+  };
+  std::string svg = "<svg width=\"" +
+                    std::to_string(left + width + 20) + "\" height=\"" + std::to_string(axis + 24) +
+                    "\" role=\"img\" font-size=\"12\">";
+  for (std::size_t k = 0; k < bars.size(); ++k) {
+    const Bar& b = bars[k];
+    const std::string y = std::to_string(10 + row * static_cast<int>(k));
+    const std::string y4 = std::to_string(14 + row * static_cast<int>(k));
+    svg += "<text x=\"4\" y=\"" + std::to_string(22 + row * static_cast<int>(k)) + "\">" +
+           HtmlEscape(b.label.size() > 30 ? b.label.substr(0, 29) + "…" : b.label) + "</text>";
+    svg += "<rect x=\"" + x(b.earliest) + "\" y=\"" + y4 + "\" width=\"" +
+           w(b.earliest, b.latest, 1) + "\" height=\"8\" fill=\"#c9d9f0\"/>";
+    svg += "<rect x=\"" + x(b.best) + "\" y=\"" + y + "\" width=\"" +
+           w(b.best, b.best + b.duration, 2) + "\" height=\"16\" fill=\"#1a4d8f\"><title>" +
+           HtmlEscape(b.label) + "</title></rect>";
+  }
+  const std::string ay = std::to_string(axis);
+  svg += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + width) +
+         "\" y1=\"" + ay + "\" y2=\"" + ay + "\" stroke=\"#888\"/>";
+  for (const auto& [when, text] : ticks) {
+    svg += "<line x1=\"" + x(when) + "\" x2=\"" + x(when) + "\" y1=\"4\" y2=\"" + ay +
+           "\" stroke=\"#8a1c1c\" stroke-dasharray=\"3 2\"><title>" + HtmlEscape(text) +
+           "</title></line>";
+  }
+  const std::string ty = std::to_string(axis + 16);
+  svg += "<text x=\"" + std::to_string(left) + "\" y=\"" + ty + "\">" + HtmlEscape(TimeTextOf(lo)) +
+         "</text><text x=\"" + std::to_string(left + width) + "\" y=\"" + ty +
+         "\" text-anchor=\"end\">" + HtmlEscape(TimeTextOf(hi)) + "</text></svg>";
+  return svg;
+}
+
 void Timeline(const Json& r, const std::map<std::int64_t, std::string>& names, std::string* h) {
   const Json& t = r["timeline"];
-  *h +=
-      "<h2 id=\"timeline\">Timeline (UTC)</h2><table><tr><th>When</th><th>What</th>"
-      "<th>How it is known</th></tr>";
+  *h += "<h2 id=\"timeline\">Timeline (UTC)</h2>" + TimelineFigure(t, names) +
+        "<table><tr><th>When</th><th>What</th><th>How it is known</th></tr>";
   for (const Json& i : t["items"]) {
     std::string basis;
     for (const Json& b : i["basis"]) {
