@@ -13,12 +13,15 @@
 //
 //   sightline_scene_bench --corpus DIR --work DIR [--refs N] [--skip-pairs] [--skip-locate]
 //                         [--no-affine] [--no-pool] [--no-guided] [--no-precheck] [--same-only]
-//                         [--max-lund-gap N] [--cache DIR] [--seed N]
+//                         [--max-lund-gap N] [--cache DIR] [--seed N] [--video-side N]
+//                         [--video-keypoints N] [--places-px N] [--clips-only]
 // (--no-affine --no-pool --no-guided: the method before the wide-baseline stages, for comparison;
-// --max-lund-gap N skips Lund pairs more than N views apart, for quicker runs; --cache DIR keeps
-// each file's features, simulated views included, in DIR between runs: delete DIR when the
-// feature extraction changes; --seed N lets weak fits of N consistent inliers guide, a stress
-// test of the guided stage's null distribution)
+// --video-side 1920 --video-keypoints 4000 --places-px 12: full-HD clip frames with guided
+// matching counted in places (measured, not the default: doc/scene.md); --clips-only: only the
+// pairs with a clip; --max-lund-gap N skips Lund pairs more than N views apart, for quicker runs;
+// --cache DIR keeps each file's features, simulated views included, in DIR between runs: delete DIR
+// when the feature extraction changes; --seed N lets weak fits of N consistent inliers guide, a
+// stress test of the guided stage's null distribution)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -96,14 +99,18 @@ std::vector<Item> CorpusItems(const std::string& corpus) {
 }
 
 struct PairOptions {
-  bool affine = true;      // the wide-baseline stage (affine-simulated views)
-  bool same_only = false;  // skip different-place pairs (a quick look at recall only)
-  bool pool = true;        // merging frame pairs of clips
-  bool guided = true;      // guided matching after a weak fit
-  bool precheck = true;    // the wide-baseline stages only for pairs with enough direct matches
+  bool affine = true;       // the wide-baseline stage (affine-simulated views)
+  bool same_only = false;   // skip different-place pairs (a quick look at recall only)
+  bool clips_only = false;  // only pairs with a clip (what the video options change)
+  bool pool = true;         // merging frame pairs of clips
+  bool guided = true;       // guided matching after a weak fit
+  bool precheck = true;     // the wide-baseline stages only for pairs with enough direct matches
   int max_lund_gap = 1000;
-  int seed = -1;      // MatchOptions::min_seed_inliers when >= 0 (a stress test of the null)
-  std::string cache;  // directory for features between runs, or empty
+  int seed = -1;             // MatchOptions::min_seed_inliers when >= 0 (a stress test of the null)
+  std::string cache;         // directory for features between runs, or empty
+  int video_side = -1;       // CompareOptions::video_features.max_side when >= 0
+  int video_keypoints = -1;  // and max_keypoints
+  double places_px = -1;     // MatchOptions::guided_place_px when >= 0
 };
 
 // Features cache (--cache): raw little-endian records, for this benchmark only.
@@ -198,16 +205,28 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   std::vector<bool> ok(items.size(), false);
   double photo_s = 0, video_s = 0;
   int photos = 0, videos = 0;
+  if (po.places_px >= 0) options.match.guided_place_px = po.places_px;
+  if (po.video_side >= 0) options.video_features.max_side = po.video_side;
+  if (po.video_keypoints > 0) options.video_features.max_keypoints = po.video_keypoints;
+  // A clip's cached features are those of its video feature options.
+  char video_tag[48];
+  std::snprintf(video_tag, sizeof video_tag, ".v%d_%d", options.video_features.max_side,
+                options.video_features.max_keypoints);
+  auto cache_path = [&](const Item& it) {
+    return CachePath(po.cache, it.camera >= 0 ? it.name + video_tag : it.name);
+  };
   int cached = 0;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (!po.cache.empty() && LoadCached(CachePath(po.cache, items[i].name), features[i]) &&
+    if (!po.cache.empty() && LoadCached(cache_path(items[i]), features[i]) &&
         (!po.affine || features[i].affine.size() == features[i].features.size())) {
+      features[i].options = features[i].still ? options.features : options.video_features;
       ok[i] = true;
       ++cached;
       continue;
     }
     const auto t = Clock::now();
-    auto f = sc::ReadFileFeatures(items[i].path, options.frames, options.features);
+    auto f = sc::ReadFileFeatures(items[i].path, options.frames, options.features,
+                                  &options.video_features);
     const double s = Since(t);
     if (!f.ok()) {
       std::printf("  unreadable: %s: %s\n", items[i].name.c_str(), f.status().message().c_str());
@@ -219,11 +238,11 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
     ok[i] = true;
     if (po.affine) {
       const auto ta = Clock::now();
-      sc::AddAffineFeatures(features[i], options.features, options.affine_views);
+      sc::AddAffineFeatures(features[i], options.affine_views);
       affine_s += Since(ta);
       affine_frames += static_cast<int>(features[i].frames.size());
     }
-    if (!po.cache.empty()) SaveCached(CachePath(po.cache, items[i].name), features[i]);
+    if (!po.cache.empty()) SaveCached(cache_path(items[i]), features[i]);
   }
   if (cached)
     std::printf("  features of %d files read from the cache %s\n", cached, po.cache.c_str());
@@ -243,7 +262,7 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
     int n = 0;
     std::string pair;
   };
-  Worst null_direct, null_affine, null_pooled, null_seed, null_guided;
+  Worst null_direct, null_affine, null_pooled, null_seed, null_guided, null_places;
   auto worst = [](Worst& w, int n, const std::string& pair) {
     if (n > w.n) w = {n, pair};
   };
@@ -257,6 +276,7 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
       const bool clip_i = !features[i].still, clip_j = !features[j].still;
       if (clip_i != clip_j && (clip_i ? j : i) % 4 != 0) continue;
       if (po.same_only && items[i].place != items[j].place) continue;
+      if (po.clips_only && !clip_i && !clip_j) continue;
       if (items[i].lund >= 0 && items[j].lund >= 0 &&
           std::abs(items[i].lund - items[j].lund) > po.max_lund_gap)
         continue;
@@ -275,16 +295,17 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
         worst(null_pooled, c.pooled_inliers, pair);
         worst(null_seed, c.seed_inliers, pair);
         worst(null_guided, c.guided_inliers, pair);
+        worst(null_places, c.guided_places, pair);
       }
       if (tsv)
         std::fprintf(tsv,
                      "%s\t%s\t%d\t%d\t%.3f\t%d\t%d\t%s\t%d\t%.3f\t%.3f\t%d\t%d\t%d\t%d\t%d\t%d\t%"
-                     "d\t%d\t%d\t%d\n",
+                     "d\t%d\t%d\t%d\t%d\n",
                      items[i].name.c_str(), items[j].name.c_str(), truth, m, c.match.score,
                      c.match.tentative, c.match.inliers, sc::ModelName(c.match.model), c.affine,
                      c.match.hull_a, c.match.hull_b, c.match.cells_a, c.match.cells_b,
                      c.affine_inliers, c.pooled_frames, c.pooled_inliers, c.direct_tentative,
-                     c.wide_tested, c.seed_inliers, c.guided_inliers, c.guided);
+                     c.wide_tested, c.seed_inliers, c.guided_inliers, c.guided, c.guided_places);
       if (truth) {
         ++same.n;
         same.hit += m;
@@ -349,10 +370,10 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
       pairs);
   std::printf(
       "  different-place pairs, most consistent inliers (chance fits): direct %d, affine %d, "
-      "merged frames %d, guide %d, guided %d (gate %d)\n",
-      null_direct.n, null_affine.n, null_pooled.n, null_seed.n, null_guided.n,
+      "merged frames %d, guide %d, guided %d on %d distinct places (gate %d places)\n",
+      null_direct.n, null_affine.n, null_pooled.n, null_seed.n, null_guided.n, null_places.n,
       options.match.min_inliers_guided);
-  for (const Worst* w : {&null_direct, &null_affine, &null_pooled, &null_guided})
+  for (const Worst* w : {&null_direct, &null_affine, &null_pooled, &null_guided, &null_places})
     if (w->n > 0) std::printf("    %d: %s\n", w->n, w->pair.c_str());
   std::printf(
       "  matching with features computed once per file: %d pairs in %.1f s = %.1f pairs/s "
@@ -493,6 +514,10 @@ int main(int argc, char** argv) {
       po.affine = false;
     else if (a == "--same-only")
       po.same_only = true;
+    else if (a == "--places-px" && i + 1 < argc)
+      po.places_px = std::atof(argv[++i]);
+    else if (a == "--clips-only")
+      po.clips_only = true;
     else if (a == "--no-pool")
       po.pool = false;
     else if (a == "--no-guided")
@@ -503,13 +528,18 @@ int main(int argc, char** argv) {
       po.max_lund_gap = std::atoi(argv[++i]);
     else if (a == "--seed" && i + 1 < argc)
       po.seed = std::atoi(argv[++i]);
+    else if (a == "--video-side" && i + 1 < argc)
+      po.video_side = std::atoi(argv[++i]);
+    else if (a == "--video-keypoints" && i + 1 < argc)
+      po.video_keypoints = std::atoi(argv[++i]);
     else if (a == "--cache" && i + 1 < argc)
       po.cache = argv[++i];
     else {
       std::fprintf(stderr,
                    "usage: sightline_scene_bench --corpus DIR --work DIR [--refs N] "
                    "[--skip-pairs] [--skip-locate] [--no-affine] [--no-pool] [--no-guided] "
-                   "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N]\n");
+                   "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N] "
+                   "[--video-side N] [--video-keypoints N] [--places-px N] [--clips-only]\n");
       return 2;
     }
   }

@@ -10,20 +10,23 @@
 namespace sightline::analysis::scene {
 
 Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOptions& frames,
-                                      const FeatureOptions& features) {
+                                      const FeatureOptions& features,
+                                      const FeatureOptions* video_features) {
   FileFeatures f;
-  SL_ASSIGN_OR_RETURN(f.frames, ReadSceneFrames(path, frames));
+  FrameOptions fo = frames;
+  if (video_features) fo.video_max_side = video_features->max_side;
+  SL_ASSIGN_OR_RETURN(f.frames, ReadSceneFrames(path, fo));
   f.still = !f.frames.empty() && f.frames.front().still;
+  f.options = f.still || !video_features ? features : *video_features;
   for (const SceneFrame& frame : f.frames)
-    f.features.push_back(ExtractFeatures(frame.gray, features));
+    f.features.push_back(ExtractFeatures(frame.gray, f.options));
   return f;
 }
 
-void AddAffineFeatures(FileFeatures& f, const FeatureOptions& features,
-                       const AffineOptions& views) {
+void AddAffineFeatures(FileFeatures& f, const AffineOptions& views) {
   f.affine.clear();
   for (const SceneFrame& frame : f.frames)
-    f.affine.push_back(ExtractAffineFeatures(frame.gray, features, views));
+    f.affine.push_back(ExtractAffineFeatures(frame.gray, f.options, views));
 }
 
 namespace {
@@ -35,8 +38,7 @@ SceneFeatures Pooled(const FileFeatures& f, int frame, const CompareOptions& o) 
     return PoolFeatures(f.features[frame], f.affine[frame], keep);
   if (frame >= static_cast<int>(f.frames.size())) return f.features[frame];
   return PoolFeatures(f.features[frame],
-                      ExtractAffineFeatures(f.frames[frame].gray, o.features, o.affine_views),
-                      keep);
+                      ExtractAffineFeatures(f.frames[frame].gray, f.options, o.affine_views), keep);
 }
 
 bool Better(const SceneMatch& m, const SceneMatch& than) {
@@ -160,6 +162,20 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
                              o.match);
       SceneMatch m = MatchCorrespondences(guided, gated);
       out.guided_inliers = std::max(out.guided_inliers, m.inliers);
+      // The gate counts places (guided.h): near twins of one blob do not vouch for a match.
+      const int places =
+          DistinctPlaces(m, cv::Size(guided.a_width, guided.a_height),
+                         cv::Size(guided.b_width, guided.b_height), o.match.guided_place_px);
+      out.guided_places = std::max(out.guided_places, places);
+      if (m.match && places < o.match.min_inliers_guided) {
+        m.match = false;
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      "%d inliers, but on only %d distinct places (%d needed after guided "
+                      "matching)",
+                      m.inliers, places, o.match.min_inliers_guided);
+        m.reason = buf;
+      }
       if (m.match) {
         out.match = std::move(m);
         out.a_frame = seed.i;
@@ -185,10 +201,12 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
 Result<FileComparison> CompareFiles(const std::string& a, const std::string& b,
                                     const CompareOptions& o, FileFeatures* keep_a,
                                     FileFeatures* keep_b) {
-  SL_ASSIGN_OR_RETURN(FileFeatures fa, ReadFileFeatures(a, o.frames, o.features));
+  SL_ASSIGN_OR_RETURN(FileFeatures fa,
+                      ReadFileFeatures(a, o.frames, o.features, &o.video_features));
   FrameOptions fb_options = o.frames;
   if (o.at_b_s >= 0) fb_options.at_s = o.at_b_s;
-  SL_ASSIGN_OR_RETURN(FileFeatures fb, ReadFileFeatures(b, fb_options, o.features));
+  SL_ASSIGN_OR_RETURN(FileFeatures fb,
+                      ReadFileFeatures(b, fb_options, o.features, &o.video_features));
   FileComparison c = CompareFeatures(fa, fb, o);
   if (keep_a) *keep_a = std::move(fa);
   if (keep_b) *keep_b = std::move(fb);

@@ -27,9 +27,15 @@
 namespace sightline::analysis::scene {
 
 struct CompareOptions {
-  FrameOptions frames;  // at_s applies to both files unless at_b_s is set
-  double at_b_s = -1;   // a different time for B
-  FeatureOptions features;
+  FrameOptions frames;      // at_s applies to both files unless at_b_s is set
+  double at_b_s = -1;       // a different time for B
+  FeatureOptions features;  // photos
+  // Video frames: as photos by default. Kept whole up to full HD (1920, with 4000 keypoints:
+  // FrameOptions::video_max_side is set from max_side) they gave the multi-camera room's
+  // cameras more fine detail in common, but once guided matching was kept from chance fits
+  // (MatchOptions::guided_place_px) no more camera pairs matched, at twice the cost per clip
+  // pair (doc/scene.md, Measured).
+  FeatureOptions video_features;
   MatchOptions match;
   int verify_pairs = 4;  // frame pairs given the full test (videos)
   int shortlist_keypoints = 500;
@@ -64,13 +70,18 @@ struct FileFeatures {
   // CompareFeatures computes those it needs from the frames.
   std::vector<SceneFeatures> affine;
   bool still = false;
+  FeatureOptions options;  // those `features` were taken with (the simulated views follow them)
 };
 
+// A photo's features are taken with `features`; a video's frames with `video_features` when given
+// (their frames then decoded up to its max_side), otherwise with `features` too.
 Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOptions& frames,
-                                      const FeatureOptions& features);
+                                      const FeatureOptions& features,
+                                      const FeatureOptions* video_features = nullptr);
 
-// Computes `f.affine` for every frame (for a file compared with many others).
-void AddAffineFeatures(FileFeatures& f, const FeatureOptions& features, const AffineOptions& views);
+// Computes `f.affine` for every frame (for a file compared with many others), in the pixels of
+// `f.options`.
+void AddAffineFeatures(FileFeatures& f, const AffineOptions& views);
 
 struct FileComparison {
   SceneMatch match;
@@ -89,6 +100,7 @@ struct FileComparison {
   bool guided = false;         // the answer came from guided matching
   int seed_inliers = 0;        // consistent inliers of the weak fit that guided it (0: none)
   int guided_inliers = 0;      // consistent inliers after guided matching (matched or not)
+  int guided_places = 0;       // and the distinct places among them (its gate counts these)
 };
 
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,

@@ -60,13 +60,24 @@ class SpreadCollector : public media::FrameConsumer {
   }
 
  private:
-  static SceneFrame Copy(const media::Frame& frame) {
+  SceneFrame Copy(const media::Frame& frame) const {
     SceneFrame s;
     s.t = frame.still ? 0 : frame.t;
     s.still = frame.still;
     cv::Mat view(frame.height, frame.width, CV_8UC1, const_cast<std::uint8_t*>(frame.data),
                  static_cast<size_t>(frame.stride));
-    s.gray = view.clone();
+    // Decoded at the larger of the two sides (a video's is not known before): a photo is
+    // brought down to its own.
+    const int long_side = std::max(view.cols, view.rows);
+    if (frame.still && options_.max_side > 0 && long_side > options_.max_side) {
+      const double k = static_cast<double>(options_.max_side) / long_side;
+      cv::resize(view, s.gray,
+                 cv::Size(std::max(1, static_cast<int>(std::lround(view.cols * k))),
+                          std::max(1, static_cast<int>(std::lround(view.rows * k)))),
+                 0, 0, cv::INTER_AREA);
+    } else {
+      s.gray = view.clone();
+    }
     return s;
   }
 
@@ -105,6 +116,8 @@ Result<std::vector<SceneFrame>> ReadSceneFrames(const std::string& path,
   media::FrameSourceOptions fo;
   fo.layout = media::PixelLayout::kGray8;
   fo.max_side = options.max_side;
+  if (options.video_max_side > options.max_side && options.max_side > 0)
+    fo.max_side = options.video_max_side;
   fo.max_pixels = options.max_pixels;
   if (options.at_s >= 0) {
     fo.sampling = media::Sampling::kEveryFrame;

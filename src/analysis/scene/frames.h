@@ -3,7 +3,8 @@
 // one nearest a requested time), upright and grey.
 //
 // Contract: memory is bounded whatever the clip's length (frames are thinned as decoding goes);
-// pictures are scaled so that the long side is at most max_side; a picture larger than max_pixels
+// pictures are scaled so that the long side is at most max_side (video frames: video_max_side
+// when set); a picture larger than max_pixels
 // is refused before decoding. Errors name the file.
 //
 // Thread safety: ReadSceneFrames may run on several threads at once.
@@ -23,11 +24,15 @@ namespace sightline::analysis::scene {
 struct SceneFrame {
   double t = 0;        // seconds from the start of the stream (0 for a photo)
   bool still = false;  // a photo
-  cv::Mat gray;        // CV_8UC1, long side <= FrameOptions::max_side
+  cv::Mat gray;  // CV_8UC1, long side <= FrameOptions::max_side (video: video_max_side if set)
 };
 
 struct FrameOptions {
   int max_side = 1024;
+  // Video frames: long side at most this instead, when larger than max_side (0: max_side). A
+  // frame of a clip is at most a few Mpixels, so it can be kept whole up to full HD
+  // (CompareOptions::video_features) where a photo is scaled; photos stay at max_side.
+  int video_max_side = 0;
   // Videos: frames spread evenly over the clip, at most this many and at most one per
   // `min_period_s` seconds.
   int max_frames = 8;

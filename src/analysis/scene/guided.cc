@@ -8,9 +8,8 @@ namespace sightline::analysis::scene {
 
 namespace {
 
-// As matcher.cc: tolerances are set for pictures of about 1024 pixels.
 double SizeFactor(const SceneFeatures& a, const SceneFeatures& b) {
-  return std::clamp(std::max({a.width, a.height, b.width, b.height}) / 1024.0, 0.5, 1.0);
+  return ToleranceScale(std::max(a.width, a.height), std::max(b.width, b.height));
 }
 
 // Which pairs (i in A, j in B) the model allows: a row-major n_a x n_b mask.
@@ -59,6 +58,24 @@ std::vector<unsigned char> Allowed(const SceneFeatures& a, const SceneFeatures& 
 }
 
 }  // namespace
+
+int DistinctPlaces(const SceneMatch& m, cv::Size a, cv::Size b, double radius_px) {
+  auto radius = [radius_px](cv::Size s) {
+    return radius_px * std::clamp(std::max(s.width, s.height) / 1024.0, 0.5, 2.0);
+  };
+  const double ra = radius(a), rb = radius(b);
+  std::vector<cv::Point2d> pa, pb;  // one point per place, in pixels
+  for (const PointPair& p : m.pairs) {
+    const cv::Point2d qa(p.ax * a.width, p.ay * a.height), qb(p.bx * b.width, p.by * b.height);
+    bool seen = false;
+    for (size_t k = 0; k < pa.size() && !seen; ++k)
+      seen = cv::norm(qa - pa[k]) < ra || cv::norm(qb - pb[k]) < rb;
+    if (seen) continue;
+    pa.push_back(qa);
+    pb.push_back(qb);
+  }
+  return static_cast<int>(pa.size());
+}
 
 Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
                                       SceneModel model, const cv::Mat& geometry,

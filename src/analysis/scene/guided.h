@@ -20,6 +20,9 @@
 //    (MatchOptions::min_inliers_guided), not by the ordinary gates.
 //  - The second neighbour of the ratio test is taken from another place in the picture (more
 //    than MatchOptions::pooled_radius_px from the first), and one correspondence counts once.
+//  - The refit's evidence is counted in places (DistinctPlaces), not keypoints: SIFT describes
+//    one blob at several scales and orientations, and such near twins vouch for each other in
+//    the semi-local check.
 //  - Each correspondence carries its keypoints' turn and zoom (Correspondences::turn, zoom), so
 //    that the refit's semi-local check asks neighbours to agree on them too (Lowe 2004's pose
 //    consistency): chance pairs along a weak model's lines turn and zoom at random. Pooled
@@ -44,6 +47,11 @@ namespace sightline::analysis::scene {
 Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeatures& b,
                                       SceneModel model, const cv::Mat& geometry,
                                       const MatchOptions& options = {});
+
+// The number of distinct places among `m`'s inliers (pictures of sizes `a` and `b`): an inlier
+// within `radius_px` (pixels at 1024, each picture at its own scale, 0.5-2x) of an earlier one in
+// either picture is the same place.
+int DistinctPlaces(const SceneMatch& m, cv::Size a, cv::Size b, double radius_px);
 
 }  // namespace sightline::analysis::scene
 

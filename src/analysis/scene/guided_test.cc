@@ -164,5 +164,32 @@ TEST(GuidedMatchingTest, PrecheckSparesUnrelatedPicturesTheWideBaselineStages) {
   EXPECT_EQ(c.seed_inliers, 0);
 }
 
+TEST(GuidedMatchingTest, DistinctPlacesCountsNearTwinsOfOneBlobOnce) {
+  // Six places, each matched by a cluster of near twins (SIFT's several scales and orientations
+  // of one blob), in a 1024 x 768 photo and a 1088 x 1920 full-HD frame: 18 inliers, 6 places.
+  SceneMatch m;
+  const cv::Size a(1024, 768), b(1088, 1920);
+  for (int place = 0; place < 6; ++place) {
+    const float ax = 100.f + 150 * place, ay = 100.f + 100 * place;
+    const float bx = 900.f - 140 * place, by = 200.f + 280 * place;
+    for (int twin = 0; twin < 3; ++twin) {
+      // 4-8 px apart in the photo, 6-14 px in the frame (within 12 px at 1024, 22.5 at 1920).
+      m.pairs.push_back({(ax + 4 * twin) / a.width, (ay + 2 * twin) / a.height,
+                         (bx - 6 * twin) / b.width, (by + 5 * twin) / b.height});
+    }
+  }
+  EXPECT_EQ(DistinctPlaces(m, a, b, 12.0), 6);
+  // A twin close in one picture only is still the same place (a blob seen twice, or a chance
+  // pair sharing one end).
+  m.pairs.push_back({0.9f, 0.9f, (900.f + 10) / b.width, 205.f / b.height});
+  EXPECT_EQ(DistinctPlaces(m, a, b, 12.0), 6);
+  // Far apart in both pictures: another place.
+  m.pairs.push_back({0.95f, 0.05f, 0.05f, 0.95f});
+  EXPECT_EQ(DistinctPlaces(m, a, b, 12.0), 7);
+  // With a radius of 1 px every inlier is its own place.
+  EXPECT_EQ(DistinctPlaces(m, a, b, 1.0), static_cast<int>(m.pairs.size()));
+  EXPECT_EQ(DistinctPlaces(SceneMatch{}, a, b, 12.0), 0);
+}
+
 }  // namespace
 }  // namespace sightline::analysis::scene

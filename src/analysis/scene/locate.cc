@@ -402,6 +402,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   fo.max_side = std::max(options.features.max_side, index.options().features.max_side);
   fo.max_frames = std::max(1, options.max_query_frames);
   FileFeatures q;
+  q.options = options.features;
   SL_ASSIGN_OR_RETURN(q.frames, ReadSceneFrames(query, fo));
   q.still = !q.frames.empty() && q.frames.front().still;
 
@@ -526,7 +527,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     wide.match = options.match;
     wide.affine_views = options.affine_views;
     wide.verify_pairs = wide.affine_pairs;
-    if (!order.empty()) AddAffineFeatures(q, options.features, options.affine_views);
+    if (!order.empty()) AddAffineFeatures(q, options.affine_views);
     for (size_t k : order) {
       LocateCandidate& c = candidates[k];
       c.wide_tested = true;

@@ -219,13 +219,17 @@ ModelFit FitModel(SceneModel model, const std::vector<cv::Point2f>& pa,
   return fit;
 }
 
-// Thresholds are set for pictures of about 1024 pixels; smaller ones get proportionally smaller
-// tolerances (down to half).
 double SizeFactor(const Correspondences& c) {
-  return std::clamp(std::max({c.a_width, c.a_height, c.b_width, c.b_height}) / 1024.0, 0.5, 1.0);
+  return ToleranceScale(std::max(c.a_width, c.a_height), std::max(c.b_width, c.b_height));
 }
 
 }  // namespace
+
+double ToleranceScale(int a_long_side, int b_long_side) {
+  const double larger = std::max(a_long_side, b_long_side) / 1024.0;
+  const double smaller = std::min(a_long_side, b_long_side) / 1024.0;
+  return std::clamp(larger, 0.5, 1.0) * std::clamp(smaller, 1.0, 2.0);
+}
 
 std::vector<ScoredPair> SpacedRatioPairs(const SceneFeatures& a, const SceneFeatures& b,
                                          const cv::Mat& dist,

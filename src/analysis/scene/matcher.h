@@ -61,6 +61,14 @@ struct MatchOptions {
   double guided_epipolar_px = 4.0;
   double guided_ratio = 0.85;
   double guided_max_distance = 1.0;
+  // When > 0, guided matching's gate counts places, not keypoints: inliers within this many
+  // pixels (at 1024, each picture at its own scale) of an earlier one in either picture are one
+  // place (DistinctPlaces, guided.h). With full-HD video frames (CompareOptions::video_features)
+  // a chance fit along a weak model's lines gathered clusters of 2-4 near twins of one blob (4-20
+  // px apart) that vouched for each other in the semi-local check: 18 inliers on 8 places at 12
+  // px, a false match; true guided matches of Lund views have 15-42. 0 (the default, with frames
+  // at 1024, where the null maximum is 4 inliers): every inlier counts.
+  double guided_place_px = 0;
   // Pose consistency of guided correspondences (Lowe 2004): neighbours vouch for a match only
   // when their keypoints turned and zoomed alike, within this many degrees and this factor.
   double guided_turn_deg = 30.0;
@@ -70,7 +78,7 @@ struct MatchOptions {
   // guide by construction, so its count is gated by the chance fits measured on different-place
   // pairs (doc/scene.md), not by the ordinary gates above.
   int min_seed_inliers = 8;
-  int min_inliers_guided = 12;
+  int min_inliers_guided = 12;  // consistent inliers, on as many distinct places
 };
 
 // One matched point, in normalised picture coordinates (0..1, x right, y down).
@@ -136,6 +144,14 @@ std::vector<ScoredPair> SpacedRatioPairs(const SceneFeatures& a, const SceneFeat
                                          const cv::Mat& dist,
                                          const std::vector<unsigned char>& allowed, double ratio,
                                          double radius);
+
+// The factor the pixel tolerances of MatchOptions (set for pictures of about 1024 pixels) are
+// multiplied by, for two feature pictures of these long sides: smaller pictures get smaller
+// tolerances (down to half, by the larger picture), and two larger ones (full-HD video frames,
+// CompareOptions::video_features) proportionally larger ones (up to twice, by the smaller
+// picture), so that a tolerance covers the same part of the scene. A 1024 photo against a
+// full-HD frame keeps the photo's tolerances.
+double ToleranceScale(int a_long_side, int b_long_side);
 
 // The number of mutual ratio-test matches between the `limit` strongest keypoints of each: a
 // cheap count used to shortlist frame pairs of two videos.

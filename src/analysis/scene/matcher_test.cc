@@ -195,5 +195,19 @@ TEST(SceneCorrespondencesTest, MergedFramePairsOfFixedCamerasMatchWhereEachAlone
   EXPECT_FALSE(MatchCorrespondences(wrong).match);
 }
 
+TEST(SceneMatcherTest, ToleranceScaleFollowsThePicturesSize) {
+  EXPECT_DOUBLE_EQ(ToleranceScale(1024, 1024), 1.0);
+  EXPECT_DOUBLE_EQ(ToleranceScale(1024, 640), 1.0);  // by the larger, as before
+  EXPECT_DOUBLE_EQ(ToleranceScale(512, 400), 0.5);   // down to half
+  EXPECT_DOUBLE_EQ(ToleranceScale(100, 100), 0.5);
+  // Two full-HD frames: proportionally larger, by the smaller picture, up to twice.
+  EXPECT_DOUBLE_EQ(ToleranceScale(1920, 1920), 1920 / 1024.0);
+  EXPECT_DOUBLE_EQ(ToleranceScale(1920, 1536), 1.5);
+  EXPECT_DOUBLE_EQ(ToleranceScale(4000, 4000), 2.0);
+  // A photo at 1024 against a full-HD frame keeps the photo's tolerances.
+  EXPECT_DOUBLE_EQ(ToleranceScale(1024, 1920), 1.0);
+  EXPECT_DOUBLE_EQ(ToleranceScale(1920, 768), 1.0);
+}
+
 }  // namespace
 }  // namespace sightline::analysis::scene
