@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "base/markup.h"
 #include "base/time.h"
 #include "case/timeline.h"
 
@@ -122,9 +123,8 @@ std::string TimelineFigure(const Json& t, const std::map<std::int64_t, std::stri
   const auto w = [&](double from, double to, double min) {
     return Num(std::max(min, (to - from) / (hi - lo) * width), "%.1f");
   };
-  std::string svg = "<svg width=\"" +
-                    std::to_string(left + width + 20) + "\" height=\"" + std::to_string(axis + 24) +
-                    "\" role=\"img\" font-size=\"12\">";
+  std::string svg = "<svg width=\"" + std::to_string(left + width + 20) + "\" height=\"" +
+                    std::to_string(axis + 24) + "\" role=\"img\" font-size=\"12\">";
   for (std::size_t k = 0; k < bars.size(); ++k) {
     const Bar& b = bars[k];
     const std::string y = std::to_string(10 + row * static_cast<int>(k));
@@ -290,32 +290,7 @@ void Sources(const Json& r, std::string* h) {
 
 }  // namespace
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(const std::string& text) { return EscapeMarkup(text); }
 
 std::string RenderReportHtml(const Json& r) {
   std::map<std::int64_t, std::string> names;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "base/file.h"
+#include "base/markup.h"
 #include "base/time.h"
 
 namespace sightline::signals::geo {
@@ -271,29 +272,6 @@ Result<Track> Parse(const std::string& name, const GpxLimits& limits, Reader rea
   return Finish(st);
 }
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<Track> ParseGpx(std::string_view xml, const std::string& name, const GpxLimits& limits) {
@@ -325,7 +303,8 @@ std::string WriteGpx(const Track& track, const std::string& name) {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<gpx version=\"1.1\" creator=\"Sightline\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n"
       "  <trk>\n    <name>" +
-      Escape(name) + "</name>\n    <src>" + Escape(track.source) + "</src>\n    <trkseg>\n";
+      EscapeMarkup(name) + "</name>\n    <src>" + EscapeMarkup(track.source) +
+      "</src>\n    <trkseg>\n";
   char buf[160];
   for (const TrackPoint& p : track.points) {
     std::snprintf(buf, sizeof buf, "      <trkpt lat=\"%.9f\" lon=\"%.9f\">", p.lat, p.lon);
