@@ -132,10 +132,7 @@ int Run(const Args& args) {
   }
   o.item_id = item->id;
   auto added = inv::AddObservation(*opened->c, opened->who, o);
-  if (!added.ok()) {
-    Warn("annotate", added.status().message());
-    return added.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
-  }
+  if (!added.ok()) return FailWith("annotate", added.status());
   if (args.Has("json")) {
     PrintJson(inv::ObservationJson(*added));
   } else {

@@ -34,11 +34,6 @@ constexpr char kUsage[] =
     "                      [{\"id\", \"role\", \"ref\", \"note\", …}]}; list: {\"case\", "
     "\"claims\": […]}\n";
 
-int Fail(const Status& s) {
-  Warn("claim", s.message());
-  return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
-}
-
 void PrintClaim(const inv::Claim& cl) {
   std::printf("claim %lld [%s] %s\n", static_cast<long long>(cl.id), cl.confidence.c_str(),
               cl.statement.c_str());
@@ -52,7 +47,7 @@ void PrintClaim(const inv::Claim& cl) {
 }
 
 int Print(const Args& args, const Result<inv::Claim>& cl) {
-  if (!cl.ok()) return Fail(cl.status());
+  if (!cl.ok()) return FailWith("claim", cl.status());
   if (args.Has("json")) {
     PrintJson(inv::ClaimJson(*cl));
   } else {
@@ -86,7 +81,7 @@ int Run(const Args& args) {
     auto c = OpenCase("claim", dir, evidence::Case::Access::kRead);
     if (!c) return kExitFailed;
     auto claims = inv::ListClaims(*c);
-    if (!claims.ok()) return Fail(claims.status());
+    if (!claims.ok()) return FailWith("claim", claims.status());
     if (args.Has("json")) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& cl : *claims) list.push_back(inv::ClaimJson(cl));
@@ -137,7 +132,7 @@ int Run(const Args& args) {
   inv::ClaimEvidence e = evidence->front();
   e.claim_id = id;
   auto added = inv::AddClaimEvidence(c, opened->who, e);
-  if (!added.ok()) return Fail(added.status());
+  if (!added.ok()) return FailWith("claim", added.status());
   return Print(args, inv::GetClaim(c, id));
 }
 

@@ -1,5 +1,6 @@
 // sightline findings / accept / reject: what the analyses suggest, and a person's decision on it.
 #include <cstdio>
+#include <map>
 
 #include "case/findings.h"
 #include "cli/case_access.h"
@@ -74,7 +75,8 @@ std::string EvidenceSummary(const std::string& evidence) {
   if (j.contains("inliers") && j.contains("model")) {  // same_place (doc/scene.md)
     char buf[160];
     std::snprintf(buf, sizeof buf, "%d inliers, %s, %s", j.value("inliers", 0),
-                  j.value("model", std::string()).c_str(), j.value("method", std::string()).c_str());
+                  j.value("model", std::string()).c_str(),
+                  j.value("method", std::string()).c_str());
     out = buf;
     if (!j.value("a_still", true) || !j.value("b_still", true)) {
       std::snprintf(buf, sizeof buf, "; a at %.1f s, b at %.1f s", j.value("a_time", 0.0),
@@ -97,10 +99,10 @@ std::string EvidenceSummary(const std::string& evidence) {
   return out;
 }
 
-std::string ItemLabel(evidence::Case& c, std::int64_t id) {
-  auto item = inv::ItemById(c, id);
+// "#3 name", cut to the column's width; `names` holds every item's first name by id.
+std::string ItemLabel(const std::map<std::int64_t, std::string>& names, std::int64_t id) {
   std::string label = "#" + std::to_string(id);
-  if (item.ok()) label += " " + item->name;
+  if (auto it = names.find(id); it != names.end()) label += " " + it->second;
   return label.size() > 28 ? label.substr(0, 27) + "…" : label;
 }
 
@@ -155,12 +157,17 @@ int RunFindings(const Args& args) {
                 DisplayPath(dir).c_str());
     return kExitOk;
   }
+  auto items = c->catalog().ListItems();
+  if (!items.ok()) return FailWith("findings", items.status());
+  std::map<std::int64_t, std::string> names;
+  for (const evidence::Item& item : *items) names[item.id] = item.name;
   std::printf("%-4s %-13s %-28s %-28s %5s  %-9s %s\n", "ID", "KIND", "A", "B", "SCORE", "STATUS",
               "EVIDENCE");
   for (const auto& f : *findings) {
     std::printf("%-4lld %-13s %-28s %-28s %5.2f  %-9s %s\n", static_cast<long long>(f.id),
-                inv::FindingKindName(f.suggestion.kind), ItemLabel(*c, f.suggestion.item_a).c_str(),
-                ItemLabel(*c, f.suggestion.item_b).c_str(), f.suggestion.score,
+                inv::FindingKindName(f.suggestion.kind),
+                ItemLabel(names, f.suggestion.item_a).c_str(),
+                ItemLabel(names, f.suggestion.item_b).c_str(), f.suggestion.score,
                 inv::FindingStatusName(f.status), EvidenceSummary(f.suggestion.evidence).c_str());
     if (!f.decisions.empty()) {
       const inv::Decision& d = f.decisions.back();

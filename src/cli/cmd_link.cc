@@ -33,11 +33,6 @@ constexpr char kUsage[] =
     "\n"
     "Items are ids, file names or hash prefixes. Each link is a signed custody entry.\n";
 
-int Fail(const Status& s) {
-  Warn("link", s.message());
-  return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
-}
-
 int Run(const Args& args) {
   std::string dir = args.Get("case");
   if (dir.empty()) return UsageError("link", "--case DIR is required");
@@ -61,7 +56,7 @@ int Run(const Args& args) {
   std::vector<evidence::Item> items;
   for (const std::string& ref : pos) {
     auto item = ResolveItem(c, ref);
-    if (!item.ok()) return Fail(item.status());
+    if (!item.ok()) return FailWith("link", item.status());
     items.push_back(*item);
   }
   if (to_source) {
@@ -72,7 +67,7 @@ int Run(const Args& args) {
     link.url = args.Get("url");
     link.obtained_at = args.Get("obtained-at");
     auto added = inv::LinkItemToSource(c, opened->who, link);
-    if (!added.ok()) return Fail(added.status());
+    if (!added.ok()) return FailWith("link", added.status());
     if (args.Has("json")) {
       PrintJson(inv::ItemSourceJson(*added));
     } else {
@@ -88,7 +83,7 @@ int Run(const Args& args) {
   if (args.Has("offset")) r.offset_s = offset;
   r.note = args.Get("note");
   auto added = inv::AddRelation(c, opened->who, r);
-  if (!added.ok()) return Fail(added.status());
+  if (!added.ok()) return FailWith("link", added.status());
   if (args.Has("json")) {
     PrintJson(inv::RelationJson(*added));
   } else {

@@ -34,11 +34,6 @@ constexpr char kUsage[] =
     "--list\n"
     "                   {\"case\", \"locations\": […]}\n";
 
-int Fail(const Status& s) {
-  Warn("locate-item", s.message());
-  return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
-}
-
 void PrintLocation(const inv::Location& l) {
   std::printf("%-4lld #%-4lld %-6s %11.6f %11.6f  ±%-8.0f %-16s %s\n", static_cast<long long>(l.id),
               static_cast<long long>(l.item_id),
@@ -53,11 +48,11 @@ int List(const Args& args, const std::string& dir) {
   std::int64_t item_id = 0;
   if (!args.positional().empty()) {
     auto item = ResolveItem(*c, args.positional()[0]);
-    if (!item.ok()) return Fail(item.status());
+    if (!item.ok()) return FailWith("locate-item", item.status());
     item_id = item->id;
   }
   auto locations = inv::ListLocations(*c, item_id);
-  if (!locations.ok()) return Fail(locations.status());
+  if (!locations.ok()) return FailWith("locate-item", locations.status());
   if (args.Has("json")) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& l : *locations) list.push_back(inv::LocationJson(l));
@@ -106,11 +101,11 @@ int Run(const Args& args) {
   if (!opened) return kExitFailed;
   if (!by_observation) {
     auto item = ResolveItem(*opened->c, args.positional()[0]);
-    if (!item.ok()) return Fail(item.status());
+    if (!item.ok()) return FailWith("locate-item", item.status());
     loc.item_id = item->id;
   }
   auto set = inv::SetLocation(*opened->c, opened->who, loc);
-  if (!set.ok()) return Fail(set.status());
+  if (!set.ok()) return FailWith("locate-item", set.status());
   if (args.Has("json")) {
     PrintJson(inv::LocationJson(*set));
   } else {

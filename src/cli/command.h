@@ -27,6 +27,10 @@ struct Command {
 // Prints "sightline CMD: message" and a hint to stderr; returns kExitUsage.
 int UsageError(const char* command, const std::string& message);
 
+// Prints "sightline CMD: message" for a failed library call; returns kExitUsage when the library
+// refused what was typed (kInvalidArgument), else kExitFailed.
+int FailWith(const char* command, const Status& status);
+
 // All commands, in the order `help` lists them; ends with a null name.
 extern const Command* const kCommands[];
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/output.h"
 #include "media/probe.h"
 #include "version.h"
 
@@ -16,6 +17,11 @@ int UsageError(const char* command, const std::string& message) {
   std::fprintf(stderr, "sightline %s: %s\nTry 'sightline %s --help'.\n", command, message.c_str(),
                command);
   return kExitUsage;
+}
+
+int FailWith(const char* command, const Status& status) {
+  Warn(command, status.message());
+  return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
 }
 
 static const Command* Find(const std::string& name) {
