@@ -23,6 +23,9 @@ PACKAGES="
   libexpat1-dev
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-ukr tesseract-ocr-rus
   fonts-dejavu-core
+  opencv-data
+  yt-dlp
+  chromium
   jq
 "
 

@@ -35,6 +35,7 @@ extern const Command kSourceCommand;
 extern const Command kLinkCommand;
 extern const Command kClaimCommand;
 extern const Command kLocateItemCommand;
+extern const Command kRedactCommand;
 
 const Command* const kCommands[] = {
     &kIngestCommand,
@@ -70,6 +71,7 @@ const Command* const kCommands[] = {
     &kLocateItemCommand,
     &kTimelineCommand,
     &kReportCommand,
+    &kRedactCommand,
     nullptr,
 };
 
