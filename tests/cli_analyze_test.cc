@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <tuple>
 
 #include "test_util.h"
 
@@ -16,7 +19,7 @@ class AnalyzeCli : public ::testing::Test {
  protected:
   void SetUp() override {
     env_ = {"SIGHTLINE_KEY_DIR=" + (dir_ / "keys"), "SIGHTLINE_ACTOR=night-desk"};
-    const std::vector<std::string> x264 = {"-c:v", "libx264", "-preset", "veryfast",
+    const std::vector<std::string> x264 = {"-c:v",     "libx264", "-preset", "veryfast",
                                            "-pix_fmt", "yuv420p", "-an"};
     auto make = [&](std::vector<std::string> args, const std::string& name) {
       args.insert(args.end(), x264.begin(), x264.end());
@@ -86,6 +89,7 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
   // Nothing new: nothing decoded or compared, nothing written.
   auto again = Json({"analyze", "--case", case_dir(), "--json"});
   EXPECT_EQ(again["stages"][0]["new_items"], 0);
+  EXPECT_EQ(again["stages"][0]["extracted"], 0);  // no decode
   EXPECT_EQ(again["stages"][0]["compared"], 0);
   EXPECT_EQ(again["stages"][1]["compared"], 0);
   EXPECT_EQ(again["stages"][2]["compared"], 0);
@@ -102,6 +106,49 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
   EXPECT_EQ(all[0]["status"], "accepted");  // the decision stands
   for (const auto& g : all) EXPECT_NE(g["a"], 3) << "other.mp4 shares no footage";
   EXPECT_EQ(Run({"verify", "--case", case_dir()}).exit_code, 0);
+}
+
+// A run killed at any moment loses nothing and corrupts nothing: the next run finishes the work,
+// the findings are those of an uninterrupted run, and the case verifies. The kill times are
+// spread over the run so that some land inside a stage and some between stages.
+TEST_F(AnalyzeCli, KilledRunResumes) {
+  const std::vector<std::string> inputs = {dir_ / "orig.mp4", dir_ / "excerpt.mp4",
+                                           dir_ / "other.mp4", dir_ / "mirrored.mp4"};
+  auto ingest = [&](const std::string& dir) {
+    std::vector<std::string> args = {"ingest", "--case", dir};
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    ASSERT_EQ(Run(args).exit_code, 0);
+  };
+  auto pairs = [&](const std::string& dir) {
+    std::set<std::tuple<std::string, int, int>> out;
+    const auto listed = Json({"findings", "--case", dir, "--json"});
+    for (const auto& f : listed["findings"]) {
+      out.insert({f["kind"].get<std::string>(), f["a"].get<int>(), f["b"].get<int>()});
+    }
+    return out;
+  };
+  const std::string reference = dir_ / "reference";
+  ingest(reference);
+  ASSERT_EQ(Run({"analyze", "--case", reference}).exit_code, 0);
+  const auto expected = pairs(reference);
+  ASSERT_EQ(expected.size(), 3u);
+
+  int interrupted = 0;
+  for (const char* seconds : {"0.2", "0.6", "1.2", "2.5"}) {
+    const std::string dir = dir_ / (std::string("killed-") + seconds);
+    ingest(dir);
+    std::vector<std::string> killed = {"timeout",     "-s",      "KILL",   seconds,
+                                       SIGHTLINE_BIN, "analyze", "--case", dir};
+    auto k = testing::RunProgram(killed, env_);
+    if (k.exit_code != 0) ++interrupted;
+    auto resumed = Run({"analyze", "--case", dir, "--json"});
+    EXPECT_EQ(resumed.exit_code, 0) << "killed after " << seconds << " s: " << resumed.err;
+    EXPECT_EQ(pairs(dir), expected) << "killed after " << seconds << " s";
+    EXPECT_EQ(Run({"verify", "--case", dir}).exit_code, 0) << "killed after " << seconds;
+    auto again = Json({"analyze", "--case", dir, "--json"});
+    EXPECT_EQ(again["new_findings"], 0) << "killed after " << seconds << " s";
+  }
+  EXPECT_GE(interrupted, 1) << "no run was interrupted: the test proves nothing";
 }
 
 TEST_F(AnalyzeCli, UsageAndMissingCase) {
