@@ -1,7 +1,9 @@
 #include "case/analyze.h"
 
+#include "case/heard_events.h"
 #include "case/moments.h"
 #include "case/places.h"
+#include "case/same_events.h"
 
 namespace sightline::investigation {
 
@@ -63,12 +65,24 @@ AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
       return FindSameMomentsStage(c, who, mo);
     }));
   }
+  if (options.sounds) {
+    report.stages.push_back(RunStage(c, who, "sounds", options, [&] {
+      HeardEventsOptions ho;
+      ho.threads = options.threads;
+      ho.progress = options.progress;
+      return FindHeardEvents(c, who, ho);
+    }));
+  }
   if (options.places) {
     report.stages.push_back(RunStage(c, who, "place", options, [&] {
       PlaceOptions po;
       po.threads = options.threads;
       return FindSamePlaces(c, po);
     }));
+  }
+  if (options.events) {
+    report.stages.push_back(
+        RunStage(c, who, "event", options, [&] { return FindSameEvents(c, SameEventOptions()); }));
   }
   return report;
 }

@@ -6,8 +6,12 @@
 //   footage   same_footage findings from `match` (case/footage.h)
 //   moment    same_moment findings from `sync` (case/moments.h): recordings of one moment,
 //             lined up by their sound
+//   sounds    per item: shots, bursts, blasts and speech heard in its sound, from `events`
+//             (case/heard_events.h); stored for the report and timeline, no finding
 //   place     same_place findings from `scene` (case/places.h), after footage: copies are
 //             not suggested as one place
+//   event     same_event findings (case/same_events.h): one place at about the same time,
+//             from the findings, statements and timeline the case holds; decodes nothing
 //
 // Thread safety: one thread per Case; stages run worker threads themselves.
 #ifndef SIGHTLINE_CASE_ANALYZE_H_
@@ -29,7 +33,9 @@ struct AnalyzeOptions {
   int threads = 2;
   bool sound = true;                                // compare soundtracks in the footage stage
   bool moments = true;                              // run the moment stage
+  bool sounds = true;                               // run the sounds stage
   bool places = true;                               // run the place stage
+  bool events = true;                               // run the event stage
   signals::ExtractionProgress* progress = nullptr;  // not owned; may be null
   // Called when a stage starts (its name), for a progress line; may be empty.
   std::function<void(const std::string& stage)> on_stage;

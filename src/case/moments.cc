@@ -17,6 +17,7 @@
 #include "analysis/sync/fingerprint_match.h"
 #include "base/file.h"
 #include "base/parallel.h"
+#include "case/heard_events.h"  // ItemHasSound
 #include "evidence/signal_store.h"
 #include "signals/audio/envelope.h"
 #include "signals/audio/fingerprint.h"
@@ -427,12 +428,8 @@ Result<StageOutcome> FindSameMomentsStage(evidence::Case& c, const evidence::Ide
   std::set<std::int64_t> soundless;
   for (const MomentInput& in : run.inputs) {
     if (in.error.empty()) continue;
-    SL_ASSIGN_OR_RETURN(std::string probe_text, c.catalog().Metadata(in.item_id));
-    const nlohmann::json probe = nlohmann::json::parse(probe_text, nullptr, false);
-    if (!probe.is_object() || !probe.value("streams", nlohmann::json()).is_array()) continue;
-    bool audio = false;
-    for (const nlohmann::json& st : probe["streams"]) audio |= st.value("type", "") == "audio";
-    if (!audio) soundless.insert(in.item_id);
+    SL_ASSIGN_OR_RETURN(bool sound, ItemHasSound(c, in.item_id));
+    if (!sound) soundless.insert(in.item_id);
   }
   std::erase_if(run.warnings, [&](const MomentWarning& w) {
     return soundless.count(run.inputs[w.input].item_id) > 0;

@@ -14,7 +14,8 @@ namespace {
 namespace inv = investigation;
 
 constexpr char kUsage[] =
-    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--no-place] [--json]\n"
+    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--no-sounds] [--no-place]\n"
+    "                         [--json]\n"
     "\n"
     "Runs the analyses over the items of a case and records what they find as findings, for a\n"
     "person to accept or reject (`sightline findings`, `accept`, `reject`; doc/findings.md):\n"
@@ -23,8 +24,12 @@ constexpr char kUsage[] =
     "            excerpts, compilations), as `sightline match` finds them\n"
     "  moment    same_moment: recordings of one moment, lined up by their sound, as\n"
     "            `sightline sync` finds them (offset_s: where b's start falls on a's clock)\n"
+    "  sounds    no finding: shots, bursts, blasts and speech heard in each item, as\n"
+    "            `sightline events` finds them, kept for `report` and `show`\n"
     "  place     same_place: photos and videos showing the same place, as `sightline scene`\n"
     "            finds them (pairs of the same footage are not suggested again)\n"
+    "  event     same_event: the same place at about the same time (recordings that can lie\n"
+    "            within an hour of each other on the timeline); decodes nothing\n"
     "\n"
     "Incremental: signals computed before are read from the case, and only items an analysis\n"
     "has not compared yet (at its current version) are compared, each with all the others. Each\n"
@@ -33,6 +38,7 @@ constexpr char kUsage[] =
     "\n"
     "  --threads N   files decoded and pairs compared at once (default 2)\n"
     "  --no-sound    do not compare soundtracks in the footage stage\n"
+    "  --no-sounds   skip the sounds stage (a decode of every item's sound)\n"
     "  --no-place    skip the place stage (the slowest: local features of every picture)\n"
     "  --json        {\"case\", \"stages\": [{\"stage\", \"items\", \"new_items\", \"reused\", "
     "\"extracted\",\n"
@@ -57,6 +63,7 @@ int Run(const Args& args) {
   inv::AnalyzeOptions options;
   options.threads = threads;
   options.sound = !args.Has("no-sound");
+  options.sounds = !args.Has("no-sounds");
   options.places = !args.Has("no-place");
   options.progress = &meter;
   options.on_stage = [&meter](const std::string& stage) { meter.set_label("analyze: " + stage); };
@@ -107,7 +114,7 @@ int Run(const Args& args) {
 
 extern const Command kAnalyzeCommand = {
     "analyze", "run the analyses over a case's items and record findings",
-    kUsage,    {{"json", "no-sound", "no-place"}, {"case", "threads"}, {}},
+    kUsage,    {{"json", "no-sound", "no-sounds", "no-place"}, {"case", "threads"}, {}},
     Run,
 };
 

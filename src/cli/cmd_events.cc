@@ -80,7 +80,8 @@ constexpr char kUsage[] =
     "Exit status: 0 all files analysed, 1 a file could not be read (no audio stream, damaged),\n"
     "2 usage error.\n";
 
-void PrintText(const std::string& file, const EventsAnalysis& a, const ev::EventOptions& o) {
+void PrintText(const std::string& file, const signals::EventsAnalysis& a,
+               const ev::EventOptions& o) {
   using report::Timecode;
   std::printf("== %s  (%s of audio, %zu event(s), %zu speech region(s))\n", file.c_str(),
               Timecode(a.duration_s).c_str(), a.result.events.size(), a.result.speech.size());
@@ -127,14 +128,14 @@ int Run(const Args& args) {
     return UsageError("events", "--max-difference goes with --sync");
   link_options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
   // With --sync, every file's analysis is kept for the links.
-  std::vector<EventsAnalysis> kept(link ? args.positional().size() : 0);
+  std::vector<signals::EventsAnalysis> kept(link ? args.positional().size() : 0);
   std::vector<LinkInput> link_inputs;
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   bool failed = false;
   ProgressMeter progress("events", 0, args.positional().size(), ProgressMeter::Unit::kMediaSeconds);
   for (std::size_t i = 0; i < args.positional().size(); ++i) {
     const std::string& file = args.positional()[i];
-    auto a = AnalyseEvents(file, *options, [&](double seconds) { progress.Add(seconds); });
+    auto a = signals::AnalyseEvents(file, *options, [&](double seconds) { progress.Add(seconds); });
     progress.FileDone();
     progress.Clear();
     if (link) link_inputs.push_back({DisplayPath(file), file, nullptr});
@@ -146,7 +147,7 @@ int Run(const Args& args) {
     }
     for (const auto& w : a->warnings) Warn("events", DisplayPath(file) + ": " + w);
     if (json) {
-      all.push_back(EventsJson(DisplayPath(file), *a, *options));
+      all.push_back(signals::EventsJson(DisplayPath(file), *a, *options));
     } else {
       PrintText(DisplayPath(file), *a, *options);
     }

@@ -68,7 +68,7 @@ int Run(const Args& args) {
 
   std::unique_ptr<report::SpectrogramBuilder> builder;
   ProgressMeter progress("spectrogram", 0, 1, ProgressMeter::Unit::kMediaSeconds);
-  auto analysis = AnalyseEvents(
+  auto analysis = signals::AnalyseEvents(
       file, eo, [&](double s) { progress.Add(s); },
       [&](const media::AudioBlock& block) {
         if (!builder) {
@@ -114,7 +114,7 @@ int Run(const Args& args) {
     j["speech"] = nlohmann::ordered_json::array();
     for (const auto& e : analysis->result.events)
       if (e.end >= builder->start_s() && e.t <= builder->end_s())
-        j["events"].push_back(EventJson(e, eo));
+        j["events"].push_back(signals::EventJson(e, eo));
     for (const auto& s : analysis->result.speech)
       if (s.end >= builder->start_s() && s.start <= builder->end_s())
         j["speech"].push_back(
