@@ -17,6 +17,8 @@
 #   text:   OCR frames per second and character error rate by language and condition (bench/text/).
 #   sync:   audio sync accuracy and time vs a bare decode (bench/sync/).
 #   events: audio events found by `sightline events` on generated scenes (bench/events/).
+#   analyze: `sightline analyze --case` on the corpus's natural clips, per stage, beside a bare
+#           decode of the same files (bench/analyze/).
 #   micro:  library-level rates (bench_main.cc).
 set -eu
 BUILD=${1:-build}
@@ -151,6 +153,10 @@ fi
 # (bench/events/: shots, bursts, blasts and supersonic shots in street, speech, music and traffic
 # beds, AAC), and its time beside a bare decode of the same files.
 "$(dirname "$0")/events/run.sh" "$BUILD" "$WORK" || echo "(audio events bench failed: see above)"
+
+# A whole case: `sightline analyze` (footage, moment, sounds, text, place and event stages) on the
+# corpus's natural clips, each stage's time, and the run's CPU beside a bare decode (bench/analyze/).
+"$(dirname "$0")/analyze/run.sh" "$BUILD" "$WORK" || echo "(analyze bench failed: see above)"
 
 # Frame-hash index at archive scale (bench/index/): synthetic PDQ-like hashes of re-posted clips;
 # build, save, load, incremental insert and append, memory, and 60-hash clip queries at radius 31

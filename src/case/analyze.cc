@@ -1,7 +1,10 @@
 #include "case/analyze.h"
 
+#include <chrono>
+
 #include "case/heard_events.h"
 #include "case/moments.h"
+#include "case/picture_text.h"
 #include "case/places.h"
 #include "case/same_events.h"
 
@@ -23,6 +26,15 @@ StageReport RunStage(evidence::Case& c, const evidence::Identity& who, const std
   StageReport report;
   report.stage = name;
   if (options.on_stage) options.on_stage(name);
+  const auto start = std::chrono::steady_clock::now();
+  struct Timer {
+    StageReport& report;
+    std::chrono::steady_clock::time_point start;
+    ~Timer() {
+      report.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+  } timer{report, start};
   Result<StageOutcome> outcome = stage();
   if (!outcome.ok()) {
     report.status = outcome.status();
@@ -71,6 +83,14 @@ AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
       ho.threads = options.threads;
       ho.progress = options.progress;
       return FindHeardEvents(c, who, ho);
+    }));
+  }
+  if (options.text) {
+    report.stages.push_back(RunStage(c, who, "text", options, [&] {
+      PictureTextOptions to;
+      to.threads = options.threads;
+      to.progress = options.progress;
+      return FindPictureText(c, who, to);
     }));
   }
   if (options.places) {

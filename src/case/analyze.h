@@ -8,6 +8,8 @@
 //             lined up by their sound
 //   sounds    per item: shots, bursts, blasts and speech heard in its sound, from `events`
 //             (case/heard_events.h); stored for the report and timeline, no finding
+//   text      per item: the words in its pictures, from `text` (case/picture_text.h); stored
+//             for the report, no finding
 //   place     same_place findings from `scene` (case/places.h), after footage: copies are
 //             not suggested as one place
 //   event     same_event findings (case/same_events.h): one place at about the same time,
@@ -34,6 +36,7 @@ struct AnalyzeOptions {
   bool sound = true;                                // compare soundtracks in the footage stage
   bool moments = true;                              // run the moment stage
   bool sounds = true;                               // run the sounds stage
+  bool text = true;                                 // run the text stage
   bool places = true;                               // run the place stage
   bool events = true;                               // run the event stage
   signals::ExtractionProgress* progress = nullptr;  // not owned; may be null
@@ -46,6 +49,7 @@ struct StageReport {
   Status status;      // the stage could not run, or its results could not be recorded
   StageOutcome outcome;
   int new_findings = 0;
+  double seconds = 0;  // wall time the stage took, recording included
 };
 
 struct AnalyzeReport {

@@ -1,5 +1,8 @@
 // sightline analyze: every analysis over every item of a case, recorded as findings.
+#include <cmath>
 #include <cstdio>
+#include <set>
+#include <string>
 
 #include "case/analyze.h"
 #include "cli/case_access.h"
@@ -14,8 +17,7 @@ namespace {
 namespace inv = investigation;
 
 constexpr char kUsage[] =
-    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--no-sounds] [--no-place]\n"
-    "                         [--json]\n"
+    "Usage: sightline analyze --case DIR [--threads N] [--no-sound] [--skip STAGE]... [--json]\n"
     "\n"
     "Runs the analyses over the items of a case and records what they find as findings, for a\n"
     "person to accept or reject (`sightline findings`, `accept`, `reject`; doc/findings.md):\n"
@@ -26,6 +28,8 @@ constexpr char kUsage[] =
     "            `sightline sync` finds them (offset_s: where b's start falls on a's clock)\n"
     "  sounds    no finding: shots, bursts, blasts and speech heard in each item, as\n"
     "            `sightline events` finds them, kept for `report` and `show`\n"
+    "  text      no finding: the words in each photo and video (captions, signs), as\n"
+    "            `sightline text --every 2` reads them, kept for `report`\n"
     "  place     same_place: photos and videos showing the same place, as `sightline scene`\n"
     "            finds them (pairs of the same footage are not suggested again)\n"
     "  event     same_event: the same place at about the same time (recordings that can lie\n"
@@ -38,11 +42,13 @@ constexpr char kUsage[] =
     "\n"
     "  --threads N   files decoded and pairs compared at once (default 2)\n"
     "  --no-sound    do not compare soundtracks in the footage stage\n"
-    "  --no-sounds   skip the sounds stage (a decode of every item's sound)\n"
-    "  --no-place    skip the place stage (the slowest: local features of every picture)\n"
+    "  --skip STAGE  leave a stage out: moment, sounds, text, place or event (repeatable;\n"
+    "                text and place are the slowest)\n"
+    "  --no-place    the same as --skip place\n"
     "  --json        {\"case\", \"stages\": [{\"stage\", \"items\", \"new_items\", \"reused\", "
     "\"extracted\",\n"
-    "                \"compared\", \"suggested\", \"new_findings\", \"warnings\": [...], "
+    "                \"compared\", \"suggested\", \"new_findings\", \"seconds\", \"warnings\": "
+    "[...],\n                "
     "\"error\"}],\n"
     "                \"new_findings\"}; error is null when the stage ran\n"
     "\n"
@@ -63,8 +69,21 @@ int Run(const Args& args) {
   inv::AnalyzeOptions options;
   options.threads = threads;
   options.sound = !args.Has("no-sound");
-  options.sounds = !args.Has("no-sounds");
-  options.places = !args.Has("no-place");
+  std::set<std::string> skip;
+  for (const std::string& stage : args.GetAll("skip")) {
+    if (stage != "moment" && stage != "sounds" && stage != "text" && stage != "place" &&
+        stage != "event") {
+      return UsageError("analyze", "--skip takes moment, sounds, text, place or event, not '" +
+                                       stage + "' (the footage stage always runs)");
+    }
+    skip.insert(stage);
+  }
+  if (args.Has("no-place")) skip.insert("place");
+  options.moments = !skip.count("moment");
+  options.sounds = !skip.count("sounds");
+  options.text = !skip.count("text");
+  options.places = !skip.count("place");
+  options.events = !skip.count("event");
   options.progress = &meter;
   options.on_stage = [&meter](const std::string& stage) { meter.set_label("analyze: " + stage); };
   inv::AnalyzeReport report = inv::AnalyzeCase(*opened->c, opened->who, options);
@@ -84,6 +103,7 @@ int Run(const Args& args) {
                       {"compared", o.compared},
                       {"suggested", o.run.suggestions.size()},
                       {"new_findings", s.new_findings},
+                      {"seconds", std::round(s.seconds * 1000) / 1000},
                       {"warnings", o.warnings},
                       {"error", s.status.ok() ? nlohmann::ordered_json()
                                               : nlohmann::ordered_json(s.status.message())}});
@@ -114,7 +134,7 @@ int Run(const Args& args) {
 
 extern const Command kAnalyzeCommand = {
     "analyze", "run the analyses over a case's items and record findings",
-    kUsage,    {{"json", "no-sound", "no-sounds", "no-place"}, {"case", "threads"}, {}},
+    kUsage,    {{"json", "no-sound", "no-place"}, {"case", "threads"}, {"skip"}},
     Run,
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/text/file_text.h"
+#include "analysis/text/file_text_json.h"
 #include "analysis/text/place_words.h"
 #include "base/file.h"
 #include "cli/command.h"
@@ -56,19 +57,6 @@ constexpr char kUsage[] =
     "Exit status: 0 every file was read (finding no text is a result), 1 some file could not be\n"
     "read (the others are still done) or the OCR data is missing, 2 usage error.\n";
 
-// `v` rounded to `decimals` places (dividing by a power of ten keeps 96.3 from printing as
-// 96.30000000000001).
-double Round(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
-
-// Seconds to the millisecond, or null for a photo (it has no time).
-nlohmann::ordered_json Time(bool still, double t) {
-  if (still) return nullptr;
-  return Round(t, 3);
-}
-
 bool ParsePeriod(const std::string& text, double* out) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
@@ -78,39 +66,6 @@ bool ParsePeriod(const std::string& text, double* out) {
   }
   *out = v;
   return true;
-}
-
-std::vector<std::string> PlaceWordsOf(const tx::FileText& ft) {
-  std::vector<std::string> texts;
-  for (const tx::TextEntry& e : ft.entries) texts.push_back(e.text);
-  return tx::PlaceWords(texts);
-}
-
-nlohmann::ordered_json ToJson(const std::string& file, const tx::FileText& ft) {
-  nlohmann::ordered_json j;
-  j["file"] = DisplayPath(file);
-  j["kind"] = ft.still ? "photo" : "video";
-  j["width"] = ft.width;
-  j["height"] = ft.height;
-  j["duration"] = Time(ft.still, ft.duration_s);
-  j["frames_sampled"] = ft.frames_sampled;
-  j["frames_read"] = ft.frames_read;
-  nlohmann::ordered_json text = nlohmann::ordered_json::array();
-  for (const tx::TextEntry& e : ft.entries) {
-    nlohmann::ordered_json je;
-    je["t"] = Time(ft.still, e.t);
-    je["end"] = Time(ft.still, e.end);
-    je["text"] = e.text;
-    je["confidence"] = Round(e.confidence, 1);
-    je["box"] = {e.box.x, e.box.y, e.box.w, e.box.h};
-    je["lang"] = e.lang;
-    je["frames"] = e.frames;
-    text.push_back(je);
-  }
-  j["text"] = text;
-  j["place_words"] = PlaceWordsOf(ft);
-  j["warnings"] = ft.warnings;
-  return j;
 }
 
 void PrintReadable(const std::string& file, const tx::FileText& ft, double every) {
@@ -131,7 +86,7 @@ void PrintReadable(const std::string& file, const tx::FileText& ft, double every
     std::printf("  %s  %-20s %3.0f%%  %-3s  %s\n", when.c_str(), box, e.confidence,
                 e.lang.empty() ? "?" : e.lang.c_str(), e.text.c_str());
   }
-  const std::vector<std::string> words = PlaceWordsOf(ft);
+  const std::vector<std::string> words = tx::PlaceWordsOf(ft);
   if (!words.empty()) {
     std::string joined;
     for (const std::string& w : words) joined += (joined.empty() ? "" : " ") + w;
@@ -194,7 +149,7 @@ int Run(const Args& args) {
       continue;
     }
     if (json) {
-      all.push_back(ToJson(f, *ft));
+      all.push_back(tx::FileTextJson(DisplayPath(f), *ft));
     } else {
       PrintReadable(f, *ft, options.every_s);
       std::fflush(stdout);
