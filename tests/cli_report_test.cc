@@ -22,9 +22,7 @@ TEST(ReportCli, SelfContainedHtmlAndJson) {
   ScratchDir dir;
   const std::vector<std::string> env = {"SIGHTLINE_KEY_DIR=" + (dir / "keys"),
                                         "SIGHTLINE_ACTOR=night-desk"};
-  auto run = [&](const std::vector<std::string>& args) {
-    return testing::RunSightline(args, env);
-  };
+  auto run = [&](const std::vector<std::string>& args) { return testing::RunSightline(args, env); };
   MakeMedia({"-f", "lavfi", "-i", "testsrc2=d=2:s=320x240", "-metadata",
              "creation_time=2026-11-24T05:42:10Z"},
             dir / "clip.mp4");
@@ -55,7 +53,7 @@ TEST(ReportCli, SelfContainedHtmlAndJson) {
   EXPECT_EQ(written["claims"], 1);
 
   const std::string html = testing::ReadFile(dir / "out/report.html");
-  EXPECT_EQ(Count(html, "data:image/jpeg;base64,"), 2u);  // the clip and the photo
+  EXPECT_EQ(Count(html, "data:image/jpeg;base64,"), 3u);  // the clip, its keyframes, the photo
   EXPECT_EQ(Count(html, "http://"), 0u);
   EXPECT_EQ(Count(html, "https://"), 0u);
   EXPECT_EQ(Count(html, "<script"), 0u);
@@ -64,6 +62,8 @@ TEST(ReportCli, SelfContainedHtmlAndJson) {
   EXPECT_NE(html.find("A truck &amp; a &quot;tank&quot;"), std::string::npos);
   EXPECT_NE(html.find("2026-11-24T05:42:10.000Z"), std::string::npos);  // the timeline
   EXPECT_EQ(Count(html, "<svg"), 1u);  // its figure: the clip is placed by its metadata
+  EXPECT_EQ(Count(html, "<svg class=\"map\""), 0u);                   // no locations, no map
+  EXPECT_EQ(Count(html, "<img data-item=\""), Count(html, "<img "));  // each names its item
 
   auto j = nlohmann::json::parse(testing::ReadFile(dir / "out/report.json"), nullptr, false);
   ASSERT_FALSE(j.is_discarded());
@@ -75,9 +75,59 @@ TEST(ReportCli, SelfContainedHtmlAndJson) {
   EXPECT_EQ(j["timeline"]["events"][0]["time"]["best"], "2026-11-24T05:42:11.000Z");
   EXPECT_EQ(j["summary"]["claims"]["unconfirmed"], 1);
 
+  EXPECT_EQ(j["items"][0]["custody"]["ingest"]["actor"], "night-desk");
+  EXPECT_TRUE(j["items"][0]["keyframes_jpeg_base64"].is_string());
+
+  // A location puts a map on the page.
+  ASSERT_EQ(run({"locate-item", "--case", c, "2", "--at", "48.8584, 2.2945", "--radius", "50",
+                 "--method", "landmarks"})
+                .exit_code,
+            0);
+  ASSERT_EQ(run({"report", "--case", c, "-o", dir / "out"}).exit_code, 0);
+  const std::string mapped = testing::ReadFile(dir / "out/report.html");
+  EXPECT_EQ(Count(mapped, "<svg class=\"map\""), 1u);
+  EXPECT_EQ(Count(mapped, "http://") + Count(mapped, "https://"), 0u);
+
   // Without pictures nothing is decoded.
   ASSERT_EQ(run({"report", "--case", c, "-o", dir / "bare", "--no-pictures"}).exit_code, 0);
   EXPECT_EQ(Count(testing::ReadFile(dir / "bare/report.html"), "data:image"), 0u);
+}
+
+}  // namespace
+}  // namespace sightline
+
+namespace sightline {
+namespace {
+
+// --pdf prints the page with headless Chromium; without one the HTML and JSON are still written
+// and the command exits 1 saying why.
+TEST(ReportCli, Pdf) {
+  ScratchDir dir;
+  const std::vector<std::string> env = {"SIGHTLINE_KEY_DIR=" + (dir / "keys")};
+  MakeMedia({"-f", "lavfi", "-i", "testsrc=s=320x240", "-frames:v", "1"}, dir / "photo.jpg");
+  const std::string c = dir / "case";
+  ASSERT_EQ(testing::RunSightline({"ingest", "--case", c, dir / "photo.jpg"}, env).exit_code, 0);
+
+  std::vector<std::string> no_chromium = env;
+  no_chromium.push_back("SIGHTLINE_CHROMIUM=" + (dir / "no-such-browser"));
+  auto failed =
+      testing::RunSightline({"report", "--case", c, "-o", dir / "a", "--pdf"}, no_chromium);
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("no PDF"), std::string::npos) << failed.err;
+  EXPECT_FALSE(testing::ReadFile(dir / "a/report.html").empty());
+  EXPECT_FALSE(testing::ReadFile(dir / "a/report.json").empty());
+
+  if (testing::RunProgram({"sh", "-c", "command -v chromium"}).exit_code != 0) {
+    GTEST_SKIP() << "no Chromium installed (scripts/setup-debian.sh adds it)";
+  }
+  auto r = testing::RunSightline({"report", "--case", c, "-o", dir / "b", "--pdf", "--json"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto written = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(written.is_discarded()) << r.out;
+  EXPECT_TRUE(written["pdf"].is_string());
+  const std::string pdf = testing::ReadFile(dir / "b/report.pdf");
+  EXPECT_EQ(pdf.rfind("%PDF", 0), 0u);
+  EXPECT_GT(pdf.size(), 1024u);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <map>
 
 #include "base/time.h"
@@ -12,7 +13,10 @@
 #include "case/relations.h"
 #include "case/sources.h"
 #include "case/timeline.h"
+#include "media/image_writer.h"
+#include "report/item_pictures.h"
 #include "report/thumbnail.h"
+#include "report/waveform.h"
 #include "version.h"
 
 namespace sightline::report {
@@ -45,6 +49,92 @@ nlohmann::json MetadataSummary(const std::string& probe_text) {
       container.is_object() ? container.value("duration_s", nlohmann::json()) : nlohmann::json();
   out["anomalies"] = probe.value("anomalies", nlohmann::json::array());
   return out;
+}
+
+double Seconds(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : -1; }
+
+// The ingest entry of an item's object and how many entries concern it after that.
+Result<nlohmann::json> CustodySummary(evidence::Case& c, const std::string& sha256) {
+  SL_ASSIGN_OR_RETURN(std::vector<evidence::CustodyEntry> entries, c.log().ForObject(sha256));
+  nlohmann::json out = {{"entries", entries.size()}, {"ingest", nullptr}, {"later_entries", 0}};
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const evidence::CustodyEntry& e = entries[k];
+    if (e.action.rfind("ingest", 0) != 0) continue;
+    out["ingest"] = {{"seq", e.seq},
+                     {"time", e.time},
+                     {"actor", e.actor},
+                     {"action", e.action},
+                     {"entry_hash", e.entry_hash}};
+    out["later_entries"] = entries.size() - k - 1;
+    break;
+  }
+  if (!entries.empty()) {
+    out["last"] = {{"seq", entries.back().seq},
+                   {"time", entries.back().time},
+                   {"action", entries.back().action}};
+  }
+  return out;
+}
+
+struct ItemFacts {
+  std::string path, kind, name;
+  double duration_s = 0;
+  nlohmann::json metadata;  // MetadataSummary
+};
+
+// The two frames a finding compares, side by side: same_footage at its first evidence frame
+// (else its first segment's start), same_place at the frames the scene test matched.
+void MatchPicture(const nlohmann::json& evidence, const ItemFacts& a, const ItemFacts& b,
+                  const std::string& kind, int height, nlohmann::json* f) {
+  double ta = 0, tb = 0;
+  if (kind == "same_footage") {
+    if (evidence.contains("evidence") && !evidence["evidence"].empty()) {
+      ta = Seconds(evidence["evidence"][0].value("a_t", nlohmann::json()));
+      tb = Seconds(evidence["evidence"][0].value("b_t", nlohmann::json()));
+    } else if (evidence.contains("segments") && !evidence["segments"].empty()) {
+      ta = Seconds(evidence["segments"][0].value("a_start", nlohmann::json()));
+      tb = Seconds(evidence["segments"][0].value("b_start", nlohmann::json()));
+    }
+  } else {
+    ta = Seconds(evidence.value("a_time", nlohmann::json()));
+    tb = Seconds(evidence.value("b_time", nlohmann::json()));
+  }
+  ta = std::max(0.0, ta);
+  tb = std::max(0.0, tb);
+  Result<media::Image> fa = FrameAt(a.path, ta, 2 * height);
+  Result<media::Image> fb = fa.ok() ? FrameAt(b.path, tb, 2 * height) : fa;
+  Result<std::string> jpeg =
+      fb.ok() ? media::EncodeJpeg(SideBySide(*fa, *fb, height), {.quality = 80, .max_side = 0})
+              : Result<std::string>(fb.status());
+  if (!jpeg.ok()) {
+    (*f)["picture_error"] = jpeg.status().message();
+    return;
+  }
+  (*f)["picture_jpeg_base64"] = Base64(*jpeg);
+  (*f)["picture_times"] = {{"a_s", ta}, {"b_s", tb}};
+}
+
+// Both soundtracks' levels over the stretch they share (at most max_s of it, from its start), on
+// a's clock: a-time = offset_s + b-time.
+void Waveform(const nlohmann::json& evidence, const ItemFacts& a, const ItemFacts& b, double max_s,
+              nlohmann::json* f) {
+  if (!evidence.contains("offset_s") || !evidence["offset_s"].is_number()) return;
+  const double offset = evidence["offset_s"].get<double>();
+  const double lo = std::max(0.0, offset);
+  double hi = lo + std::max(0.0, Seconds(evidence.value("overlap_s", nlohmann::json())));
+  if (a.duration_s > 0) hi = std::min(a.duration_s, b.duration_s > 0 ? offset + b.duration_s : hi);
+  if (!(hi > lo)) hi = lo + max_s;  // the overlap unknown: the levels show where sound ends
+  hi = std::min(hi, lo + max_s);
+  constexpr int kBins = 300;
+  Result<std::vector<double>> la = SoundLevels(a.path, lo, hi, kBins);
+  Result<std::vector<double>> lb =
+      la.ok() ? SoundLevels(b.path, lo - offset, hi - offset, kBins) : la;
+  if (!lb.ok()) {
+    (*f)["waveform_error"] = lb.status().message();
+    return;
+  }
+  (*f)["waveform"] = {{"clock", "a"},       {"from_s", lo},    {"to_s", hi},
+                      {"offset_s", offset}, {"a_levels", *la}, {"b_levels", *lb}};
 }
 
 template <typename T, typename F>
@@ -90,7 +180,30 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
 
   r["claims"] = Array(claims, inv::ClaimJson);
   r["timeline"] = inv::TimelineJson(timeline);
-  r["findings"] = Array(findings, inv::FindingJson);
+  std::map<std::int64_t, ItemFacts> facts;
+  for (const evidence::Item& item : items) {
+    SL_ASSIGN_OR_RETURN(std::string probe, c.catalog().Metadata(item.id));
+    const nlohmann::json meta = MetadataSummary(probe);
+    facts[item.id] = {c.objects().PathFor(item.sha256), item.media_kind, item.name,
+                      meta.is_object() ? Seconds(meta["duration_s"]) : 0, meta};
+  }
+  const bool pictures = options.thumbnail_side > 0;
+  nlohmann::json jfindings = nlohmann::json::array();
+  for (const inv::Finding& f : findings) {
+    nlohmann::json j = inv::FindingJson(f);
+    const std::string kind = inv::FindingKindName(f.suggestion.kind);
+    const nlohmann::json evidence = j.value("evidence", nlohmann::json::object());
+    const auto a = facts.find(f.suggestion.item_a), b = facts.find(f.suggestion.item_b);
+    if (pictures && a != facts.end() && b != facts.end() && evidence.is_object()) {
+      if ((kind == "same_footage" || kind == "same_place") && options.match_height > 0) {
+        MatchPicture(evidence, a->second, b->second, kind, options.match_height, &j);
+      } else if (kind == "same_moment" && options.waveform_max_s > 0) {
+        Waveform(evidence, a->second, b->second, options.waveform_max_s, &j);
+      }
+    }
+    jfindings.push_back(std::move(j));
+  }
+  r["findings"] = jfindings;
   r["relations"] = Array(relations, inv::RelationJson);
   r["locations"] = Array(locations, inv::LocationJson);
   r["sources"] = Array(sources, inv::SourceJson);
@@ -105,8 +218,7 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
         {"kind", item.media_kind.empty() ? nlohmann::json() : nlohmann::json(item.media_kind)},
         {"media_problem", item.media_problem},
         {"ingested_at", item.ingested_at}};
-    SL_ASSIGN_OR_RETURN(std::string probe, c.catalog().Metadata(item.id));
-    j["metadata"] = MetadataSummary(probe);
+    j["metadata"] = facts[item.id].metadata;
     nlohmann::json item_sources = nlohmann::json::array();
     for (const inv::ItemSource& l : links) {
       if (l.item_id == item.id) item_sources.push_back(inv::ItemSourceJson(l));
@@ -117,7 +229,18 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
       if (o.item_id == item.id) item_obs.push_back(inv::ObservationJson(o));
     }
     j["observations"] = item_obs;
+    SL_ASSIGN_OR_RETURN(j["custody"], CustodySummary(c, item.sha256));
     j["thumbnail_jpeg_base64"] = nullptr;
+    j["keyframes_jpeg_base64"] = nullptr;
+    if (options.thumbnail_side > 0 && options.sheet_frames > 0 && item.media_kind == "video") {
+      Result<std::string> sheet = KeyframeSheetJpeg(
+          c.objects().PathFor(item.sha256), facts[item.id].duration_s, options.sheet_frames);
+      if (sheet.ok()) {
+        j["keyframes_jpeg_base64"] = Base64(*sheet);
+      } else {
+        j["keyframes_error"] = sheet.status().message();
+      }
+    }
     if (options.thumbnail_side > 0 && (item.media_kind == "video" || item.media_kind == "image")) {
       Result<std::string> jpeg =
           Thumbnail(c.objects().PathFor(item.sha256), item.media_kind, options.thumbnail_side);

@@ -8,6 +8,7 @@
 #include "base/markup.h"
 #include "base/time.h"
 #include "case/timeline.h"
+#include "report/waveform.h"
 
 namespace sightline::report {
 
@@ -26,7 +27,11 @@ border-bottom:1px solid #e4e4e4;vertical-align:top}th{background:#f5f5f5}
 .confirmed,.accepted{background:#d9f2dd;color:#135c24}.likely{background:#e3eefc;color:#1a4d8f}
 .unconfirmed,.suggested{background:#f1f1f1;color:#444}.false,.rejected{background:#fbe0e0;color:#8a1c1c}
 .item{display:flex;gap:1em;border:1px solid #e4e4e4;border-radius:6px;padding:.8em;margin:.8em 0}
-.item img{max-width:320px;height:auto;border-radius:4px}.conflict{color:#8a1c1c}
+.item img{max-width:320px;height:auto;border-radius:4px;align-self:flex-start}.conflict{color:#8a1c1c}
+.item .sheet{max-width:100%}.item>div{flex:1;min-width:0}.item h4{margin:.6em 0 .2em}
+figure{margin:1em 0}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9em}
+svg.map,svg.waveform{max-width:100%;height:auto;border:1px solid #ddd;border-radius:4px}
+@media print{.item,figure{break-inside:avoid}}
 )css";
 
 std::string S(const Json& j) {
@@ -196,12 +201,74 @@ void Findings(const Json& r, const std::map<std::int64_t, std::string>& names, s
           "</td><td>" + Badge(S(f["status"])) + "</td><td>" + decisions + "</td></tr>";
   }
   *h += "</table>";
+  for (const Json& f : r["findings"]) {
+    const std::string a = S(f["a"]), b = S(f["b"]);
+    const std::string caption = "Finding " + S(f["id"]) + " (" + HtmlEscape(S(f["kind"])) +
+                                "): " + ItemRef(f["a"], names) + " left, " +
+                                ItemRef(f["b"], names) + " right";
+    if (f.contains("picture_jpeg_base64") && f["picture_jpeg_base64"].is_string()) {
+      const Json& t = f["picture_times"];
+      *h += "<figure id=\"finding-" + S(f["id"]) + "-picture\"><img data-items=\"" + a + "," + b +
+            "\" alt=\"match picture of finding " + S(f["id"]) + "\" src=\"data:image/jpeg;base64," +
+            S(f["picture_jpeg_base64"]) + "\"><figcaption>" + caption +
+            (t.is_object() ? ", at " + Num(t["a_s"].get<double>(), "%.2f") + " s and " +
+                                 Num(t["b_s"].get<double>(), "%.2f") + " s"
+                           : "") +
+            "</figcaption></figure>";
+    }
+    if (f.contains("waveform") && f["waveform"].is_object()) {
+      const Json& w = f["waveform"];
+      const auto item_label = [&](const Json& id) {
+        const auto it = names.find(id.get<std::int64_t>());
+        return "#" + S(id) + (it == names.end() ? "" : " " + it->second);
+      };
+      *h += "<figure id=\"finding-" + S(f["id"]) + "-waveform\">" +
+            SyncedWaveformSvg(w["a_levels"].get<std::vector<double>>(),
+                              w["b_levels"].get<std::vector<double>>(), w["from_s"].get<double>(),
+                              w["to_s"].get<double>(), item_label(f["a"]), item_label(f["b"])) +
+            "<figcaption>Finding " + S(f["id"]) + " (same_moment): the sound levels of " +
+            ItemRef(f["a"], names) + " (up) and " + ItemRef(f["b"], names) +
+            " (down) on the clock of " + ItemRef(f["a"], names) + ", " + ItemRef(f["b"], names) +
+            " shifted by " + Num(w["offset_s"].get<double>(), "%+.3f") + " s</figcaption></figure>";
+    }
+  }
 }
 
-void Places(const Json& r, const std::map<std::int64_t, std::string>& names, std::string* h) {
+void Places(const Json& r, const std::map<std::int64_t, std::string>& names,
+            const HtmlOptions& options, std::string* h) {
   *h += "<h2 id=\"locations\">Locations</h2>";
-  if (r["locations"].empty()) {
+  // The recorded locations, and the GPS position files state about themselves (unverified, so
+  // labelled as such).
+  std::vector<MapPlace> places;
+  for (const Json& l : r["locations"]) {
+    const std::int64_t item = l["item"].is_number() ? l["item"].get<std::int64_t>() : 0;
+    places.push_back({l["lat"].get<double>(), l["lon"].get<double>(), l["radius_m"].get<double>(),
+                      item != 0 ? "#" + std::to_string(item) : "obs " + S(l["observation"])});
+  }
+  for (const Json& i : r["items"]) {
+    const Json& m = i["metadata"];
+    if (!m.is_object() || !m["gps"].is_object() || !m["gps"]["lat"].is_number() ||
+        !m["gps"]["lon"].is_number()) {
+      continue;
+    }
+    places.push_back({m["gps"]["lat"].get<double>(), m["gps"]["lon"].get<double>(), 0,
+                      "#" + S(i["id"]) + " file GPS"});
+  }
+  if (places.empty()) {
     *h += "<p class=\"muted\">No locations recorded.</p>";
+    return;
+  }
+  if (options.map != nullptr) {
+    *h += "<figure id=\"map\">" + MapSvg(*options.map, places) +
+          "<figcaption>Each location recorded (#N: an item, obs N: an observed event) with its "
+          "uncertainty as a circle where that shows at this scale, and each position a file "
+          "states in its own metadata (\"file GPS\": as the file says, unverified). Land and "
+          "borders: Natural Earth 1:50m (public domain), drawn offline.</figcaption></figure>";
+  } else if (!options.map_note.empty()) {
+    *h += "<p class=\"muted\">No map: " + HtmlEscape(options.map_note) + "</p>";
+  }
+  if (r["locations"].empty()) {
+    *h += "<p class=\"muted\">No locations recorded; the map shows only what files state.</p>";
     return;
   }
   *h +=
@@ -219,17 +286,35 @@ void Places(const Json& r, const std::map<std::int64_t, std::string>& names, std
   *h += "</table>";
 }
 
-void Items(const Json& r, std::string* h) {
+// An observation as one line: kind, time into the item, text, and the original words with their
+// language and translation when given.
+std::string ObservationLine(const Json& o) {
+  std::string line = "<li>" + HtmlEscape(S(o["kind"]));
+  if (o["start_s"].is_number()) {
+    line += " at " + Num(o["start_s"].get<double>(), "%.2f") + " s";
+    if (o["end_s"].is_number()) line += "–" + Num(o["end_s"].get<double>(), "%.2f") + " s";
+  }
+  line += ": " + HtmlEscape(S(o["text"]));
+  if (!S(o["original"]).empty()) {
+    line += "<br>«" + HtmlEscape(S(o["original"])) + "»" +
+            (S(o["language"]).empty() ? "" : " [" + HtmlEscape(S(o["language"])) + "]") +
+            (S(o["translation"]).empty() ? "" : " — " + HtmlEscape(S(o["translation"])));
+  }
+  return line + "</li>";
+}
+
+void Items(const Json& r, const std::map<std::int64_t, std::string>& names, std::string* h) {
   std::map<std::int64_t, std::string> source_names;
   for (const Json& s : r["sources"]) source_names[s["id"].get<std::int64_t>()] = S(s["name"]);
   *h += "<h2 id=\"items\">Items</h2>";
   for (const Json& i : r["items"]) {
-    *h += "<div class=\"item\" id=\"item-" + S(i["id"]) + "\">";
+    const std::string id = S(i["id"]);
+    *h += "<div class=\"item\" id=\"item-" + id + "\">";
     if (i["thumbnail_jpeg_base64"].is_string()) {
-      *h += "<img alt=\"picture of item " + S(i["id"]) + "\" src=\"data:image/jpeg;base64," +
-            S(i["thumbnail_jpeg_base64"]) + "\">";
+      *h += "<img data-item=\"" + id + "\" alt=\"picture of item " + id +
+            "\" src=\"data:image/jpeg;base64," + S(i["thumbnail_jpeg_base64"]) + "\">";
     }
-    *h += "<div><strong>#" + S(i["id"]) + " " + HtmlEscape(S(i["name"])) + "</strong> " +
+    *h += "<div><strong>#" + id + " " + HtmlEscape(S(i["name"])) + "</strong> " +
           "<span class=\"muted\">" + HtmlEscape(S(i["kind"])) + ", " + S(i["size"]) +
           " bytes</span><br><span class=\"mono\">SHA-256 " + S(i["sha256"]) + "</span><br>" +
           "ingested " + HtmlEscape(S(i["ingested_at"]));
@@ -243,6 +328,9 @@ void Items(const Json& r, std::string* h) {
       if (m["device"].is_object()) {
         *h += "<br>device: " + HtmlEscape(S(m["device"]["make"])) + " " +
               HtmlEscape(S(m["device"]["model"]));
+      }
+      if (m["duration_s"].is_number()) {
+        *h += "<br>duration: " + Num(m["duration_s"].get<double>(), "%.2f") + " s";
       }
       if (m["gps"].is_object()) {
         *h += "<br>GPS in the file: <span class=\"mono\">" +
@@ -264,14 +352,60 @@ void Items(const Json& r, std::string* h) {
             HtmlEscape(it == source_names.end() ? S(l["source"]) : it->second) + "</a>" +
             (S(l["how"]).empty() ? "" : ", " + HtmlEscape(S(l["how"])));
     }
-    for (const Json& o : i["observations"]) {
-      *h += "<br>observed (" + HtmlEscape(S(o["kind"])) +
-            (o["start_s"].is_null() ? "" : ", " + Num(o["start_s"].get<double>(), "%.2f") + " s") +
-            "): " + HtmlEscape(S(o["text"]));
-      if (!S(o["original"]).empty()) {
-        *h += " — «" + HtmlEscape(S(o["original"])) + "» [" + HtmlEscape(S(o["language"])) + "] " +
-              HtmlEscape(S(o["translation"]));
+    // Custody: the ingest entry (who, when, under which hash) and what was recorded since.
+    const Json& cu = i.value("custody", Json());
+    if (cu.is_object()) {
+      *h += "<h4>Custody</h4>";
+      if (cu["ingest"].is_object()) {
+        const Json& e = cu["ingest"];
+        *h += "entry " + S(e["seq"]) + ": " + HtmlEscape(S(e["action"])) + " by " +
+              HtmlEscape(S(e["actor"])) + " at " + HtmlEscape(S(e["time"])) +
+              "<br><span class=\"mono\">entry hash " + HtmlEscape(S(e["entry_hash"])) +
+              "</span><br>" + S(cu["later_entries"]) + " later entries on this object";
+        if (cu.contains("last") && S(cu["later_entries"]) != "0") {
+          *h += ", the last " + S(cu["last"]["seq"]) + " (" + HtmlEscape(S(cu["last"]["action"])) +
+                ", " + HtmlEscape(S(cu["last"]["time"])) + ")";
+        }
+      } else {
+        *h += "<span class=\"muted\">no ingest entry names this object</span>";
       }
+    }
+    // Relations: stated by people, and found by the analyses.
+    std::string rel;
+    for (const Json& x : r["relations"]) {
+      if (x["a"] != i["id"] && x["b"] != i["id"]) continue;
+      const Json& other = x["a"] == i["id"] ? x["b"] : x["a"];
+      rel += "<li>" + HtmlEscape(S(x["kind"])) + " " + ItemRef(other, names) +
+             (x["offset_s"].is_number()
+                  ? ", offset " + Num(x["offset_s"].get<double>(), "%+.3f") + " s"
+                  : "") +
+             (S(x["note"]).empty() ? "" : ": " + HtmlEscape(S(x["note"]))) + " (stated)</li>";
+    }
+    for (const Json& f : r["findings"]) {
+      if (f["a"] != i["id"] && f["b"] != i["id"]) continue;
+      const Json& other = f["a"] == i["id"] ? f["b"] : f["a"];
+      const std::string anchor = f.contains("picture_jpeg_base64") ? "-picture"
+                                 : f.contains("waveform")          ? "-waveform"
+                                                                   : "";
+      rel += "<li>" + HtmlEscape(S(f["kind"])) + " " + ItemRef(other, names) + " " +
+             Badge(S(f["status"])) + " score " + Num(f["score"].get<double>(), "%.2f") +
+             ", <a href=\"#finding-" + S(f["id"]) + anchor + "\">finding " + S(f["id"]) +
+             "</a></li>";
+    }
+    if (!rel.empty()) *h += "<h4>Relations</h4><ul>" + rel + "</ul>";
+    // Events and transcripts: what people observed on the item.
+    std::string events, words;
+    for (const Json& o : i["observations"]) {
+      const std::string kind = S(o["kind"]);
+      ((kind == "speech" || kind == "text" || !S(o["original"]).empty()) ? words : events) +=
+          ObservationLine(o);
+    }
+    if (!events.empty()) *h += "<h4>Events and observations</h4><ul>" + events + "</ul>";
+    if (!words.empty()) *h += "<h4>Transcripts and translations</h4><ul>" + words + "</ul>";
+    if (i.contains("keyframes_jpeg_base64") && i["keyframes_jpeg_base64"].is_string()) {
+      *h += "<h4>Keyframes</h4><img data-item=\"" + id + "\" class=\"sheet" +
+            "\" alt=\"frames of item " + id + " spread over its duration\" " +
+            "src=\"data:image/jpeg;base64," + S(i["keyframes_jpeg_base64"]) + "\">";
     }
     *h += "</div></div>";
   }
@@ -292,7 +426,7 @@ void Sources(const Json& r, std::string* h) {
 
 std::string HtmlEscape(const std::string& text) { return EscapeMarkup(text); }
 
-std::string RenderReportHtml(const Json& r) {
+std::string RenderReportHtml(const Json& r, const HtmlOptions& options) {
   std::map<std::int64_t, std::string> names;
   for (const Json& i : r["items"]) names[i["id"].get<std::int64_t>()] = S(i["name"]);
   const Json& sum = r["summary"];
@@ -324,8 +458,8 @@ std::string RenderReportHtml(const Json& r) {
   Claims(r, names, &h);
   Timeline(r, names, &h);
   Findings(r, names, &h);
-  Places(r, names, &h);
-  Items(r, &h);
+  Places(r, names, options, &h);
+  Items(r, names, &h);
   Sources(r, &h);
   h += "</body></html>\n";
   return h;

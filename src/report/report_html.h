@@ -8,10 +8,19 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "report/world_map.h"
+
 namespace sightline::report {
 
-// The page for `report` as BuildCaseReport makes it.
-std::string RenderReportHtml(const nlohmann::json& report);
+struct HtmlOptions {
+  const WorldMap* map = nullptr;  // land and borders under the locations; none: no map
+  std::string map_note;           // shown instead of the map when there is none (why)
+};
+
+// The page for `report` as BuildCaseReport makes it. Every picture is an <img> with a data: URI
+// carrying data-item="ID" (a picture of one item) or data-items="A,B" (a finding's match
+// picture), so that redaction finds them all (doc/report.md).
+std::string RenderReportHtml(const nlohmann::json& report, const HtmlOptions& options = {});
 
 // `text` with &, <, >, " and ' escaped for HTML text and attribute values.
 std::string HtmlEscape(const std::string& text);
