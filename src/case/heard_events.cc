@@ -87,9 +87,15 @@ Result<StageOutcome> FindHeardEvents(evidence::Case& c, const evidence::Identity
   SerialProgress progress(options.progress);
   progress([&](auto& p) { p.Begin(to_scan.size()); });
   ParallelFor(to_scan.size(), options.threads, [&](std::size_t k) {
-    scans[k] = signals::AnalyseEvents(
-        c.objects().PathFor(to_scan[k]->sha256), event_options,
-        [&](double seconds) { progress([&](auto& p) { p.Decoded(seconds); }); });
+    Result<std::string> original = c.objects().OriginalPath(to_scan[k]->sha256);
+    if (!original.ok()) {
+      scans[k] = original.status();
+      progress([](auto& p) { p.FileDone(); });
+      return;
+    }
+    scans[k] = signals::AnalyseEvents(*original, event_options, [&](double seconds) {
+      progress([&](auto& p) { p.Decoded(seconds); });
+    });
     progress([](auto& p) { p.FileDone(); });
   });
   progress([](auto& p) { p.End(); });

@@ -34,7 +34,13 @@ Status CaseMatchSignals::List() {
     if (item.media_kind == "audio") continue;
     signals::MatchInput in;
     in.name = "#" + std::to_string(item.id) + " " + item.name;
-    in.path = c_.objects().PathFor(item.sha256);
+    // An original that is not what was stored is not read (its signature, if stored, still is).
+    Result<std::string> original = c_.objects().OriginalPath(item.sha256);
+    if (original.ok()) {
+      in.path = *original;
+    } else {
+      in.sig = original.status();
+    }
     in.item_id = item.id;
     inputs_.push_back(std::move(in));
     item_of_.push_back(&item);
@@ -61,6 +67,7 @@ void CaseMatchSignals::Load(const std::vector<std::size_t>& which, int threads) 
       warnings_.push_back(in.name + ": stored signature unreadable (" + sig.status().message() +
                           "); extracting it again");
     }
+    if (in.path.empty()) continue;  // keeps OriginalPath's error
     missing.push_back(i);
   }
   signals::ExtractMatchInputs(&inputs_, missing, threads, /*sound=*/false,

@@ -78,6 +78,10 @@ void DecodeInputs(std::vector<Work>* work, const std::vector<std::size_t>& which
   progress->Tell(stage, MomentProgress::Event::kStageStarted, which.size(), total);
   ParallelFor(which.size(), o.threads, [&](std::size_t k) {
     Work& w = (*work)[which[k]];
+    if (w.path.empty()) {  // the stored original is not readable: w.error says why
+      progress->Tell(stage, MomentProgress::Event::kUnitDone, 1, 0);
+      return;
+    }
     audio::SyncFeatureOptions fo;
     fo.keep_pcm = true;
     fo.fingerprint = fingerprint;
@@ -267,7 +271,12 @@ Result<MomentRun> FindSameMoments(evidence::Case& c, const evidence::Identity& w
       continue;
     }
     Work w;
-    w.path = c.objects().PathFor(item.sha256);
+    Result<std::string> original = c.objects().OriginalPath(item.sha256);
+    if (original.ok()) {
+      w.path = *original;
+    } else {
+      w.error = original.status().message();
+    }
     work.push_back(std::move(w));
     item_of.push_back(item);
   }

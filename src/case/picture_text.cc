@@ -80,13 +80,14 @@ Result<StageOutcome> FindPictureText(evidence::Case& c, const evidence::Identity
         free.pop_back();
       }
       double last = 0;
-      reads[k] =
-          tx::ReadTextInFile(c.objects().PathFor(to_read[k]->sha256), fo, *reader, [&](double t) {
-            if (!options.progress || t <= last) return;
-            std::lock_guard<std::mutex> lock(mu);
-            options.progress->Decoded(t - last);
-            last = t;
-          });
+      Result<std::string> original = c.objects().OriginalPath(to_read[k]->sha256);
+      reads[k] = !original.ok() ? Result<tx::FileText>(original.status())
+                                : tx::ReadTextInFile(*original, fo, *reader, [&](double t) {
+                                    if (!options.progress || t <= last) return;
+                                    std::lock_guard<std::mutex> lock(mu);
+                                    options.progress->Decoded(t - last);
+                                    last = t;
+                                  });
       std::lock_guard<std::mutex> lock(mu);
       free.push_back(reader);
       if (options.progress) options.progress->FileDone();

@@ -1,7 +1,7 @@
 // The text stage of `analyze`: the words in each photo and video (captions, shop signs, street
 // plates), read by OCR as `sightline text` reads them (analysis/text/file_text.h, doc/text.md), and
 // stored per item as a derived signal, so that `report` shows them and place words can feed
-// `locate` without reading again. Videos are sampled every `every_s` seconds (default 2, half
+// `locate` without reading again. Videos are sampled every `every_s` seconds (default 5, a fifth of
 // `text`'s rate: the stage runs on every clip of a case). Per-item facts, no finding; each item
 // read once per version and settings.
 //
@@ -28,7 +28,7 @@ inline constexpr int kPictureTextVersion = 1;
 
 struct PictureTextOptions {
   int threads = 2;
-  double every_s = 2;                               // video sampling period
+  double every_s = 5;                               // video sampling period
   analysis::text::OcrOptions ocr;                   // languages, confidence
   signals::ExtractionProgress* progress = nullptr;  // not owned; may be null
 };

@@ -57,8 +57,12 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const PlaceOptions& optio
   const sc::CompareOptions compare;
   std::vector<Result<sc::FileFeatures>> features(pictures.size(), Internal("not read"));
   ParallelFor(pictures.size(), options.threads, [&](std::size_t k) {
-    features[k] = sc::ReadFileFeatures(c.objects().PathFor(pictures[k]->sha256), compare.frames,
-                                       compare.features);
+    Result<std::string> original = c.objects().OriginalPath(pictures[k]->sha256);
+    if (!original.ok()) {
+      features[k] = original.status();
+      return;
+    }
+    features[k] = sc::ReadFileFeatures(*original, compare.frames, compare.features);
   });
   out.extracted = pictures.size();
   std::vector<std::pair<std::size_t, std::size_t>> pairs;

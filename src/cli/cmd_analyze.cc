@@ -29,7 +29,7 @@ constexpr char kUsage[] =
     "  sounds    no finding: shots, bursts, blasts and speech heard in each item, as\n"
     "            `sightline events` finds them, kept for `report` and `show`\n"
     "  text      no finding: the words in each photo and video (captions, signs), as\n"
-    "            `sightline text --every 2` reads them, kept for `report`\n"
+    "            `sightline text --every 5` reads them, kept for `report`\n"
     "  place     same_place: photos and videos showing the same place, as `sightline scene`\n"
     "            finds them (pairs of the same footage are not suggested again)\n"
     "  event     same_event: the same place at about the same time (recordings that can lie\n"

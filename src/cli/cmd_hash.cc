@@ -111,8 +111,9 @@ Result<evidence::StoredSignal> HashItem(evidence::Case& c, const evidence::Ident
                                         const visual::FrameHashOptions& options,
                                         std::size_t* frames,
                                         const std::function<void(double)>& on_progress) {
+  SL_ASSIGN_OR_RETURN(std::string original, c.objects().OriginalPath(item.sha256));
   SL_ASSIGN_OR_RETURN(visual::FrameHashes hashes,
-                      visual::HashFrames(c.objects().PathFor(item.sha256), options, on_progress));
+                      visual::HashFrames(original, options, on_progress));
   std::vector<evidence::FrameHashRow> rows;
   for (const auto& f : hashes.frames) rows.push_back({f.t, f.pdq.bits, f.pdq.quality});
   std::string data = visual::FrameHashesJson(hashes, item.name, options).dump(1) + "\n";

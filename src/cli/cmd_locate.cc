@@ -74,7 +74,13 @@ Result<std::vector<sc::ReferenceFile>> CaseReferences(const std::string& dir) {
   std::vector<sc::ReferenceFile> out;
   for (const evidence::Item& item : items) {
     if (item.media_kind != "image") continue;
-    out.push_back({c->objects().PathFor(item.sha256), item.name});
+    Result<std::string> original = c->objects().OriginalPath(item.sha256);
+    if (!original.ok()) {
+      Warn("locate", "reference #" + std::to_string(item.id) + " " + item.name +
+                         " left out: " + original.status().message());
+      continue;
+    }
+    out.push_back({*original, item.name});
   }
   return out;
 }

@@ -58,6 +58,32 @@ std::string ObjectStore::PathFor(const std::string& sha256) const {
   return JoinPath(JoinPath(objects_dir_, sha256.substr(0, 2)), sha256.substr(2));
 }
 
+Result<std::string> ObjectStore::OriginalPath(const std::string& sha256) const {
+  const std::string path = PathFor(sha256);
+  const std::string short_name =
+      "objects/" + sha256.substr(0, 2) + "/" + sha256.substr(2, 12) + "…";
+  for (const std::string& p : {objects_dir_, DirName(path), path}) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0) {
+      if (errno == ENOENT) {
+        return NotFound(short_name +
+                        ": the stored original is missing (run 'sightline verify "
+                        "--case' to see what happened to the case)");
+      }
+      return ErrnoStatus(p, "cannot stat the stored original", errno);
+    }
+    const bool ok = p == path ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode);
+    if (!ok) {
+      return Corrupt(short_name + ": " + (p == path ? "the stored original" : "its directory") +
+                     " is " +
+                     (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a plain file or directory") +
+                     ", not what Sightline stored: the case was changed outside Sightline; not "
+                     "reading it (run 'sightline verify --case')");
+    }
+  }
+  return path;
+}
+
 Result<StagedObject> ObjectStore::Stage(int src_fd, const std::string& src_path,
                                         const std::function<void(std::uint64_t)>& on_bytes) {
   struct stat before;

@@ -52,6 +52,13 @@ class ObjectStore {
 
   // objects/ab/cdef… for a 64-hex-digit hash.
   std::string PathFor(const std::string& sha256) const;
+  // PathFor(sha256) once checked to hold a stored original: a regular file, reached through no
+  // symbolic link inside the case. Commands that read originals (analyses, hash, report) open
+  // them through this, so that a case changed outside Sightline (an object replaced by a link to
+  // a device or to a file elsewhere) is named as such instead of being read. Fails with
+  // kNotFound when the object is missing, kCorrupt when it is not a plain stored file; both
+  // messages point at `sightline verify`.
+  Result<std::string> OriginalPath(const std::string& sha256) const;
   const std::string& objects_dir() const { return objects_dir_; }
   const std::string& staging_dir() const { return staging_dir_; }
 
