@@ -26,8 +26,8 @@ class PlacesTest : public ::testing::Test {
     const cv::Size size(800, 600);
     Write("view_a.jpg", sy::View(place, sy::Motion(place.size(), 0, 1.0, 0), size));
     Write("view_b.jpg", sy::View(place, sy::Motion(place.size(), 12, 0.8, 0.0003), size));
-    Write("elsewhere.jpg", sy::View(sy::Texture(1200, 900, 77), sy::Motion(place.size(), 0, 1, 0),
-                                    size));
+    Write("elsewhere.jpg",
+          sy::View(sy::Texture(1200, 900, 77), sy::Motion(place.size(), 0, 1, 0), size));
   }
   void Write(const std::string& name, const cv::Mat& gray) {
     ASSERT_TRUE(sy::WriteGrayJpeg(dir_ / name, gray).ok());
