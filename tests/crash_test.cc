@@ -92,6 +92,8 @@ TEST_F(CrashTest, KilledIngestLeavesAVerifiableCaseAndRerunCompletes) {
   const int kRuns = 6;
   for (int run = 0; run < kRuns; ++run) {
     pid_t pid = StartIngest(case_dir, input_);
+    // A failed spawn leaves pid at -1, and kill(-1, …) would signal every process we may signal.
+    ASSERT_GT(pid, 0) << "could not start sightline ingest";
     std::uniform_int_distribution<long> when(1, std::max<long>(2, full_ms));
     std::this_thread::sleep_for(std::chrono::milliseconds(when(rng)));
     kill(pid, SIGKILL);
