@@ -132,3 +132,48 @@ TEST(ReportCli, Pdf) {
 
 }  // namespace
 }  // namespace sightline
+
+namespace sightline {
+namespace {
+
+// What `analyze` stored about each item (the sounds heard, the text read) is in both files.
+TEST(ReportCli, ShowsWhatAnalyzeHeardAndRead) {
+  ScratchDir dir;
+  const std::vector<std::string> env = {"SIGHTLINE_KEY_DIR=" + (dir / "keys"),
+                                        "SIGHTLINE_ACTOR=night-desk"};
+  auto run = [&](const std::vector<std::string>& args) { return testing::RunSightline(args, env); };
+  // A sign over a street scene, and sharp broadband clicks over quiet noise.
+  MakeMedia({"-f", "lavfi", "-i", "color=c=white:s=640x360:d=3:r=10", "-f", "lavfi", "-i",
+             "aevalsrc='if(lt(mod(t\\,1.3)\\,0.003)\\,0.9*(2*random(0)-1)\\,0.002*(2*random(1)-1))'"
+             ":s=48000:d=3",
+             "-vf",
+             "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:text='MARKET "
+             "STREET':fontsize=64:fontcolor=black:x=40:y=140",
+             "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"},
+            dir / "sign.mp4");
+  const std::string c = dir / "case";
+  ASSERT_EQ(run({"ingest", "--case", c, dir / "sign.mp4"}).exit_code, 0);
+  auto before = run({"report", "--case", c, "-o", dir / "before", "--no-pictures"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  auto plain = nlohmann::json::parse(testing::ReadFile(dir / "before/report.json"));
+  EXPECT_TRUE(plain["items"][0]["heard"].is_null());  // not analysed yet
+  EXPECT_TRUE(plain["items"][0]["text_read"].is_null());
+
+  ASSERT_EQ(run({"analyze", "--case", c, "--skip", "place"}).exit_code, 0);
+  auto r = run({"report", "--case", c, "-o", dir / "out", "--no-pictures"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(testing::ReadFile(dir / "out/report.json"));
+  const auto& item = j["items"][0];
+  ASSERT_TRUE(item["heard"].is_object()) << item;
+  EXPECT_TRUE(item["heard"]["events"].is_array());
+  ASSERT_TRUE(item["text_read"].is_array()) << item;
+  ASSERT_FALSE(item["text_read"].empty()) << item;
+  EXPECT_NE(item["text_read"][0]["text"].get<std::string>().find("MARKET"), std::string::npos)
+      << item["text_read"];
+  const std::string html = testing::ReadFile(dir / "out/report.html");
+  EXPECT_NE(html.find("text read (machine)"), std::string::npos);
+  EXPECT_NE(html.find("MARKET"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sightline

@@ -8,8 +8,10 @@
 #include "base/time.h"
 #include "case/claims.h"
 #include "case/findings.h"
+#include "case/heard_events.h"
 #include "case/locations.h"
 #include "case/observations.h"
+#include "case/picture_text.h"
 #include "case/relations.h"
 #include "case/sources.h"
 #include "case/timeline.h"
@@ -144,6 +146,23 @@ nlohmann::json Array(const std::vector<T>& v, F to_json) {
   return out;
 }
 
+// What `analyze` stored about the item itself: "heard" {"events", "speech"} from the sounds
+// stage and "text_read" (the lines OCR read) from the text stage; null when the stage has not run
+// on it or its derived file is gone (derived data is rebuildable, not evidence).
+void AddAnalysedFacts(evidence::Case& c, std::int64_t item_id, nlohmann::json* j) {
+  (*j)["heard"] = nullptr;
+  (*j)["text_read"] = nullptr;
+  auto heard = inv::StoredHeardEvents(c, item_id);
+  if (heard.ok() && heard->has_value()) {
+    (*j)["heard"] = {{"events", (**heard).value("events", nlohmann::json::array())},
+                     {"speech", (**heard).value("speech", nlohmann::json::array())}};
+  }
+  auto text = inv::StoredPictureText(c, item_id);
+  if (text.ok() && text->has_value()) {
+    (*j)["text_read"] = (**text).value("text", nlohmann::json::array());
+  }
+}
+
 }  // namespace
 
 Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOptions& options) {
@@ -229,6 +248,7 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
       if (o.item_id == item.id) item_obs.push_back(inv::ObservationJson(o));
     }
     j["observations"] = item_obs;
+    AddAnalysedFacts(c, item.id, &j);
     SL_ASSIGN_OR_RETURN(j["custody"], CustodySummary(c, item.sha256));
     j["thumbnail_jpeg_base64"] = nullptr;
     j["keyframes_jpeg_base64"] = nullptr;

@@ -303,6 +303,57 @@ std::string ObservationLine(const Json& o) {
   return line + "</li>";
 }
 
+// Lines after the first kMaxMachineLines of a machine list are counted, not shown: a long
+// recording can hold hundreds of impulses or captions, and the person reading wants the first.
+constexpr std::size_t kMaxMachineLines = 40;
+
+std::string MoreLine(std::size_t total) {
+  if (total <= kMaxMachineLines) return "";
+  return "<li class=\"muted\">… and " + std::to_string(total - kMaxMachineLines) +
+         " more in report.json</li>";
+}
+
+// What the sounds stage of `analyze` heard: suggestions of a detector, marked as such.
+std::string HeardLines(const Json& heard) {
+  if (!heard.is_object()) return "";
+  std::string out;
+  const Json& events = heard["events"];
+  for (std::size_t k = 0; k < events.size() && k < kMaxMachineLines; ++k) {
+    const Json& e = events[k];
+    out += "<li>heard (machine): " + HtmlEscape(S(e["kind"])) + " at " +
+           Num(e.value("t", 0.0), "%.2f") + " s" +
+           (e.contains("count") ? ", " + S(e["count"]) + " rounds" : "") + ", confidence " +
+           Num(e.value("confidence", 0.0), "%.2f") +
+           (e.contains("distance_m") ? ", weapon " + S(e["distance_m"][0]) + "–" +
+                                           S(e["distance_m"][1]) + " m away if aimed near"
+                                     : "") +
+           "</li>";
+  }
+  out += MoreLine(events.size());
+  double speech_s = 0;
+  for (const Json& s : heard["speech"]) speech_s += s.value("end", 0.0) - s.value("start", 0.0);
+  if (!heard["speech"].empty()) {
+    out += "<li>heard (machine): speech in " + std::to_string(heard["speech"].size()) +
+           " stretches, " + Num(speech_s, "%.1f") + " s in all</li>";
+  }
+  return out;
+}
+
+// What the text stage of `analyze` read in the pictures.
+std::string TextReadLines(const Json& lines) {
+  if (!lines.is_array()) return "";
+  std::string out;
+  for (std::size_t k = 0; k < lines.size() && k < kMaxMachineLines; ++k) {
+    const Json& l = lines[k];
+    out += "<li>text read (machine)";
+    if (l["t"].is_number()) out += " at " + Num(l["t"].get<double>(), "%.1f") + " s";
+    out += ": «" + HtmlEscape(S(l["text"])) + "»" +
+           (S(l["lang"]).empty() ? "" : " [" + HtmlEscape(S(l["lang"])) + "]") + ", " +
+           Num(l.value("confidence", 0.0), "%.0f") + "%</li>";
+  }
+  return out + MoreLine(lines.size());
+}
+
 void Items(const Json& r, const std::map<std::int64_t, std::string>& names, std::string* h) {
   std::map<std::int64_t, std::string> source_names;
   for (const Json& s : r["sources"]) source_names[s["id"].get<std::int64_t>()] = S(s["name"]);
@@ -400,6 +451,8 @@ void Items(const Json& r, const std::map<std::int64_t, std::string>& names, std:
       ((kind == "speech" || kind == "text" || !S(o["original"]).empty()) ? words : events) +=
           ObservationLine(o);
     }
+    events += HeardLines(i.value("heard", Json()));
+    words += TextReadLines(i.value("text_read", Json()));
     if (!events.empty()) *h += "<h4>Events and observations</h4><ul>" + events + "</ul>";
     if (!words.empty()) *h += "<h4>Transcripts and translations</h4><ul>" + words + "</ul>";
     if (i.contains("keyframes_jpeg_base64") && i["keyframes_jpeg_base64"].is_string()) {
