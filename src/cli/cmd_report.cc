@@ -39,7 +39,11 @@ constexpr char kUsage[] =
     "                 paths written (pdf null without --pdf or when it failed)\n"
     "                 and what the report holds\n"
     "Map data: third_party/naturalearth/world_50m.txt beside the build directory or in the\n"
-    "source tree, or $SIGHTLINE_MAP_DATA; without it the report has no map (a warning).\n";
+    "source tree, or $SIGHTLINE_MAP_DATA; without it the report has no map (a warning).\n"
+    "\n"
+    "Exit status: 0 written whole; 1 the case could not be read, the files not written, the\n"
+    "PDF not printed, or an item's picture could not be made (the report is written without\n"
+    "it: run `sightline verify`); 2 usage.\n";
 
 // Prints OUT/report.html to OUT/report.pdf: Chromium works in a scratch directory (profile,
 // HOME) removed after, and writes beside the target first so that a failed print leaves no
@@ -89,8 +93,12 @@ int Run(const Args& args) {
     Warn("report", r.status().message());
     return kExitFailed;
   }
+  // An item whose picture could not be made (its original unreadable or not what was stored)
+  // makes the exit status 1: the report is written, but it lacks something.
+  bool incomplete = false;
   for (const auto& item : (*r)["items"]) {
     if (item.contains("thumbnail_error")) {
+      incomplete = true;
       Warn("report", "#" + item["id"].dump() + " " + item["name"].get<std::string>() +
                          ": no picture: " + item["thumbnail_error"].get<std::string>());
     }
@@ -151,7 +159,7 @@ int Run(const Args& args) {
                 DisplayPath(html_path).c_str(), DisplayPath(json_path).c_str());
     if (pdf_ok) std::printf("  %s\n", DisplayPath(pdf_path).c_str());
   }
-  return args.Has("pdf") && !pdf_ok ? kExitFailed : kExitOk;
+  return (args.Has("pdf") && !pdf_ok) || incomplete ? kExitFailed : kExitOk;
 }
 
 }  // namespace

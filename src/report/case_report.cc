@@ -203,7 +203,10 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
   for (const evidence::Item& item : items) {
     SL_ASSIGN_OR_RETURN(std::string probe, c.catalog().Metadata(item.id));
     const nlohmann::json meta = MetadataSummary(probe);
-    facts[item.id] = {c.objects().PathFor(item.sha256), item.media_kind, item.name,
+    // Pictures and sound levels are read from the stored original only when it is what was
+    // stored (evidence/object_store.h); otherwise they fail, and the item says why.
+    Result<std::string> original = c.objects().OriginalPath(item.sha256);
+    facts[item.id] = {original.ok() ? *original : std::string(), item.media_kind, item.name,
                       meta.is_object() ? Seconds(meta["duration_s"]) : 0, meta};
   }
   const bool pictures = options.thumbnail_side > 0;
@@ -253,8 +256,11 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
     j["thumbnail_jpeg_base64"] = nullptr;
     j["keyframes_jpeg_base64"] = nullptr;
     if (options.thumbnail_side > 0 && options.sheet_frames > 0 && item.media_kind == "video") {
-      Result<std::string> sheet = KeyframeSheetJpeg(
-          c.objects().PathFor(item.sha256), facts[item.id].duration_s, options.sheet_frames);
+      Result<std::string> original = c.objects().OriginalPath(item.sha256);
+      Result<std::string> sheet =
+          original.ok()
+              ? KeyframeSheetJpeg(*original, facts[item.id].duration_s, options.sheet_frames)
+              : Result<std::string>(original.status());
       if (sheet.ok()) {
         j["keyframes_jpeg_base64"] = Base64(*sheet);
       } else {
@@ -262,8 +268,10 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
       }
     }
     if (options.thumbnail_side > 0 && (item.media_kind == "video" || item.media_kind == "image")) {
-      Result<std::string> jpeg =
-          Thumbnail(c.objects().PathFor(item.sha256), item.media_kind, options.thumbnail_side);
+      Result<std::string> original = c.objects().OriginalPath(item.sha256);
+      Result<std::string> jpeg = original.ok()
+                                     ? Thumbnail(*original, item.media_kind, options.thumbnail_side)
+                                     : Result<std::string>(original.status());
       if (jpeg.ok()) {
         j["thumbnail_jpeg_base64"] = Base64(*jpeg);
       } else {

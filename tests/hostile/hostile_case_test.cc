@@ -211,6 +211,8 @@ TEST_F(HostileCase, SymlinkedObjectDirectoryNeverReceivesAnOriginal) {
   // Recorded and kept in staging/, flagged with the reason.
   EXPECT_BOUNDED_FAILURE(Sightline({"ingest", "--case", Case(), dir_ / "clip.mp4"}), 1, "clip.mp4",
                          "symbolic link");
+  EXPECT_BOUNDED_FAILURE(Sightline({"report", "--case", Case(), "-o", dir_ / "report"}), 1,
+                         "clip.mp4", "symbolic link");
   EXPECT_TRUE(std::filesystem::is_empty(outside)) << "an original was stored outside the case";
   BoundedResult v = Sightline({"verify", "--case", Case()});
   EXPECT_BOUNDED_FAILURE(v, 1);
