@@ -1,11 +1,9 @@
 #include "case/heard_events.h"
 
 #include <mutex>
-#include <set>
 
-#include "base/file.h"
 #include "base/parallel.h"
-#include "case/findings.h"
+#include "case/item_signals.h"
 #include "evidence/signal_store.h"
 #include "signals/audio/audio_events.h"
 
@@ -56,32 +54,15 @@ Result<StageOutcome> FindHeardEvents(evidence::Case& c, const evidence::Identity
   out.run.analyzer = kHeardEventsAnalyzer;
   out.run.version = kHeardEventsVersion;
   SL_ASSIGN_OR_RETURN(std::vector<evidence::Item> items, c.catalog().ListItems());
-  SL_ASSIGN_OR_RETURN(std::vector<std::int64_t> done,
-                      AnalyzedItems(c, out.run.analyzer, out.run.version));
-  const std::set<std::int64_t> analyzed(done.begin(), done.end());
-  out.items = items.size();
   const ev::EventOptions event_options;
   const evidence::SignalKey key = EventsKey(event_options);
-
-  std::vector<const evidence::Item*> to_scan;
-  for (const evidence::Item& item : items) {
-    if (analyzed.count(item.id)) continue;
-    const bool may_have_sound = item.media_kind == "video" || item.media_kind == "audio";
-    SL_ASSIGN_OR_RETURN(bool sound,
-                        may_have_sound ? ItemHasSound(c, item.id) : Result<bool>(false));
-    if (!sound) {
-      out.run.items.push_back(item.id);  // nothing to hear: done with
-      continue;
-    }
-    SL_ASSIGN_OR_RETURN(std::optional<evidence::StoredSignal> stored,
-                        evidence::FindSignal(c, item.id, key));
-    if (stored) {  // stored by a run killed before it was recorded
-      ++out.reused;
-      out.run.items.push_back(item.id);
-      continue;
-    }
-    to_scan.push_back(&item);
-  }
+  // Items with nothing to hear are done with.
+  auto has_sound = [&](const evidence::Item& item) -> Result<bool> {
+    if (item.media_kind != "video" && item.media_kind != "audio") return false;
+    return ItemHasSound(c, item.id);
+  };
+  SL_ASSIGN_OR_RETURN(std::vector<const evidence::Item*> to_scan,
+                      ItemsToDo(c, items, key, has_sound, &out));
 
   std::vector<Result<signals::EventsAnalysis>> scans(to_scan.size(), Internal("not scanned"));
   SerialProgress progress(options.progress);
@@ -101,38 +82,24 @@ Result<StageOutcome> FindHeardEvents(evidence::Case& c, const evidence::Identity
   progress([](auto& p) { p.End(); });
 
   for (std::size_t k = 0; k < to_scan.size(); ++k) {
-    const evidence::Item& item = *to_scan[k];
-    const std::string who_item = "#" + std::to_string(item.id) + " " + item.name;
-    if (!scans[k].ok()) {
-      out.warnings.push_back(who_item + ": " + scans[k].status().message());
-      out.failed = true;
-      continue;
+    Result<nlohmann::ordered_json> data = scans[k].ok()
+                                              ? Result<nlohmann::ordered_json>(signals::EventsJson(
+                                                    to_scan[k]->name, *scans[k], event_options))
+                                              : Result<nlohmann::ordered_json>(scans[k].status());
+    nlohmann::json summary;
+    if (data.ok()) {
+      summary = {{"events", (*data)["events"].size()},
+                 {"speech", (*data)["speech"].size()},
+                 {"duration_s", (*data)["duration_s"]}};
     }
-    const nlohmann::ordered_json data = signals::EventsJson(item.name, *scans[k], event_options);
-    const nlohmann::json summary = {{"events", data["events"].size()},
-                                    {"speech", data["speech"].size()},
-                                    {"duration_s", data["duration_s"]}};
-    auto stored = evidence::StoreSignal(c, who, item, key, data.dump(1) + "\n", summary.dump(), {});
-    if (!stored.ok()) {
-      out.warnings.push_back(who_item + ": events not stored: " + stored.status().message());
-      out.failed = true;
-      continue;
-    }
-    ++out.extracted;
-    out.run.items.push_back(item.id);
+    StoreItemSignal(c, who, *to_scan[k], key, data, summary, "events", &out);
   }
   out.new_items = out.run.items.size();
   return out;
 }
 
 Result<std::optional<nlohmann::json>> StoredHeardEvents(evidence::Case& c, std::int64_t item_id) {
-  SL_ASSIGN_OR_RETURN(std::optional<evidence::StoredSignal> stored,
-                      evidence::FindSignal(c, item_id, EventsKey(ev::EventOptions())));
-  if (!stored) return std::optional<nlohmann::json>();
-  SL_ASSIGN_OR_RETURN(std::string text, ReadFileToString(c.dir() + "/" + stored->path, 1ull << 30));
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) return Corrupt(stored->path + ": not JSON");
-  return std::optional<nlohmann::json>(std::move(j));
+  return StoredItemSignal(c, item_id, EventsKey(ev::EventOptions()));
 }
 
 }  // namespace sightline::investigation

@@ -2,13 +2,11 @@
 
 #include <memory>
 #include <mutex>
-#include <set>
 
 #include "analysis/text/file_text.h"
 #include "analysis/text/file_text_json.h"
-#include "base/file.h"
 #include "base/parallel.h"
-#include "case/findings.h"
+#include "case/item_signals.h"
 #include "evidence/signal_store.h"
 
 namespace sightline::investigation {
@@ -33,28 +31,13 @@ Result<StageOutcome> FindPictureText(evidence::Case& c, const evidence::Identity
   out.run.analyzer = kPictureTextAnalyzer;
   out.run.version = kPictureTextVersion;
   SL_ASSIGN_OR_RETURN(std::vector<evidence::Item> items, c.catalog().ListItems());
-  SL_ASSIGN_OR_RETURN(std::vector<std::int64_t> done,
-                      AnalyzedItems(c, out.run.analyzer, out.run.version));
-  const std::set<std::int64_t> analyzed(done.begin(), done.end());
-  out.items = items.size();
   const evidence::SignalKey key = TextKey(options);
-
-  std::vector<const evidence::Item*> to_read;
-  for (const evidence::Item& item : items) {
-    if (analyzed.count(item.id)) continue;
-    if (item.media_kind != "video" && item.media_kind != "image") {
-      out.run.items.push_back(item.id);  // no picture: done with
-      continue;
-    }
-    SL_ASSIGN_OR_RETURN(std::optional<evidence::StoredSignal> stored,
-                        evidence::FindSignal(c, item.id, key));
-    if (stored) {  // stored by a run killed before it was recorded
-      ++out.reused;
-      out.run.items.push_back(item.id);
-      continue;
-    }
-    to_read.push_back(&item);
-  }
+  // Items without a picture are done with.
+  auto has_picture = [](const evidence::Item& item) -> Result<bool> {
+    return item.media_kind == "video" || item.media_kind == "image";
+  };
+  SL_ASSIGN_OR_RETURN(std::vector<const evidence::Item*> to_read,
+                      ItemsToDo(c, items, key, has_picture, &out));
   if (!to_read.empty()) {
     // One Tesseract per thread (a TextReader is single-threaded); made before any decode, so
     // missing traineddata fails the stage at once with the package to install.
@@ -95,25 +78,15 @@ Result<StageOutcome> FindPictureText(evidence::Case& c, const evidence::Identity
     if (options.progress) options.progress->End();
 
     for (std::size_t k = 0; k < to_read.size(); ++k) {
-      const evidence::Item& item = *to_read[k];
-      const std::string who_item = "#" + std::to_string(item.id) + " " + item.name;
-      if (!reads[k].ok()) {
-        out.warnings.push_back(who_item + ": " + reads[k].status().message());
-        out.failed = true;
-        continue;
+      Result<nlohmann::ordered_json> data =
+          reads[k].ok()
+              ? Result<nlohmann::ordered_json>(tx::FileTextJson(to_read[k]->name, *reads[k]))
+              : Result<nlohmann::ordered_json>(reads[k].status());
+      nlohmann::json summary;
+      if (data.ok()) {
+        summary = {{"lines", (*data)["text"].size()}, {"frames_read", (*data)["frames_read"]}};
       }
-      const nlohmann::ordered_json data = tx::FileTextJson(item.name, *reads[k]);
-      const nlohmann::json summary = {{"lines", data["text"].size()},
-                                      {"frames_read", data["frames_read"]}};
-      auto stored =
-          evidence::StoreSignal(c, who, item, key, data.dump(1) + "\n", summary.dump(), {});
-      if (!stored.ok()) {
-        out.warnings.push_back(who_item + ": text not stored: " + stored.status().message());
-        out.failed = true;
-        continue;
-      }
-      ++out.extracted;
-      out.run.items.push_back(item.id);
+      StoreItemSignal(c, who, *to_read[k], key, data, summary, "text", &out);
     }
   }
   out.new_items = out.run.items.size();
@@ -121,13 +94,7 @@ Result<StageOutcome> FindPictureText(evidence::Case& c, const evidence::Identity
 }
 
 Result<std::optional<nlohmann::json>> StoredPictureText(evidence::Case& c, std::int64_t item_id) {
-  SL_ASSIGN_OR_RETURN(std::optional<evidence::StoredSignal> stored,
-                      evidence::FindSignal(c, item_id, TextKey(PictureTextOptions())));
-  if (!stored) return std::optional<nlohmann::json>();
-  SL_ASSIGN_OR_RETURN(std::string text, ReadFileToString(c.dir() + "/" + stored->path, 1ull << 30));
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) return Corrupt(stored->path + ": not JSON");
-  return std::optional<nlohmann::json>(std::move(j));
+  return StoredItemSignal(c, item_id, TextKey(PictureTextOptions()));
 }
 
 }  // namespace sightline::investigation
