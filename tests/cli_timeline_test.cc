@@ -64,7 +64,8 @@ TEST_F(TimelineCli, MetadataSyncBeforeAndConflicts) {
   bool synced = false;
   for (const auto& b : by_item[2]["basis"]) synced |= b["kind"] == "sync";
   EXPECT_TRUE(synced) << by_item[2];
-  // A 2031 capture time cannot be (while these tests run before it): the case had the file before. Shown, and left out.
+  // A 2031 capture time cannot be (while these tests run before it): the case had the file before.
+  // Shown, and left out.
   EXPECT_TRUE(by_item[3]["start"].is_null());
   ASSERT_EQ(j["conflicts"].size(), 1u) << j["conflicts"];
   EXPECT_EQ(j["conflicts"][0]["items"][0], 3);
@@ -86,6 +87,43 @@ TEST_F(TimelineCli, MetadataSyncBeforeAndConflicts) {
   auto readable = Run({"timeline", "--case", case_dir()});
   EXPECT_NE(readable.out.find("conflicts:"), std::string::npos) << readable.out;
   EXPECT_NE(readable.out.find("explosion"), std::string::npos) << readable.out;
+}
+
+TEST_F(TimelineCli, UploadTimeIsALatestStart) {
+  auto src = Run({"source", "add", "--case", case_dir(), "--kind", "account", "--json", "poster"});
+  ASSERT_EQ(src.exit_code, 0) << src.err;
+  // d has no capture time: the day its post went up bounds it (by that day's end, UTC).
+  auto linked = Run({"link", "--case", case_dir(), "4", "--source", "1", "--published-at",
+                     "2026-11-20", "--json"});
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_EQ(nlohmann::json::parse(linked.out, nullptr, false).value("published_at", ""),
+            "2026-11-20");
+  // a says it was filmed on the 24th, but its post went up on the 23rd: a conflict, shown.
+  ASSERT_EQ(Run({"link", "--case", case_dir(), "1", "--source", "1", "--published-at",
+                 "2026-11-23T12:00:00Z"})
+                .exit_code,
+            0);
+  EXPECT_EQ(
+      Run({"link", "--case", case_dir(), "2", "--source", "1", "--published-at", "last tuesday"})
+          .exit_code,
+      2);
+  auto r = Run({"timeline", "--case", case_dir(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  std::map<int, nlohmann::json> by_item;
+  for (const auto& i : j["items"]) by_item[i["item"].get<int>()] = i;
+  bool uploaded = false;
+  for (const auto& b : by_item[4]["basis"]) {
+    uploaded |= b["kind"] == "uploaded" && b["latest"] == "2026-11-21T00:00:00.000Z";
+  }
+  EXPECT_TRUE(uploaded) << by_item[4];
+  bool shown = false;
+  for (const auto& k : j["conflicts"]) {
+    const std::string m = k["message"];
+    shown |= k["items"][0] == 1 && m.find("published 2026-11-23T12:00:00Z") != std::string::npos;
+  }
+  EXPECT_TRUE(shown) << j["conflicts"];
 }
 
 }  // namespace

@@ -6,6 +6,7 @@ namespace sightline::investigation {
 
 namespace {
 constexpr int kInvestigationSchema = 3;  // evidence/schema.cc: migration 2 -> 3
+constexpr int kPublishedAtSchema = 5;    // evidence/schema.cc: migration 4 -> 5
 }  // namespace
 
 void AddProvenanceJson(const Provenance& p, nlohmann::json* j) {
@@ -37,6 +38,11 @@ Provenance ProvenanceAt(const evidence::SqliteStmt& s, int col) {
 Result<bool> HasInvestigationTables(evidence::Case& c) {
   SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.db()));
   return version >= kInvestigationSchema;
+}
+
+Result<bool> HasPublishedAt(evidence::Case& c) {
+  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.db()));
+  return version >= kPublishedAtSchema;
 }
 
 Result<evidence::Item> ItemById(evidence::Case& c, std::int64_t id) {

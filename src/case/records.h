@@ -40,6 +40,8 @@ std::string Alternatives(const char* const* names);
 // False for a case written before the investigation tables existed (schema < 3) and opened
 // read-only: it has no findings, sources or claims yet, and reading them returns nothing.
 Result<bool> HasInvestigationTables(evidence::Case& c);
+// False for a case older than schema 5 opened read-only: no sidecars, no item_sources.published_at.
+Result<bool> HasPublishedAt(evidence::Case& c);
 
 // The item with this id, or a NotFound naming it.
 Result<evidence::Item> ItemById(evidence::Case& c, std::int64_t id);

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "base/time.h"
+
 namespace sightline::investigation {
 
 const char* const kSourceKinds[] = {"person",       "account", "agency", "eyewitness",
@@ -69,8 +71,33 @@ Result<std::vector<Source>> ListSources(evidence::Case& c) {
   return out;
 }
 
+Result<std::int64_t> FindSourceId(evidence::Case& c, const Source& like) {
+  SL_ASSIGN_OR_RETURN(std::vector<Source> all, ListSources(c));
+  for (const Source& s : all) {
+    const bool same = like.handle.empty() ? s.handle.empty() && s.kind == like.kind &&
+                                                s.name == like.name && s.platform == like.platform
+                                          : s.handle == like.handle && s.platform == like.platform;
+    if (same) return s.id;
+  }
+  return std::int64_t{0};
+}
+
+std::optional<double> PublishedBound(const std::string& published_at) {
+  if (published_at.size() == 10 && published_at[4] == '-' && published_at[7] == '-') {
+    // A day (UTC): published by its end.
+    if (auto t = ParseRfc3339(published_at + "T00:00:00Z")) return *t + 86400;
+    return std::nullopt;
+  }
+  return ParseRfc3339(published_at, /*zone_required=*/false);
+}
+
 Result<ItemSource> LinkItemToSource(evidence::Case& c, const evidence::Identity& who,
                                     ItemSource link) {
+  if (!link.published_at.empty() && !PublishedBound(link.published_at)) {
+    return InvalidArgument("published_at \"" + link.published_at +
+                           "\" is neither an ISO 8601 time (2026-11-24T05:42:10Z) nor a day "
+                           "(2026-11-24)");
+  }
   SL_ASSIGN_OR_RETURN(evidence::Item item, ItemById(c, link.item_id));
   SL_ASSIGN_OR_RETURN(Source source, FindSource(c, link.source_id));
   SL_ASSIGN_OR_RETURN(std::vector<ItemSource> existing, ListItemSources(c, link.item_id));
@@ -89,7 +116,8 @@ Result<ItemSource> LinkItemToSource(evidence::Case& c, const evidence::Identity&
                                                 {"source_id", link.source_id},
                                                 {"how", OptionalText(link.how)},
                                                 {"url", OptionalText(link.url)},
-                                                {"obtained_at", OptionalText(link.obtained_at)}},
+                                                {"obtained_at", OptionalText(link.obtained_at)},
+                                                {"published_at", OptionalText(link.published_at)}},
                                                "item_source_linked", item.sha256, details));
   link.id = added.first;
   link.provenance = added.second;
@@ -99,10 +127,11 @@ Result<ItemSource> LinkItemToSource(evidence::Case& c, const evidence::Identity&
 Result<std::vector<ItemSource>> ListItemSources(evidence::Case& c, std::int64_t item_id) {
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<ItemSource>();
+  SL_ASSIGN_OR_RETURN(bool has_published_at, HasPublishedAt(c));
   SL_ASSIGN_OR_RETURN(
       evidence::SqliteStmt s,
       c.db()->Prepare(std::string("SELECT id, item_id, source_id, how, url, obtained_at, ") +
-                      kProvenanceColumns +
+                      kProvenanceColumns + (has_published_at ? ", published_at" : ", NULL") +
                       " FROM item_sources WHERE ?1 = 0 OR item_id = ?1 ORDER BY id"));
   s.Bind(1, item_id);
   std::vector<ItemSource> out;
@@ -117,6 +146,7 @@ Result<std::vector<ItemSource>> ListItemSources(evidence::Case& c, std::int64_t 
     l.url = s.Text(4);
     l.obtained_at = s.Text(5);
     l.provenance = ProvenanceAt(s, 6);
+    l.published_at = s.Text(9);
     out.push_back(std::move(l));
   }
   return out;
@@ -131,8 +161,13 @@ nlohmann::json SourceJson(const Source& s) {
 }
 
 nlohmann::json ItemSourceJson(const ItemSource& l) {
-  nlohmann::json j = {{"id", l.id},   {"item", l.item_id}, {"source", l.source_id},
-                      {"how", l.how}, {"url", l.url},      {"obtained_at", l.obtained_at}};
+  nlohmann::json j = {{"id", l.id},
+                      {"item", l.item_id},
+                      {"source", l.source_id},
+                      {"how", l.how},
+                      {"url", l.url},
+                      {"obtained_at", l.obtained_at},
+                      {"published_at", l.published_at}};
   if (l.provenance.custody_seq != 0) AddProvenanceJson(l.provenance, &j);
   return j;
 }

@@ -7,6 +7,7 @@
 #define SIGHTLINE_CASE_SOURCES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,14 +39,27 @@ struct ItemSource {
   std::string how;          // e.g. "downloaded from the post", "sent by messenger"
   std::string url;          // where this item was found, e.g. the post URL
   std::string obtained_at;  // when the desk obtained it (ISO 8601), "" when not stated
+  // When the post it was found at was published (ISO 8601, or a day "YYYY-MM-DD" when only the
+  // day is known, as platforms' upload dates are in UTC), "" when not known. The recording
+  // started before: an upper bound for the timeline ("uploaded").
+  std::string published_at;
   Provenance provenance;
 };
+
+// The latest time (Unix seconds) a published_at allows: the time itself, or the end of the day
+// (UTC) for a day. nullopt when malformed.
+std::optional<double> PublishedBound(const std::string& published_at);
 
 // Adds a source; fills id and provenance. Fails on an unknown kind or an empty name.
 Result<Source> AddSource(evidence::Case& c, const evidence::Identity& who, Source source);
 Result<std::vector<Source>> ListSources(evidence::Case& c);
+// The source with this platform and handle (both compared exactly, both non-empty), or with this
+// kind, name and no handle when `handle` is empty; 0 when there is none. Lets a collector reuse
+// the account it recorded for an earlier post.
+Result<std::int64_t> FindSourceId(evidence::Case& c, const Source& like);
 
-// Links an item to a source. Fails with kNotFound for an unknown item or source, and with
+// Links an item to a source. Fails with kInvalidArgument for a published_at that is neither
+// ISO 8601 nor a day, with kNotFound for an unknown item or source, and with
 // kAlreadyExists when the item is already linked to that source.
 Result<ItemSource> LinkItemToSource(evidence::Case& c, const evidence::Identity& who,
                                     ItemSource link);

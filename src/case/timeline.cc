@@ -193,6 +193,18 @@ Result<Timeline> BuildTimeline(evidence::Case& c) {
               &out.conflicts);
       }
     }
+    // The post it was found at was published then (a platform's statement, or a server's
+    // Last-Modified): the recording started before.
+    for (const ItemSource& l : links) {
+      if (l.item_id != item.id || l.published_at.empty()) continue;
+      if (auto t = PublishedBound(l.published_at)) {
+        Apply(p,
+              {"uploaded",
+               "published " + l.published_at + " (source #" + std::to_string(l.source_id) + ")",
+               Before(*t)},
+              &out.conflicts);
+      }
+    }
     if (probe.is_object()) {
       for (TimeBasis& basis : MetadataBases(probe)) Apply(p, std::move(basis), &out.conflicts);
     }

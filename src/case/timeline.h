@@ -8,6 +8,9 @@
 //                it is a statement, and a conflict with the others shows it.
 //   obtained     the desk had it by then (a source link's obtained_at, and the ingest time):
 //                the recording started before.
+//   uploaded     when the post the item was found at was published (a source link's
+//                published_at: yt-dlp's upload time, or `link --published-at`): the recording
+//                started before. A day (YYYY-MM-DD, UTC) bounds by the end of that day.
 //   sync         a same_moment relation (an accepted finding, or one stated with `link`): the
 //                other item's start plus the offset.
 //   before       "a was filmed before b" (`link --kind before`): bounds each by the other.
@@ -37,7 +40,7 @@ struct TimeSpan {
 };
 
 struct TimeBasis {
-  std::string kind;    // "metadata", "obtained", "sync", "before"
+  std::string kind;    // "metadata", "obtained", "uploaded", "sync", "before"
   std::string detail;  // e.g. "QuickTime.mvhd.CreationTime", "#3 + 4.250 s (finding 2)"
   TimeSpan span;       // what this statement alone says of the item's start
 };

@@ -15,13 +15,16 @@ namespace inv = investigation;
 
 constexpr char kUsage[] =
     "Usage: sightline link --case DIR ITEM --source ID [--how TEXT] [--url URL]\n"
-    "                      [--obtained-at TIME] [--json]\n"
+    "                      [--obtained-at TIME] [--published-at TIME] [--json]\n"
     "       sightline link --case DIR ITEM_A ITEM_B --kind KIND [--offset S] [--note TEXT]\n"
     "                      [--json]\n"
     "\n"
     "The first form says where ITEM came from: source ID (see `sightline source list`), how it\n"
     "reached the desk (--how \"forwarded by the author\"), the post it was found at (--url), and\n"
-    "when (--obtained-at, ISO 8601). The second records a relation between two items that you\n"
+    "when (--obtained-at, ISO 8601), and when that post was published (--published-at, ISO\n"
+    "8601, or a day YYYY-MM-DD in UTC as platforms state upload dates): the timeline takes it as\n"
+    "a latest time for the recording's start (\"uploaded\"). The second records a relation between "
+    "two items that you\n"
     "state yourself (the analyses' suggestions are `sightline findings`):\n"
     "\n"
     "  --kind KIND   same_footage, same_moment, same_place, same_event, or before (ITEM_A was\n"
@@ -66,6 +69,7 @@ int Run(const Args& args) {
     link.how = args.Get("how");
     link.url = args.Get("url");
     link.obtained_at = args.Get("obtained-at");
+    link.published_at = args.Get("published-at");
     auto added = inv::LinkItemToSource(c, opened->who, link);
     if (!added.ok()) return FailWith("link", added.status());
     if (args.Has("json")) {
@@ -99,7 +103,9 @@ extern const Command kLinkCommand = {
     "link",
     "link an item to its source, or relate two items",
     kUsage,
-    {{"json"}, {"case", "source", "how", "url", "obtained-at", "kind", "offset", "note"}, {}},
+    {{"json"},
+     {"case", "source", "how", "url", "obtained-at", "published-at", "kind", "offset", "note"},
+     {}},
     Run,
 };
 

@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "evidence/record_json.h"
+#include "evidence/sidecar_store.h"
 
 namespace sightline::cli {
 
@@ -33,7 +34,23 @@ constexpr char kUsage[] =
     "\"details\",\n"
     "           \"prev_hash\", \"entry_hash\", \"public_key\", \"signature\"}],\n"
     "           \"findings\", \"sources\", \"observations\", \"locations\": as `findings`,\n"
-    "           `source list`, `annotate --list` and `locate-item --list` print them}\n";
+    "           `source list`, `annotate --list` and `locate-item --list` print them,\n"
+    "           \"sidecars\": [{\"id\", \"kind\", \"name\", \"sha256\", \"size\", \"path\",\n"
+    "           \"summary\", \"actor\", \"created_at\", \"custody_seq\"}] (doc/collect.md)}\n";
+
+nlohmann::json SidecarJson(const evidence::Sidecar& s) {
+  nlohmann::json summary = nlohmann::json::parse(s.summary, nullptr, false);
+  return {{"id", s.id},
+          {"kind", s.kind},
+          {"name", s.name},
+          {"sha256", s.sha256},
+          {"size", s.size},
+          {"path", s.path},
+          {"summary", summary.is_discarded() ? nlohmann::json() : summary},
+          {"actor", s.actor},
+          {"created_at", s.created_at},
+          {"custody_seq", s.custody_seq}};
+}
 
 std::string Text(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
@@ -84,8 +101,9 @@ void PrintInvestigation(std::int64_t id, const std::vector<inv::Finding>& findin
   }
   if (!sources.empty()) std::printf("\nSources:\n");
   for (const auto& l : sources) {
-    std::printf("  source %lld%s%s%s%s\n", static_cast<long long>(l.source_id),
-                l.how.empty() ? "" : ", ", l.how.c_str(), l.url.empty() ? "" : ", ", l.url.c_str());
+    std::printf("  source %lld%s%s%s%s%s%s\n", static_cast<long long>(l.source_id),
+                l.how.empty() ? "" : ", ", l.how.c_str(), l.url.empty() ? "" : ", ", l.url.c_str(),
+                l.published_at.empty() ? "" : ", published ", l.published_at.c_str());
   }
   if (!observations.empty()) std::printf("\nObservations:\n");
   for (const auto& o : observations) {
@@ -135,8 +153,9 @@ int Run(const Args& args) {
   auto sources = inv::ListItemSources(*c, item.id);
   auto observations = inv::ListObservations(*c, item.id);
   auto locations = inv::ListLocations(*c, item.id);
-  for (const Status* s :
-       {&findings.status(), &sources.status(), &observations.status(), &locations.status()}) {
+  auto sidecars = evidence::ListSidecars(*c, item.id);
+  for (const Status* s : {&findings.status(), &sources.status(), &observations.status(),
+                          &locations.status(), &sidecars.status()}) {
     if (!s->ok()) {
       Warn("show", s->message());
       return kExitFailed;
@@ -152,6 +171,8 @@ int Run(const Args& args) {
     for (const auto& l : *sources) jsources.push_back(inv::ItemSourceJson(l));
     for (const auto& o : *observations) jobs.push_back(inv::ObservationJson(o));
     for (const auto& l : *locations) jlocations.push_back(inv::LocationJson(l));
+    nlohmann::json jsidecars = nlohmann::json::array();
+    for (const auto& sc : *sidecars) jsidecars.push_back(SidecarJson(sc));
     PrintJson({{"item", *item_json},
                {"names", jnames},
                {"metadata", meta},
@@ -159,7 +180,8 @@ int Run(const Args& args) {
                {"findings", jfindings},
                {"sources", jsources},
                {"observations", jobs},
-               {"locations", jlocations}});
+               {"locations", jlocations},
+               {"sidecars", jsidecars}});
     return kExitOk;
   }
   std::printf("Item %lld: %s\n", static_cast<long long>(item.id), item.name.c_str());
@@ -177,6 +199,12 @@ int Run(const Args& args) {
                 static_cast<long long>(n.custody_seq));
     if (!n.source.empty()) std::printf("    source %s\n", n.source.c_str());
     if (!n.note.empty()) std::printf("    note %s\n", n.note.c_str());
+  }
+  if (!sidecars->empty()) std::printf("\nSidecars (%zu):\n", sidecars->size());
+  for (const auto& sc : *sidecars) {
+    std::printf("  %-10s %s  %s  sha256:%s\n    from %s\n    stored as %s\n", sc.kind.c_str(),
+                sc.name.c_str(), HumanSize(sc.size).c_str(), sc.sha256.substr(0, 16).c_str(),
+                sc.path.c_str(), c->objects().PathFor(sc.sha256).c_str());
   }
   std::printf("\nCustody history:\n");
   for (const auto& e : *history) {

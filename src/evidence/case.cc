@@ -7,6 +7,7 @@
 #include "base/file.h"
 #include "base/time.h"
 #include "evidence/schema.h"
+#include "evidence/sidecar_store.h"
 
 namespace sightline::evidence {
 
@@ -65,9 +66,12 @@ Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) 
       SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
     }
     Catalog& catalog = c->catalog_;
-    auto recovered = c->objects_.Recover([&catalog](const std::string& sha) {
+    SqliteDb* db = c->db();
+    auto recovered = c->objects_.Recover([&catalog, db](const std::string& sha) {
       Result<std::optional<Item>> item = catalog.FindBySha(sha);
-      return item.ok() && item->has_value();
+      if (item.ok() && item->has_value()) return true;
+      Result<bool> sidecar = IsSidecarObject(db, sha);  // sidecars are published the same way
+      return sidecar.ok() && *sidecar;
     });
     if (!recovered.ok()) return recovered.status();
   }

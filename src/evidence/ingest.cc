@@ -167,12 +167,12 @@ IngestReport IngestFile(Case& c, const Identity& who, const std::string& path,
   }
 
   ItemName name;
-  std::string raw_name = BaseName(path);
+  std::string raw_name = options.name.empty() ? BaseName(path) : options.name;
   name.name = DisplayPath(raw_name);
   if (!IsValidUtf8(raw_name)) {
     name.name_hex = ToHex(reinterpret_cast<const std::uint8_t*>(raw_name.data()), raw_name.size());
   }
-  name.path = DisplayPath(AbsolutePath(path));
+  name.path = options.origin.empty() ? DisplayPath(AbsolutePath(path)) : options.origin;
   name.mtime = FormatUtc(st.st_mtim.tv_sec);
   name.actor = who.actor;
   name.source = options.source;

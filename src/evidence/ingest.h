@@ -19,6 +19,10 @@ namespace sightline::evidence {
 struct IngestOptions {
   std::string source;  // where the files came from ("Telegram channel X", "USB stick from Y")
   std::string note;
+  // Recorded instead of the file's own name and absolute path when set: for a download, a name
+  // made from the post and the URL it was downloaded from (the file itself is a temporary copy).
+  std::string name;
+  std::string origin;
 };
 
 enum class IngestOutcome {

@@ -230,6 +230,27 @@ CREATE TABLE analyzed (
   UNIQUE (item_id, analyzer, version)
 );
 )sql",
+      // 4 -> 5: sidecars (files that came with an item: a yt-dlp .info.json, a WACZ capture, a
+      // screenshot), stored in objects/ like originals and bound to the item by a custody entry;
+      // and when the post an item was found at was published, an upper bound of its recording.
+      R"sql(
+CREATE TABLE sidecars (
+  id          INTEGER PRIMARY KEY,
+  item_id     INTEGER NOT NULL REFERENCES items(id),
+  kind        TEXT NOT NULL,
+  sha256      TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  name        TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  summary     TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  custody_seq INTEGER NOT NULL REFERENCES custody_log(seq) DEFERRABLE INITIALLY DEFERRED,
+  UNIQUE (item_id, sha256)
+);
+CREATE INDEX sidecars_sha256 ON sidecars(sha256);
+ALTER TABLE item_sources ADD COLUMN published_at TEXT;
+)sql",
   };
   return kMigrations;
 }

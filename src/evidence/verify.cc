@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "base/sha256.h"
 #include "evidence/case_timestamp.h"
+#include "evidence/sidecar_store.h"
 
 namespace sightline::evidence {
 
@@ -43,10 +44,26 @@ class Verifier {
     if (!entries->empty()) report_.log_head = entries->back().entry_hash;
     for (const CustodyEntry& e : *entries) by_seq_[e.seq] = &e;
 
+    // Sidecars are kept in objects/ like originals: hashed, and not strays.
+    Result<std::vector<Sidecar>> sidecars = ListSidecars(case_, 0);
+    if (!sidecars.ok()) return Fatal(sidecars.status());
+    std::vector<Item> objects = *items;
+    std::set<std::string> seen;
+    for (const Item& item : *items) seen.insert(item.sha256);
+    for (const Sidecar& sc : *sidecars) {
+      if (!seen.insert(sc.sha256).second) continue;
+      Item o;
+      o.id = sc.item_id;
+      o.sha256 = sc.sha256;
+      o.size = sc.size;
+      o.name = "sidecar " + sc.name + " of item " + std::to_string(sc.item_id);
+      objects.push_back(std::move(o));
+    }
+
     CheckLog(*entries);
     CheckCatalogueAgainstLog(*items, *entries);
-    CheckObjects(*items);
-    CheckForStrays(*items);
+    CheckObjects(objects);
+    CheckForStrays(objects);
     CheckTimestamps(*entries);
     return std::move(report_);
   }
