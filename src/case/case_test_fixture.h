@@ -1,4 +1,4 @@
-// A case with three ingested items and a signing identity, for the tests of case/.
+// Cases for the tests of case/ and report/: an empty one, and one with three ingested items.
 #ifndef SIGHTLINE_CASE_CASE_TEST_FIXTURE_H_
 #define SIGHTLINE_CASE_CASE_TEST_FIXTURE_H_
 
@@ -14,7 +14,9 @@
 
 namespace sightline::investigation {
 
-class CaseWithItems : public ::testing::Test {
+// An empty case in a scratch directory and a signing identity. Subclasses that override SetUp
+// call EmptyCase::SetUp() first and return when it failed (HasFatalFailure()).
+class EmptyCase : public ::testing::Test {
  protected:
   void SetUp() override {
     auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
@@ -23,6 +25,18 @@ class CaseWithItems : public ::testing::Test {
     auto c = evidence::Case::Create(dir_ / "case", who_);
     ASSERT_TRUE(c.ok()) << c.status().message();
     case_ = std::move(c).value();
+  }
+
+  sightline::testing::ScratchDir dir_;
+  evidence::Identity who_;
+  std::unique_ptr<evidence::Case> case_;
+};
+
+class CaseWithItems : public EmptyCase {
+ protected:
+  void SetUp() override {
+    EmptyCase::SetUp();
+    if (HasFatalFailure()) return;
     for (int i = 1; i <= 3; ++i) {
       std::string p = dir_ / ("clip" + std::to_string(i) + ".bin");
       sightline::testing::WriteFile(p, "item " + std::to_string(i));
@@ -38,10 +52,6 @@ class CaseWithItems : public ::testing::Test {
     for (const auto& e : *all) out.push_back(e.action);
     return out;
   }
-
-  sightline::testing::ScratchDir dir_;
-  evidence::Identity who_;
-  std::unique_ptr<evidence::Case> case_;
 };
 
 }  // namespace sightline::investigation

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "case/case_test_fixture.h"
 #include "case/findings.h"
 #include "evidence/case.h"
 #include "evidence/ingest.h"
@@ -28,17 +29,13 @@ using sightline::testing::MakeMedia;
 //   item 4  c.wav   another scene
 //   item 5  junk    not media: tried, and left out quietly
 // Item 1 starts later in the scene than item 2, so the pair (1, 2) has a negative offset.
-class SameMoments : public ::testing::Test {
+class SameMoments : public EmptyCase {
  protected:
   static constexpr int kRate = 44100;
 
   void SetUp() override {
-    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
-    ASSERT_TRUE(key.ok()) << key.status().message();
-    who_ = evidence::Identity{"desk@newsroom", *key};
-    auto c = evidence::Case::Create(dir_ / "case", who_);
-    ASSERT_TRUE(c.ok()) << c.status().message();
-    case_ = std::move(c).value();
+    EmptyCase::SetUp();
+    if (HasFatalFailure()) return;
 
     namespace fx = sightline::testing;
     const auto scene = fx::MakeScene(40, kRate, 31);
@@ -73,10 +70,6 @@ class SameMoments : public ::testing::Test {
     o.threads = 2;
     return o;
   }
-
-  sightline::testing::ScratchDir dir_;
-  evidence::Identity who_;
-  std::unique_ptr<evidence::Case> case_;
 };
 
 // The suggestions by pair, with their evidence parsed.

@@ -13,15 +13,11 @@ namespace {
 
 namespace sy = analysis::scene::synthetic;
 
-class PlacesTest : public ::testing::Test {
+class PlacesTest : public EmptyCase {
  protected:
   void SetUp() override {
-    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
-    ASSERT_TRUE(key.ok());
-    who_ = evidence::Identity{"desk", *key};
-    auto c = evidence::Case::Create(dir_ / "case", who_);
-    ASSERT_TRUE(c.ok());
-    case_ = std::move(c).value();
+    EmptyCase::SetUp();
+    if (HasFatalFailure()) return;
     const cv::Mat place = sy::Texture(1200, 900, 31);
     const cv::Size size(800, 600);
     Write("view_a.jpg", sy::View(place, sy::Motion(place.size(), 0, 1.0, 0), size));
@@ -34,9 +30,6 @@ class PlacesTest : public ::testing::Test {
     evidence::IngestReport r = evidence::IngestFile(*case_, who_, dir_ / name, {});
     ASSERT_EQ(r.outcome, evidence::IngestOutcome::kStored) << r.message;
   }
-  sightline::testing::ScratchDir dir_;
-  evidence::Identity who_;
-  std::unique_ptr<evidence::Case> case_;
 };
 
 TEST_F(PlacesTest, ViewsOfOnePlaceAndNothingElse) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/events/scene_synth.h"
+#include "case/case_test_fixture.h"
 #include "case/findings.h"
 #include "case/heard_events.h"
 #include "case/relations.h"
@@ -15,15 +16,11 @@
 namespace sightline::investigation {
 namespace {
 
-class SameEventsTest : public ::testing::Test {
+class SameEventsTest : public EmptyCase {
  protected:
   void SetUp() override {
-    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
-    ASSERT_TRUE(key.ok());
-    who_ = evidence::Identity{"desk", *key};
-    auto c = evidence::Case::Create(dir_ / "case", who_);
-    ASSERT_TRUE(c.ok());
-    case_ = std::move(c).value();
+    EmptyCase::SetUp();
+    if (HasFatalFailure()) return;
   }
   // Ingests a 2 s clip whose container states `created` (UTC) as its capture time (which also
   // makes the files differ).
@@ -45,9 +42,6 @@ class SameEventsTest : public ::testing::Test {
     auto added = AddRelation(*case_, who_, r);
     ASSERT_TRUE(added.ok()) << added.status().message();
   }
-  sightline::testing::ScratchDir dir_;
-  evidence::Identity who_;
-  std::unique_ptr<evidence::Case> case_;
 };
 
 TEST_F(SameEventsTest, OnePlaceAtAboutOneTime) {

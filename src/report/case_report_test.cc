@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "case/case_test_fixture.h"
 #include "case/findings.h"
 #include "case/locations.h"
 #include "case/observations.h"
@@ -24,15 +25,11 @@ std::size_t Count(const std::string& text, const std::string& what) {
   return n;
 }
 
-class CaseReportTest : public ::testing::Test {
+class CaseReportTest : public inv::EmptyCase {
  protected:
   void SetUp() override {
-    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
-    ASSERT_TRUE(key.ok());
-    who_ = evidence::Identity{"desk@newsroom", *key};
-    auto c = evidence::Case::Create(dir_ / "case", who_);
-    ASSERT_TRUE(c.ok());
-    case_ = std::move(c).value();
+    inv::EmptyCase::SetUp();
+    if (HasFatalFailure()) return;
     // Two videos with sound (a tone that starts loud then falls silent), and a photo.
     for (const char* name : {"a.mp4", "b.mp4"}) {
       testing::MakeMedia({"-f", "lavfi", "-i", "testsrc2=d=4:s=160x120:r=25", "-f", "lavfi", "-i",
@@ -48,9 +45,6 @@ class CaseReportTest : public ::testing::Test {
       ASSERT_EQ(r.outcome, evidence::IngestOutcome::kStored) << r.message;
     }
   }
-  sightline::testing::ScratchDir dir_;
-  evidence::Identity who_;
-  std::unique_ptr<evidence::Case> case_;
 };
 
 TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
