@@ -55,6 +55,27 @@ constexpr char kUsage[] =
     "Exit status: 0 every stage ran and every item was read, 1 something failed (the rest is\n"
     "still analysed and recorded), 2 usage.\n";
 
+// One line per stage. The per-item stages (sounds, text) read items and compare nothing; the
+// event stage decodes nothing and looks at pairs shown to be one place.
+void PrintStage(const inv::StageReport& s) {
+  const inv::StageOutcome& o = s.outcome;
+  const char* name = s.stage.c_str();
+  if (s.stage == "event") {
+    std::printf("%-8s %zu pairs of one place placed in time; %d new findings\n", name, o.compared,
+                s.new_findings);
+  } else if (o.new_items == 0 && s.status.ok()) {
+    std::printf("%-8s %zu items, none new: nothing to do\n", name, o.items);
+  } else if (s.stage == "sounds" || s.stage == "text") {
+    std::printf("%-8s %zu items (%zu new); %zu read, %zu stored before\n", name, o.items,
+                o.new_items, o.extracted, o.reused);
+  } else {
+    std::printf(
+        "%-8s %zu items (%zu new); signals: %zu reused, %zu computed; %zu pairs compared; "
+        "%d new findings\n",
+        name, o.items, o.new_items, o.reused, o.extracted, o.compared, s.new_findings);
+  }
+}
+
 int Run(const Args& args) {
   std::string dir = args.Get("case");
   if (dir.empty()) return UsageError("analyze", "--case DIR is required");
@@ -107,16 +128,7 @@ int Run(const Args& args) {
                       {"warnings", o.warnings},
                       {"error", s.status.ok() ? nlohmann::ordered_json()
                                               : nlohmann::ordered_json(s.status.message())}});
-    if (!args.Has("json")) {
-      if (o.new_items == 0 && s.status.ok()) {
-        std::printf("%-8s %zu items, none new: nothing to compare\n", s.stage.c_str(), o.items);
-        continue;
-      }
-      std::printf(
-          "%-8s %zu items (%zu new); signals: %zu reused, %zu computed; %zu pairs compared; "
-          "%d new findings\n",
-          s.stage.c_str(), o.items, o.new_items, o.reused, o.extracted, o.compared, s.new_findings);
-    }
+    if (!args.Has("json")) PrintStage(s);
   }
   if (args.Has("json")) {
     nlohmann::ordered_json out = {{"case", DisplayPath(dir)}};
