@@ -301,6 +301,20 @@ TEST_F(CollectCli, BrokenWaczIsKeptWithAWarning) {
     EXPECT_EQ(s["summary"]["valid"], false) << s;
   }
   EXPECT_EQ(Run({"verify", "--case", case_dir()}).exit_code, 0);
+
+  // A sidecar is evidence like the original: verify re-hashes it and names a change.
+  std::string sha;
+  for (const auto& s : j["files"][0]["sidecars"]) {
+    if (s["kind"] == "wacz") sha = s["sha256"];
+  }
+  ASSERT_EQ(sha.size(), 64u);
+  const std::string object = case_dir() + "/objects/" + sha.substr(0, 2) + "/" + sha.substr(2);
+  ASSERT_EQ(::chmod(object.c_str(), 0644), 0);
+  testing::WriteFile(object, "rewritten");
+  auto tampered = Run({"verify", "--case", case_dir()});
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.out;
+  EXPECT_NE(tampered.out.find("object_modified"), std::string::npos) << tampered.out;
+  EXPECT_NE(tampered.out.find("sidecar clip.wacz"), std::string::npos) << tampered.out;
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ constexpr char kUsage[] =
     "\"url\",\n"
     "                \"note\", \"actor\", \"created_at\", \"custody_seq\"}; list: {\"case\",\n"
     "                \"sources\": [… with \"items\": [{\"item\", \"how\", \"url\", "
-    "\"obtained_at\"}]]}\n";
+    "\"obtained_at\",\n"
+    "                \"published_at\"}]]}\n";
 
 int Add(const Args& args, const std::string& dir) {
   if (args.positional().size() != 2) return UsageError("source", "give the source's NAME");

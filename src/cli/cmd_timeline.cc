@@ -20,6 +20,8 @@ constexpr char kUsage[] =
     "clock (UTC). Each item's start is an interval, narrowed by every statement about it:\n"
     "  metadata   the capture time the file states (±14 h when it gives no time zone)\n"
     "  obtained   the desk had it by then: ingest time, and a source link's --obtained-at\n"
+    "  uploaded   the post's publication time (link --published-at, yt-dlp's upload time):\n"
+    "             the recording started before\n"
     "  sync       a same_moment relation: an accepted finding, or `link --kind same_moment\n"
     "             --offset S`, places it on another item's clock\n"
     "  before     `link A B --kind before`\n"
