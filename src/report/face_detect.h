@@ -1,0 +1,80 @@
+// Finding faces in a picture so that they can be blurred (redact.h): OpenCV's trained frontal and
+// profile Haar cascades (Debian package opencv-data), run by face_detect_cascade.h, tuned for the
+// small pictures of a report.
+//
+// What it misses: this is an aid, not a guarantee. Haar cascades find faces seen from the front
+// or in profile, upright, uncovered and at least about 10 pixels across; they miss faces turned
+// away or tilted, partly hidden (masks, hands, helmets), blurred by motion, very small or dark,
+// and they sometimes take a pattern for a face. A person must look at every redacted picture.
+//
+// Thread safety: a loaded detector is immutable; Detect may run on several threads at once.
+#ifndef SIGHTLINE_REPORT_FACE_DETECT_H_
+#define SIGHTLINE_REPORT_FACE_DETECT_H_
+
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "report/face_detect_cascade.h"
+
+namespace sightline::report {
+
+struct FaceBox {
+  cv::Rect box;      // in the picture's pixels, as the detector found it (not enlarged)
+  std::string view;  // "frontal" or "profile"
+  int hits = 0;      // windows that agreed on it (more: surer)
+};
+
+struct FaceDetectOptions {
+  // Pictures are enlarged, at most `max_upscale` times and up to about `scan_pixels` pixels,
+  // before the scan: the cascades' smallest windows are 20-24 pixels, so a 2× enlargement finds
+  // faces down to about 11 pixels across in a report's 320-pixel thumbnails and in the frames of
+  // its keyframe sheets. The budget bounds the cost (which grows with the scanned area); pictures
+  // already larger are scanned as they are (up to kMaxScanSide).
+  int scan_pixels = 1280 * 720;
+  double max_upscale = 2.0;
+  // The profile cascade is enlarged less: its early stages pass far more windows than the
+  // frontal one's, so a 2× scan for profiles would cost about four times the frontal scan
+  // (measured on a 320-pixel picture: 0.35 s frontal, 1.6 s profiles both ways at 2×).
+  double profile_max_upscale = 1.5;
+  // A face is reported when at least this many overlapping windows found it (OpenCV's default:
+  // more than 3). Enlarged pictures give a real face dozens of windows and a chance pattern a
+  // handful; fewer would blur more patterns that are not faces, more would lose small faces.
+  int min_hits = 4;
+  double scale_step = 1.1;
+  bool profiles = true;  // also run the profile cascade, on the picture and its mirror image
+};
+
+// Pictures are scanned at most this large (longer side); bigger ones are scaled down first.
+inline constexpr int kMaxScanSide = 2048;
+
+// The directory that holds OpenCV's Haar cascades: `explicit_dir` when given, else the first of
+// Debian's /usr/share/opencv4/haarcascades, /usr/local/share/opencv4/haarcascades and
+// /usr/share/opencv/haarcascades that holds the frontal-face cascade. kNotFound says what to
+// install when none does.
+Result<std::string> FindCascadeDirectory(const std::string& explicit_dir = "");
+
+class FaceDetector {
+ public:
+  // Loads haarcascade_frontalface_default.xml and haarcascade_profileface.xml from `dir`.
+  static Result<FaceDetector> Load(const std::string& dir);
+
+  // The faces in `picture` (CV_8UC1 grey, or CV_8UC3 RGB), in its pixels, frontal ones first.
+  std::vector<FaceBox> Detect(const cv::Mat& picture, const FaceDetectOptions& options = {}) const;
+
+ private:
+  FaceDetector(HaarCascade frontal, HaarCascade profile)
+      : frontal_(std::move(frontal)), profile_(std::move(profile)) {}
+  HaarCascade frontal_, profile_;
+};
+
+// Groups overlapping windows (each within `eps` of the smaller size of the other on every side)
+// into one box each, the mean of its windows, and keeps those of at least `min_hits` windows.
+// Boxes come out in the order of their first window.
+std::vector<std::pair<cv::Rect, int>> GroupWindows(const std::vector<cv::Rect>& windows,
+                                                   int min_hits, double eps = 0.2);
+
+}  // namespace sightline::report
+
+#endif  // SIGHTLINE_REPORT_FACE_DETECT_H_
