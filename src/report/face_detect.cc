@@ -5,7 +5,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "base/file.h"
-#include "base/union_find.h"
 
 namespace sightline::report {
 
@@ -13,13 +12,6 @@ namespace {
 
 constexpr char kFrontalFile[] = "haarcascade_frontalface_default.xml";
 constexpr char kProfileFile[] = "haarcascade_profileface.xml";
-
-bool Similar(const cv::Rect& a, const cv::Rect& b, double eps) {
-  const double delta = eps * (std::min(a.width, b.width) + std::min(a.height, b.height)) * 0.5;
-  return std::abs(a.x - b.x) <= delta && std::abs(a.y - b.y) <= delta &&
-         std::abs(a.x + a.width - b.x - b.width) <= delta &&
-         std::abs(a.y + a.height - b.y - b.height) <= delta;
-}
 
 cv::Rect Scaled(const cv::Rect& r, double f) {
   return cv::Rect(static_cast<int>(std::lround(r.x * f)), static_cast<int>(std::lround(r.y * f)),
@@ -49,45 +41,41 @@ Result<std::string> FindCascadeDirectory(const std::string& explicit_dir) {
 }
 
 Result<FaceDetector> FaceDetector::Load(const std::string& dir) {
-  SL_ASSIGN_OR_RETURN(HaarCascade frontal, HaarCascade::Load(JoinPath(dir, kFrontalFile)));
-  SL_ASSIGN_OR_RETURN(HaarCascade profile, HaarCascade::Load(JoinPath(dir, kProfileFile)));
+  auto load = [&](const char* file) -> Result<std::shared_ptr<Cascade>> {
+    const std::string path = JoinPath(dir, file);
+    if (!PathExists(path)) return NotFound(DisplayPath(path) + ": no such cascade file");
+    auto cascade = std::make_shared<Cascade>();
+    bool loaded = false;
+    try {
+      loaded = cascade->classifier.load(path);
+    } catch (const cv::Exception&) {
+      loaded = false;
+    }
+    if (!loaded || cascade->classifier.empty()) {
+      return Corrupt(DisplayPath(path) + ": OpenCV cannot read it as a cascade");
+    }
+    return cascade;
+  };
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<Cascade> frontal, load(kFrontalFile));
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<Cascade> profile, load(kProfileFile));
   return FaceDetector(std::move(frontal), std::move(profile));
 }
 
-std::vector<std::pair<cv::Rect, int>> GroupWindows(const std::vector<cv::Rect>& windows,
-                                                   int min_hits, double eps) {
-  const int n = static_cast<int>(windows.size());
-  UnionFind sets(n);
-  for (int i = 0; i < n; ++i) {
-    for (int j = i + 1; j < n; ++j) {
-      if (Similar(windows[i], windows[j], eps)) sets.Unite(i, j);
-    }
+std::vector<std::pair<cv::Rect, int>> FaceDetector::Scan(Cascade& cascade, const cv::Mat& scan,
+                                                         const FaceDetectOptions& options) {
+  std::vector<cv::Rect> boxes;
+  std::vector<int> hits;
+  {
+    std::lock_guard<std::mutex> lock(cascade.scanning);
+    // OpenCV keeps a group of windows when more than minNeighbors agree.
+    cascade.classifier.detectMultiScale(scan, boxes, hits, options.scale_step,
+                                        std::max(0, options.min_hits - 1));
   }
-  struct Sum {
-    double x = 0, y = 0, w = 0, h = 0;
-    int count = 0, first = 0;
-  };
-  std::vector<Sum> sums(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    Sum& s = sums[static_cast<std::size_t>(sets.Find(i))];
-    if (s.count == 0) s.first = i;
-    s.x += windows[i].x, s.y += windows[i].y, s.w += windows[i].width, s.h += windows[i].height;
-    ++s.count;
+  std::vector<std::pair<cv::Rect, int>> out;
+  for (std::size_t k = 0; k < boxes.size(); ++k) {
+    out.push_back({boxes[k], k < hits.size() ? hits[k] : options.min_hits});
   }
-  std::vector<Sum> kept;
-  for (const Sum& s : sums) {
-    if (s.count >= std::max(min_hits, 1)) kept.push_back(s);
-  }
-  std::sort(kept.begin(), kept.end(), [](const Sum& a, const Sum& b) { return a.first < b.first; });
-  std::vector<std::pair<cv::Rect, int>> boxes;
-  for (const Sum& s : kept) {
-    boxes.push_back({cv::Rect(static_cast<int>(std::lround(s.x / s.count)),
-                              static_cast<int>(std::lround(s.y / s.count)),
-                              static_cast<int>(std::lround(s.w / s.count)),
-                              static_cast<int>(std::lround(s.h / s.count))),
-                     s.count});
-  }
-  return boxes;
+  return out;
 }
 
 std::vector<FaceBox> FaceDetector::Detect(const cv::Mat& picture,
@@ -107,8 +95,8 @@ std::vector<FaceBox> FaceDetector::Detect(const cv::Mat& picture,
   const auto factor = [&](double max_upscale) {
     if (longer > kMaxScanSide) return static_cast<double>(kMaxScanSide) / longer;
     const double within_budget = std::sqrt(options.scan_pixels / area);
-    return std::max(1.0, std::min({max_upscale, within_budget,
-                                   static_cast<double>(kMaxScanSide) / longer}));
+    return std::max(
+        1.0, std::min({max_upscale, within_budget, static_cast<double>(kMaxScanSide) / longer}));
   };
   const auto resized = [&](double f) {
     if (f == 1.0) return gray;
@@ -121,25 +109,21 @@ std::vector<FaceBox> FaceDetector::Detect(const cv::Mat& picture,
   };
   double f = factor(options.max_upscale);
   cv::Mat scan = resized(f);
-  CascadeScanOptions scan_options;
-  scan_options.scale_step = options.scale_step;
-
-  for (const auto& [box, hits] :
-       GroupWindows(frontal_.Scan(scan, scan_options), options.min_hits)) {
+  for (const auto& [box, hits] : Scan(*frontal_, scan, options)) {
     faces.push_back({Scaled(box, 1.0 / f), "frontal", hits});
   }
   if (options.profiles) {
     // The profile cascade was trained on faces looking one way; the mirror image finds the other.
     f = factor(options.profile_max_upscale);
     scan = resized(f);
-    std::vector<cv::Rect> windows = profile_.Scan(scan, scan_options);
+    std::vector<std::pair<cv::Rect, int>> found = Scan(*profile_, scan, options);
     cv::Mat mirrored;
     cv::flip(scan, mirrored, 1);
-    for (const cv::Rect& r : profile_.Scan(mirrored, scan_options)) {
-      windows.emplace_back(scan.cols - r.x - r.width, r.y, r.width, r.height);
+    for (const auto& [r, hits] : Scan(*profile_, mirrored, options)) {
+      found.push_back({cv::Rect(scan.cols - r.x - r.width, r.y, r.width, r.height), hits});
     }
     const std::size_t frontal_count = faces.size();
-    for (const auto& [box, hits] : GroupWindows(windows, options.min_hits)) {
+    for (const auto& [box, hits] : found) {
       const cv::Rect b = Scaled(box, 1.0 / f);
       // A face found both ways is one face.
       const cv::Point centre(b.x + b.width / 2, b.y + b.height / 2);

@@ -1,22 +1,26 @@
 // Finding faces in a picture so that they can be blurred (redact.h): OpenCV's trained frontal and
-// profile Haar cascades (Debian package opencv-data), run by face_detect_cascade.h, tuned for the
-// small pictures of a report.
+// profile Haar cascades (Debian package opencv-data) run by OpenCV's cv::CascadeClassifier
+// (Viola & Jones 2001, with Lienhart & Maydt 2002's extended features), tuned for the small
+// pictures of a report.
 //
 // What it misses: this is an aid, not a guarantee. Haar cascades find faces seen from the front
 // or in profile, upright, uncovered and at least about 10 pixels across; they miss faces turned
 // away or tilted, partly hidden (masks, hands, helmets), blurred by motion, very small or dark,
 // and they sometimes take a pattern for a face. A person must look at every redacted picture.
 //
-// Thread safety: a loaded detector is immutable; Detect may run on several threads at once.
+// Thread safety: Detect may be called from several threads at once; OpenCV does not promise that
+// one CascadeClassifier may scan from several threads, so each cascade's scans are serialised.
 #ifndef SIGHTLINE_REPORT_FACE_DETECT_H_
 #define SIGHTLINE_REPORT_FACE_DETECT_H_
 
+#include <memory>
+#include <mutex>
 #include <opencv2/core.hpp>
+#include <opencv2/objdetect.hpp>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
-#include "report/face_detect_cascade.h"
 
 namespace sightline::report {
 
@@ -57,23 +61,26 @@ Result<std::string> FindCascadeDirectory(const std::string& explicit_dir = "");
 
 class FaceDetector {
  public:
-  // Loads haarcascade_frontalface_default.xml and haarcascade_profileface.xml from `dir`.
+  // Loads haarcascade_frontalface_default.xml and haarcascade_profileface.xml from `dir`; fails
+  // naming the file when one is missing or OpenCV cannot read it.
   static Result<FaceDetector> Load(const std::string& dir);
 
   // The faces in `picture` (CV_8UC1 grey, or CV_8UC3 RGB), in its pixels, frontal ones first.
   std::vector<FaceBox> Detect(const cv::Mat& picture, const FaceDetectOptions& options = {}) const;
 
  private:
-  FaceDetector(HaarCascade frontal, HaarCascade profile)
+  // A cascade and the lock its scans take (shared: a FaceDetector is copyable).
+  struct Cascade {
+    cv::CascadeClassifier classifier;
+    std::mutex scanning;
+  };
+  FaceDetector(std::shared_ptr<Cascade> frontal, std::shared_ptr<Cascade> profile)
       : frontal_(std::move(frontal)), profile_(std::move(profile)) {}
-  HaarCascade frontal_, profile_;
+  // The windows-agreed faces of `cascade` in `scan`, with how many windows agreed on each.
+  static std::vector<std::pair<cv::Rect, int>> Scan(Cascade& cascade, const cv::Mat& scan,
+                                                    const FaceDetectOptions& options);
+  std::shared_ptr<Cascade> frontal_, profile_;
 };
-
-// Groups overlapping windows (each within `eps` of the smaller size of the other on every side)
-// into one box each, the mean of its windows, and keeps those of at least `min_hits` windows.
-// Boxes come out in the order of their first window.
-std::vector<std::pair<cv::Rect, int>> GroupWindows(const std::vector<cv::Rect>& windows,
-                                                   int min_hits, double eps = 0.2);
 
 }  // namespace sightline::report
 

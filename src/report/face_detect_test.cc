@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "media/image_decode.h"
+#include "test_util.h"
 
 namespace sightline::report {
 namespace {
@@ -90,21 +91,17 @@ TEST(FaceDetect, MirroredProfileFoundBothWays) {
       FindsFaceAt(Detector().Detect(mirrored), {rgb.cols - 1 - kFaceCentre.x, kFaceCentre.y}));
 }
 
-TEST(HaarCascade, RefusesWhatItCannotRun) {
-  auto dir = FindCascadeDirectory();
-  ASSERT_TRUE(dir.ok());
-  // Tilted features (Lienhart's 45° set) are not implemented: refused, not misread.
-  auto tilted = HaarCascade::Load(*dir + "/haarcascade_upperbody.xml");
-  ASSERT_FALSE(tilted.ok());
-  EXPECT_EQ(tilted.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(tilted.status().message().find("tilted"), std::string::npos);
-  auto lbp = HaarCascade::Load(*dir + "/../lbpcascades/lbpcascade_frontalface.xml");
-  ASSERT_FALSE(lbp.ok());
-  EXPECT_NE(lbp.status().message().find("LBP"), std::string::npos);
-  EXPECT_FALSE(HaarCascade::Load(*dir + "/no-such-cascade.xml").ok());
-  auto frontal = HaarCascade::Load(*dir + "/haarcascade_frontalface_default.xml");
-  ASSERT_TRUE(frontal.ok()) << frontal.status().message();
-  EXPECT_EQ(frontal->window(), cv::Size(24, 24));
+TEST(FaceDetect, LoadNamesAMissingOrUnreadableCascade) {
+  sightline::testing::ScratchDir dir;
+  auto missing = FaceDetector::Load(dir.path());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("haarcascade_frontalface_default.xml"),
+            std::string::npos);
+  sightline::testing::WriteFile(dir / "haarcascade_frontalface_default.xml", "<not a cascade");
+  sightline::testing::WriteFile(dir / "haarcascade_profileface.xml", "<not a cascade");
+  auto broken = FaceDetector::Load(dir.path());
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find("cannot read"), std::string::npos);
 }
 
 TEST(FaceDetect, MissingCascadesSayWhatToInstall) {
@@ -114,21 +111,6 @@ TEST(FaceDetect, MissingCascadesSayWhatToInstall) {
   auto dir = FindCascadeDirectory();
   ASSERT_TRUE(dir.ok());
   EXPECT_EQ(*FindCascadeDirectory(*dir), *dir);
-}
-
-TEST(FaceDetect, GroupWindowsKeepsClustersWithEnoughHits) {
-  std::vector<cv::Rect> windows = {{100, 100, 24, 24},
-                                   {102, 100, 24, 24},
-                                   {100, 102, 26, 26},
-                                   {101, 101, 24, 24},
-                                   {10, 10, 24, 24}};
-  auto groups = GroupWindows(windows, 2);
-  ASSERT_EQ(groups.size(), 1u);
-  EXPECT_EQ(groups[0].second, 4);
-  EXPECT_NEAR(groups[0].first.x, 101, 1);
-  EXPECT_NEAR(groups[0].first.width, 25, 1);
-  EXPECT_EQ(GroupWindows(windows, 1).size(), 2u);
-  EXPECT_TRUE(GroupWindows(windows, 5).empty());
 }
 
 }  // namespace
