@@ -1,23 +1,16 @@
 #include "case/yt_dlp.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <sstream>
-#include <thread>
 
 #include "base/file.h"
-
-extern char** environ;
+#include "base/subprocess.h"
 
 namespace sightline::investigation {
 
@@ -33,53 +26,14 @@ bool IsExecutable(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-struct Exit {
-  int status = -1;  // the program's exit status; -1 when killed or not run
-  bool timed_out = false;
-};
-
-// Runs `argv` with stdin from /dev/null and stdout and stderr appended to `log`, in its own
-// process group, killing the group after `timeout_s`.
-Result<Exit> RunLogged(const std::vector<std::string>& argv, const std::string& log,
-                       int timeout_s) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int err = ::posix_spawn(&pid, argv[0].c_str(), &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) return Internal("cannot run " + argv[0] + ": " + std::strerror(err));
-
-  Exit out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  for (;;) {
-    int status = 0;
-    pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      if (WIFEXITED(status)) out.status = WEXITSTATUS(status);
-      break;
-    }
-    if (done < 0 && errno != EINTR)
-      return Internal(std::string("waitpid: ") + std::strerror(errno));
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(-pid, SIGKILL);  // the group: yt-dlp and the ffmpeg it may have started
-      ::waitpid(pid, &status, 0);
-      out.timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return out;
+// Runs `argv` with its output appended to `log`, killed with what it started after `timeout_s`.
+Result<ChildExit> RunLogged(const std::vector<std::string>& argv, const std::string& log,
+                            int timeout_s) {
+  ChildOptions options;
+  options.log_path = log;
+  options.append_log = true;
+  options.timeout_s = timeout_s;
+  return RunChild(argv, options);
 }
 
 // yt-dlp's last "ERROR:" line (else its last line), without the plea to report a bug.
@@ -130,7 +84,7 @@ Result<std::string> YtDlpVersion(const std::string& program) {
   if (fd < 0) return Internal(std::string("mkstemp: ") + std::strerror(errno));
   ::close(fd);
   const std::string log = tmpl;
-  Result<Exit> run = RunLogged({program, "--ignore-config", "--version"}, log, 60);
+  Result<ChildExit> run = RunLogged({program, "--ignore-config", "--version"}, log, 60);
   Result<std::string> text = ReadFileToString(log, 1 << 16);
   ::unlink(log.c_str());
   if (!run.ok()) return run.status();
@@ -162,7 +116,7 @@ Result<DownloadedPost> DownloadPost(const std::string& program, const std::strin
       JoinPath(post_dir, "media.%(ext)s"),
       "--",  // a URL that starts with '-' is not an option
       url};
-  SL_ASSIGN_OR_RETURN(Exit exit, RunLogged(argv, log, timeout_s));
+  SL_ASSIGN_OR_RETURN(ChildExit exit, RunLogged(argv, log, timeout_s));
   const std::string output = ReadFileToString(log, 1 << 20).value_or("");
   if (exit.timed_out) {
     return IoError("yt-dlp did not finish within " + std::to_string(timeout_s) +

@@ -1,20 +1,15 @@
 #include "report/chromium.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 
 #include "base/file.h"
+#include "base/subprocess.h"
 
 extern char** environ;
 
@@ -81,50 +76,19 @@ Status RunChromium(const std::vector<std::string>& args, const ChromiumOptions& 
     if (std::strncmp(*e, "HOME=", 5) != 0) env.emplace_back(*e);
   }
   env.push_back("HOME=" + options.work_dir);  // Chromium writes ~/.pki and caches there
-  std::vector<char*> cargv, cenv;
-  for (std::string& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  for (std::string& e : env) cenv.push_back(e.data());
-  cenv.push_back(nullptr);
-
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&files, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Its own process group: Chromium starts helpers, and a timeout must end all of them.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, binary.c_str(), &files, &attr, cargv.data(), cenv.data());
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return IoError("cannot start " + binary + ": " + std::strerror(rc));
-
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<long>(options.timeout_s * 1000));
-  int status = 0;
-  for (;;) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR)
-      return IoError(std::string("waiting for Chromium: ") + std::strerror(errno));
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(-pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return IoError("Chromium did not finish within " +
-                     std::to_string(static_cast<int>(options.timeout_s)) + " s" +
-                     LogTail(log_path));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ChildOptions child;
+  child.env = std::move(env);
+  child.log_path = log_path;
+  child.timeout_s = options.timeout_s;
+  SL_ASSIGN_OR_RETURN(ChildExit exit, RunChild(argv, child));
+  if (exit.timed_out) {
+    return IoError("Chromium did not finish within " +
+                   std::to_string(static_cast<int>(options.timeout_s)) + " s" + LogTail(log_path));
   }
-  kill(-pid, SIGKILL);  // helpers it left behind, if any (the group is ours)
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (exit.status != 0) {
     return IoError("Chromium failed (" +
-                   (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                      : "signal " + std::to_string(WTERMSIG(status))) +
+                   (exit.signal == 0 ? "exit status " + std::to_string(exit.status)
+                                     : "signal " + std::to_string(exit.signal)) +
                    ")" + LogTail(log_path));
   }
   return Status::Ok();
