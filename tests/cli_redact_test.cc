@@ -19,26 +19,6 @@ std::size_t Count(const std::string& text, const std::string& what) {
   return n;
 }
 
-// The text with every long base64 run (a picture) replaced by a marker.
-std::string WithoutPictures(const std::string& text) {
-  std::string out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = at;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
-                                 text[end] == '+' || text[end] == '/' || text[end] == '=')) {
-      ++end;
-    }
-    if (end - at >= 100) {
-      out += "#";
-    } else {
-      out.append(text, at, std::max<std::size_t>(end - at, 1));
-    }
-    at = std::max(end, at + 1);
-  }
-  return out;
-}
-
 class RedactCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -99,8 +79,8 @@ TEST_F(RedactCli, BlursFacesAndRegionsInBothFiles) {
   ASSERT_FALSE(parsed.is_discarded());
   auto original = nlohmann::json::parse(json_);
   EXPECT_EQ(Count(html, "<img"), Count(html_, "<img"));
-  EXPECT_EQ(WithoutPictures(html), WithoutPictures(html_));
-  EXPECT_EQ(WithoutPictures(json), WithoutPictures(json_));
+  EXPECT_EQ(testing::WithoutPictures(html), testing::WithoutPictures(html_));
+  EXPECT_EQ(testing::WithoutPictures(json), testing::WithoutPictures(json_));
   for (int k = 0; k < 2; ++k) {
     const std::string before = original["items"][k]["thumbnail_jpeg_base64"];
     const std::string after = parsed["items"][k]["thumbnail_jpeg_base64"];
@@ -134,8 +114,8 @@ TEST_F(RedactCli, RefusesToOverwriteTheReportUnlessInPlace) {
       Run({"redact", dir_ / "report", "--in-place", "--no-faces", "--region", "all:0,0,0.5,0.5"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(testing::ReadFile(dir_ / "report/report.html"), html_);
-  EXPECT_EQ(WithoutPictures(testing::ReadFile(dir_ / "report/report.json")),
-            WithoutPictures(json_));
+  EXPECT_EQ(testing::WithoutPictures(testing::ReadFile(dir_ / "report/report.json")),
+            testing::WithoutPictures(json_));
 
   // Another report file beside them may show the pictures: said, and exit status 1.
   testing::WriteFile(dir_ / "report/report.pdf", "%PDF-1.4 pictures");

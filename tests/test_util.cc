@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -146,6 +148,25 @@ std::vector<std::string> HostileExifBlocks() {
   std::string huge = header + Le16(0xFFFF) + IfdEntry(0x010F, 2, 4, 0x41414141) + Le32(0);
   std::string past_end = std::string("II") + Le16(42) + Le32(0x7FFFFFF0);
   return {looping, huge, past_end};
+}
+
+std::string WithoutPictures(const std::string& text) {
+  auto base64 = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
+  };
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = at;
+    while (end < text.size() && base64(text[end])) ++end;
+    if (end - at >= 100) {
+      out += "#";
+    } else {
+      out.append(text, at, std::max<std::size_t>(end - at, 1));
+    }
+    at = std::max(end, at + 1);
+  }
+  return out;
 }
 
 void WriteFile(const std::string& path, const std::string& bytes) {

@@ -46,6 +46,10 @@ std::string JpegWithExif(const std::string& jpeg, const std::string& tiff);
 // end; an IFD claiming 65535 entries in a few bytes; an IFD offset past the end of the segment.
 std::vector<std::string> HostileExifBlocks();
 
+// `text` with every run of 100 or more base64 characters (an inlined picture) replaced by "#":
+// what must stay the same when only the pictures of a report change.
+std::string WithoutPictures(const std::string& text);
+
 void WriteFile(const std::string& path, const std::string& bytes);
 std::string ReadFile(const std::string& path);
 
