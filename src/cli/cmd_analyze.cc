@@ -106,7 +106,14 @@ int Run(const Args& args) {
   options.places = !skip.count("place");
   options.events = !skip.count("event");
   options.progress = &meter;
-  options.on_stage = [&meter](const std::string& stage) { meter.set_label("analyze: " + stage); };
+  // Where the run is overall: "analyze 3/6 text", then the stage's own files and ETA.
+  const int stage_count =
+      1 + options.moments + options.sounds + options.text + options.places + options.events;
+  int stage_number = 0;
+  options.on_stage = [&](const std::string& stage) {
+    meter.set_label("analyze " + std::to_string(++stage_number) + "/" +
+                    std::to_string(stage_count) + " " + stage);
+  };
   inv::AnalyzeReport report = inv::AnalyzeCase(*opened->c, opened->who, options);
 
   int new_findings = 0;
