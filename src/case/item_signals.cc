@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "base/file.h"
 #include "case/findings.h"
 
 namespace sightline::investigation {
@@ -59,9 +58,7 @@ Result<std::optional<nlohmann::json>> StoredItemSignal(evidence::Case& c, std::i
   SL_ASSIGN_OR_RETURN(std::optional<evidence::StoredSignal> stored,
                       evidence::FindSignal(c, item_id, key));
   if (!stored) return std::optional<nlohmann::json>();
-  SL_ASSIGN_OR_RETURN(std::string text, ReadFileToString(c.dir() + "/" + stored->path, 1ull << 30));
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) return Corrupt(stored->path + ": not JSON");
+  SL_ASSIGN_OR_RETURN(nlohmann::json j, evidence::ReadSignalJson(c, *stored));
   return std::optional<nlohmann::json>(std::move(j));
 }
 

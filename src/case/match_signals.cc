@@ -12,14 +12,6 @@ namespace visual = signals::visual;
 namespace audio = signals::audio;
 namespace am = analysis::match;
 
-namespace {
-
-Result<std::string> ReadStored(evidence::Case& c, const evidence::StoredSignal& signal) {
-  return ReadFileToString(JoinPath(c.dir(), signal.path), 1ull << 30);
-}
-
-}  // namespace
-
 CaseMatchSignals::CaseMatchSignals(evidence::Case& c, const evidence::Identity& who,
                                    signals::ExtractionProgress* progress)
     : c_(c),
@@ -56,7 +48,7 @@ void CaseMatchSignals::Load(const std::vector<std::size_t>& which, int threads) 
     if (in.sig.ok()) continue;
     auto stored = evidence::FindSignal(c_, in.item_id, key_);
     if (stored.ok() && stored->has_value()) {
-      auto text = ReadStored(c_, **stored);
+      auto text = evidence::ReadSignalData(c_, **stored);
       auto sig = text.ok() ? visual::MatchSignatureFromStoredJson(*text)
                            : Result<visual::MatchSignature>(text.status());
       if (sig.ok()) {
@@ -108,7 +100,7 @@ void CaseMatchSignals::LoadSound(const std::vector<std::size_t>& which, int thre
     if (in.sound || (kind != "video" && !kind.empty())) continue;
     auto stored = evidence::FindSignal(c_, in.item_id, key);
     if (stored.ok() && stored->has_value()) {
-      auto text = ReadStored(c_, **stored);
+      auto text = evidence::ReadSignalData(c_, **stored);
       const auto j = text.ok() ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
       auto fp = audio::FingerprintFromJson(j);
       if (fp.ok()) {

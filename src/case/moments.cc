@@ -158,14 +158,8 @@ Result<std::shared_ptr<audio::SyncFeatures>> LoadStored(evidence::Case& c,
                                                         const evidence::StoredSignal& fp,
                                                         const evidence::StoredSignal& env,
                                                         const std::string& path) {
-  auto read = [&](const evidence::StoredSignal& s) -> Result<nlohmann::json> {
-    SL_ASSIGN_OR_RETURN(std::string text, ReadFileToString(c.dir() + "/" + s.path, 1ull << 30));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded()) return Corrupt(s.path + ": not JSON");
-    return j;
-  };
-  auto fj = read(fp);
-  auto ej = read(env);
+  auto fj = evidence::ReadSignalJson(c, fp);
+  auto ej = evidence::ReadSignalJson(c, env);
   Result<audio::AudioFingerprint> f =
       fj.ok() ? audio::FingerprintFromJson(*fj) : Result<audio::AudioFingerprint>(fj.status());
   Result<audio::StoredEnvelope> e =

@@ -24,30 +24,45 @@ std::unique_ptr<evidence::Case> OpenCase(const char* command, const std::string&
   return std::move(c).value();
 }
 
-std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std::string& dir,
-                                                 const evidence::Identity& who) {
-  if (evidence::Case::Exists(dir)) return OpenCase(command, dir, evidence::Case::Access::kWrite);
-  if (PathExists(dir) && !(IsDirectory(dir) && IsEmptyDir(dir))) {
-    Warn(command,
-         DisplayPath(dir) + " exists and is not a Sightline case; give a new or empty directory");
-    return nullptr;
-  }
-  auto c = evidence::Case::Create(dir, who);
-  if (!c.ok()) {
-    Warn(command, c.status().message());
-    return nullptr;
-  }
-  std::fprintf(stderr, "sightline %s: created case %s (%s)\n", command, DisplayPath(dir).c_str(),
-               (*c)->case_id().c_str());
-  return std::move(c).value();
-}
+namespace {
 
-std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::string& dir) {
+std::optional<evidence::Identity> LoadIdentity(const char* command) {
   auto who = evidence::DefaultIdentity();
   if (!who.ok()) {
     Warn(command, "cannot load the signing key: " + who.status().message());
     return std::nullopt;
   }
+  return std::move(*who);
+}
+
+}  // namespace
+
+std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::string& dir) {
+  std::optional<evidence::Identity> who = LoadIdentity(command);
+  if (!who) return std::nullopt;
+  if (evidence::Case::Exists(dir)) {
+    auto c = OpenCase(command, dir, evidence::Case::Access::kWrite);
+    if (!c) return std::nullopt;
+    return WritableCase{std::move(c), std::move(*who)};
+  }
+  if (PathExists(dir) && !(IsDirectory(dir) && IsEmptyDir(dir))) {
+    Warn(command,
+         DisplayPath(dir) + " exists and is not a Sightline case; give a new or empty directory");
+    return std::nullopt;
+  }
+  auto c = evidence::Case::Create(dir, *who);
+  if (!c.ok()) {
+    Warn(command, c.status().message());
+    return std::nullopt;
+  }
+  std::fprintf(stderr, "sightline %s: created case %s (%s)\n", command, DisplayPath(dir).c_str(),
+               (*c)->case_id().c_str());
+  return WritableCase{std::move(c).value(), std::move(*who)};
+}
+
+std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::string& dir) {
+  std::optional<evidence::Identity> who = LoadIdentity(command);
+  if (!who) return std::nullopt;
   auto c = OpenCase(command, dir, evidence::Case::Access::kWrite);
   if (!c) return std::nullopt;
   return WritableCase{std::move(c), std::move(*who)};
@@ -66,10 +81,6 @@ Result<evidence::Item> ResolveItem(evidence::Case& c, const std::string& ref) {
     return InvalidArgument("'" + ref + "' matches several items; give its id:" + list);
   }
   return matches.front();
-}
-
-Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal) {
-  return ReadFileToString(c.dir() + "/" + signal.path, 1ull << 30);
 }
 
 }  // namespace sightline::cli

@@ -16,16 +16,17 @@ namespace sightline::cli {
 std::unique_ptr<evidence::Case> OpenCase(const char* command, const std::string& dir,
                                          evidence::Case::Access access);
 
-// Opens the case at `dir`, creating it when `dir` is absent or empty (and saying so on stderr).
-// Refuses a non-empty directory that is not a case: it is most likely a mistyped path.
-std::unique_ptr<evidence::Case> OpenOrCreateCase(const char* command, const std::string& dir,
-                                                 const evidence::Identity& who);
-
-// A case opened to store derived data, with the identity that signs its custody entries.
+// A case opened for writing, with the identity that signs its custody entries.
 struct WritableCase {
   std::unique_ptr<evidence::Case> c;
   evidence::Identity who;
 };
+
+// Loads the user's signing identity and opens the case at `dir`, creating it when `dir` is
+// absent or empty (and saying so on stderr). Refuses a non-empty directory that is not a case:
+// it is most likely a mistyped path. Prints the reason and returns nullopt when it cannot.
+std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::string& dir);
+
 // Loads the user's signing identity and opens the existing case at `dir` for writing; prints the
 // reason and returns nullopt when either fails.
 std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::string& dir);
@@ -33,9 +34,6 @@ std::optional<WritableCase> OpenCaseToWrite(const char* command, const std::stri
 // The one item `ref` names (an id, a file name it was ingested under, or a hash prefix), or an
 // error a person can act on: nothing matches, or several do (listed with their ids).
 Result<evidence::Item> ResolveItem(evidence::Case& c, const std::string& ref);
-
-// The data file of a stored signal (evidence/signal_store.h), read whole (at most 1 GiB).
-Result<std::string> ReadStoredSignal(evidence::Case& c, const evidence::StoredSignal& signal);
 
 }  // namespace sightline::cli
 

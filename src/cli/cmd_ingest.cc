@@ -275,13 +275,10 @@ int RunUrl(const Args& args, const std::string& dir, bool json) {
   Result<std::string> version = inv::YtDlpVersion(*program);
   if (!version.ok()) return FailWith("ingest", version.status());
 
-  auto who = evidence::DefaultIdentity();
-  if (!who.ok()) {
-    Warn("ingest", "cannot load the signing key: " + who.status().message());
-    return kExitFailed;
-  }
-  std::unique_ptr<evidence::Case> c = OpenOrCreateCase("ingest", dir, *who);
-  if (!c) return kExitFailed;
+  std::optional<WritableCase> opened = OpenOrCreateCase("ingest", dir);
+  if (!opened) return kExitFailed;
+  evidence::Case* c = opened->c.get();
+  const evidence::Identity* who = &opened->who;
 
   // The download stays inside the case: staging/url-XXXXXX, locked against the cleanup other
   // processes make of staging/, and removed after.
@@ -348,13 +345,10 @@ int Run(const Args& args) {
   if (args.Has("timeout")) return UsageError("ingest", "--timeout goes with --url");
   if (args.positional().empty()) return UsageError("ingest", "no PATH to ingest");
 
-  auto who = evidence::DefaultIdentity();
-  if (!who.ok()) {
-    Warn("ingest", "cannot load the signing key: " + who.status().message());
-    return kExitFailed;
-  }
-  std::unique_ptr<evidence::Case> c = OpenOrCreateCase("ingest", dir, *who);
-  if (!c) return kExitFailed;
+  std::optional<WritableCase> opened = OpenOrCreateCase("ingest", dir);
+  if (!opened) return kExitFailed;
+  evidence::Case* c = opened->c.get();
+  const evidence::Identity* who = &opened->who;
 
   evidence::IngestOptions options{args.Get("source"), args.Get("note"), "", ""};
   evidence::IngestPlan plan = evidence::PlanIngest(args.positional(), dir);

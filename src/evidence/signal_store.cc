@@ -120,4 +120,15 @@ Result<std::vector<FrameHashRow>> FrameRows(Case& c, std::int64_t signal_id) {
   return out;
 }
 
+Result<std::string> ReadSignalData(Case& c, const StoredSignal& signal) {
+  return ReadFileToString(JoinPath(c.dir(), signal.path), 1ull << 30);
+}
+
+Result<nlohmann::json> ReadSignalJson(Case& c, const StoredSignal& signal) {
+  SL_ASSIGN_OR_RETURN(std::string text, ReadSignalData(c, signal));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Corrupt(signal.path + ": not JSON");
+  return j;
+}
+
 }  // namespace sightline::evidence

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ Result<StoredSignal> StoreSignal(Case& c, const Identity& who, const Item& item,
                                  const SignalKey& key, const std::string& data,
                                  const std::string& summary,
                                  const std::vector<FrameHashRow>& frames);
+
+// The data file of a stored signal, read whole (at most 1 GiB); and the same parsed as JSON
+// (kCorrupt naming the file when it is not JSON).
+Result<std::string> ReadSignalData(Case& c, const StoredSignal& signal);
+Result<nlohmann::json> ReadSignalJson(Case& c, const StoredSignal& signal);
 
 // The frame rows of a stored signal, in time order.
 Result<std::vector<FrameHashRow>> FrameRows(Case& c, std::int64_t signal_id);
