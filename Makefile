@@ -21,8 +21,10 @@ $(BUILD_DIR)/CMakeCache.txt:
 
 configure: setup $(BUILD_DIR)/CMakeCache.txt
 
+# The workbench's front-end (web/, TypeScript + Vite) is built into web/dist, which `serve` serves.
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@if [ -x scripts/build-web.sh ]; then ./scripts/build-web.sh; fi
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600

@@ -27,6 +27,8 @@ PACKAGES="
   yt-dlp
   chromium
   jq
+  libcpp-httplib-dev
+  nodejs
 "
 
 # `--fuzz` (make fuzz-smoke) adds clang and its sanitizer and libFuzzer runtimes; `make
@@ -43,6 +45,11 @@ for p in $PACKAGES; do
     *) missing="$missing $p" ;;
   esac
 done
+
+# npm comes with some builds of the nodejs package and is Debian's own package otherwise.
+if ! command -v npm >/dev/null 2>&1; then
+  missing="$missing npm"
+fi
 
 if [ -z "$missing" ]; then
   exit 0

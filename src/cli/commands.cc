@@ -36,6 +36,8 @@ extern const Command kLinkCommand;
 extern const Command kClaimCommand;
 extern const Command kLocateItemCommand;
 extern const Command kRedactCommand;
+extern const Command kServeCommand;
+extern const Command kUserCommand;
 
 const Command* const kCommands[] = {
     &kIngestCommand,
@@ -72,6 +74,8 @@ const Command* const kCommands[] = {
     &kTimelineCommand,
     &kReportCommand,
     &kRedactCommand,
+    &kServeCommand,
+    &kUserCommand,
     nullptr,
 };
 
