@@ -9,27 +9,28 @@ import { summary } from "./findings";
 import { itemDetail } from "./items";
 
 /** Maps a time in item a to the time in item b that shows the same moment. */
-export function mapper(f: Finding): { toB: (a: number) => number; describe: string } {
+export function mapper(f: Finding): { toB: (a: number) => number; rate: number; describe: string } {
   const ev = f.evidence ?? {};
   if (typeof ev.offset_s === "number") {
     // offset_s: the time on a's clock at which b's time 0 falls (doc/findings.md).
     const off = ev.offset_s;
     const drift = typeof ev.drift_ppm === "number" ? (ev.drift_ppm as number) : 0;
-    return { toB: (a) => (a - off) / (1 + drift * 1e-6), describe: `b starts at ${off.toFixed(3)} s on a's clock` };
+    return { toB: (a) => (a - off) / (1 + drift * 1e-6), rate: 1 / (1 + drift * 1e-6), describe: `b starts at ${off.toFixed(3)} s on a's clock` };
   }
   const seg = ev.segments?.[0];
   if (seg && seg.a_end > seg.a_start) {
     const speed = (seg.b_end - seg.b_start) / (seg.a_end - seg.a_start);
     return {
       toB: (a) => seg.b_start + (a - seg.a_start) * speed,
+      rate: speed,
       describe: `a ${seg.a_start.toFixed(2)} s ↔ b ${seg.b_start.toFixed(2)} s${Math.abs(speed - 1) > 0.005 ? `, b at ${speed.toFixed(3)}× speed` : ""}`,
     };
   }
   if (typeof ev.a_time === "number" && typeof ev.b_time === "number") {
     const d = (ev.b_time as number) - (ev.a_time as number);
-    return { toB: (a) => a + d, describe: `frames at a ${ev.a_time} s and b ${ev.b_time} s` };
+    return { toB: (a) => a + d, rate: 1, describe: `frames at a ${ev.a_time} s and b ${ev.b_time} s` };
   }
-  return { toB: (a) => a, describe: "no offset in the evidence: both from the start" };
+  return { toB: (a) => a, rate: 1, describe: "no offset in the evidence: both from the start" };
 }
 
 export function renderCompare(root: HTMLElement, route: Route): () => void {
@@ -62,19 +63,24 @@ export function renderCompare(root: HTMLElement, route: Route): () => void {
       if (va) va.currentTime = Math.max(0, t);
       if (vb) vb.currentTime = Math.max(0, map.toB(t));
     };
+    const rate = map.rate;
     const follow = () => {
-      // b follows a: re-seek when it drifts more than a frame or two from where a says it is.
+      // b follows a: small drifts are taken up by nudging b's playback rate, large ones by a seek.
       if (va && vb) {
         const want = map.toB(va.currentTime);
         const inRange = want >= 0 && (!Number.isFinite(vb.duration) || want <= vb.duration);
         if (!inRange) {
           if (!vb.paused) vb.pause();
+        } else if (va.paused) {
+          if (Math.abs(vb.currentTime - want) > 0.001) vb.currentTime = want;
         } else {
-          if (vb.paused && !va.paused) vb.play().catch(() => {});
-          if (Math.abs(vb.currentTime - want) > 0.08) vb.currentTime = want;
+          if (vb.paused) vb.play().catch(() => {});
+          const ahead = vb.currentTime - want;
+          if (Math.abs(ahead) > 0.3) vb.currentTime = want;
+          else vb.playbackRate = rate * va.playbackRate * (1 - Math.max(-0.1, Math.min(0.1, ahead * 2)));
         }
         paneA.querySelector(".clock")!.textContent = ` ${formatTime(va.currentTime)}`;
-        paneB.querySelector(".clock")!.textContent = inRange ? ` ${formatTime(vb.currentTime)}` : " (outside b)";
+        paneB.querySelector(".clock")!.textContent = inRange ? ` ${formatTime(want)}` : " (outside b)";
       }
       if (va && !va.paused) raf = requestAnimationFrame(follow);
     };

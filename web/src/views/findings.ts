@@ -101,7 +101,7 @@ function table(findings: Finding[], reload: () => void): Node[] {
     const check = h("input", { type: "checkbox", "aria-label": `Select finding ${f.id}`, onchange: updateCount });
     checks.set(f.id, check);
     const last = f.decisions?.[f.decisions.length - 1];
-    const decide = h("td", { class: "actions" });
+    const decide = h("div", { class: "row-actions" });
     const showButtons = () => {
       decide.replaceChildren(h("a", { href: href(`compare/${f.id}`), class: "button compare", "data-finding": f.id }, "Compare"));
       if (writable) {
@@ -149,7 +149,7 @@ function table(findings: Finding[], reload: () => void): Node[] {
       h("td", { class: "num" }, formatScore(f.score)),
       h("td", null, h("span", { class: `status-${f.status}` }, f.status), last ? h("div", { class: "muted small" }, `${last.actor}${last.reason ? `: ${last.reason}` : ""}`) : null),
       h("td", { class: "small" }, summary(f)),
-      decide,
+      h("td", { class: "actions" }, decide),
     );
   });
   const nodes: Node[] = [];

@@ -16,10 +16,26 @@ function iso(t: number): string {
   return new Date(t).toISOString().replace(/\.000Z$/, "Z");
 }
 
+type TimelineItem = Timeline["items"][number];
+
+/** An item's start interval: the timeline's when it gives one, else what its statements bound
+ *  (an item only known to be "obtained by" has an upper bound and no lower one). */
+function startOf(it: TimelineItem): { earliest: string | null; latest: string | null; best: string | null } | null {
+  if (it.start && (it.start.earliest || it.start.latest)) return { earliest: it.start.earliest, latest: it.start.latest, best: it.start.best ?? null };
+  let earliest: string | null = null;
+  let latest: string | null = null;
+  for (const b of it.basis) {
+    if (b.earliest && (!earliest || Date.parse(b.earliest) > Date.parse(earliest))) earliest = b.earliest;
+    if (b.latest && (!latest || Date.parse(b.latest) < Date.parse(latest))) latest = b.latest;
+  }
+  return earliest || latest ? { earliest, latest, best: null } : null;
+}
+
 function domainOf(tl: Timeline): [number, number] | null {
   const ts: number[] = [];
   for (const it of tl.items) {
-    for (const v of [it.start?.earliest, it.start?.latest, it.start?.best]) {
+    const s = startOf(it);
+    for (const v of [s?.earliest, s?.latest, s?.best]) {
       const t = ms(v);
       if (t !== null) ts.push(t, t + (it.duration_s ?? 0) * 1000);
     }
@@ -94,7 +110,7 @@ export function renderTimeline(root: HTMLElement, route: Route): void {
       nodes.push(controls, chart);
       draw();
     }
-    const unplaced = tl.items.filter((i) => !i.start || (!i.start.earliest && !i.start.latest));
+    const unplaced = tl.items.filter((i) => !startOf(i));
     if (unplaced.length) nodes.push(h("p", { class: "muted" }, `Not placed: ${unplaced.map((i) => `#${i.item} ${i.name}`).join(", ")}`));
     if (tl.conflicts.length) {
       nodes.push(h("h2", null, "Conflicts"), h("ul", { class: "conflicts" }, tl.conflicts.map((c) => h("li", null, `items ${c.items.join(", ")}: ${c.message}`))));
@@ -113,8 +129,8 @@ export function renderTimeline(root: HTMLElement, route: Route): void {
               "tr",
               null,
               h("td", null, h("a", { href: href(`items/${i.item}`) }, `#${i.item} ${i.name}`)),
-              h("td", null, i.start?.earliest ?? "unbounded"),
-              h("td", null, i.start?.latest ?? "unbounded"),
+              h("td", null, startOf(i)?.earliest ?? "unbounded"),
+              h("td", null, startOf(i)?.latest ?? "unbounded"),
               h("td", { class: "small" }, i.basis.map((b) => `${b.kind}: ${b.detail}`).join("; ")),
             ),
           ),
@@ -126,7 +142,7 @@ export function renderTimeline(root: HTMLElement, route: Route): void {
 }
 
 function drawChart(tl: Timeline, from: number, to: number): SVGElement {
-  const rows = tl.items.filter((i) => i.start && (i.start.earliest || i.start.latest));
+  const rows = tl.items.filter((i) => startOf(i));
   const height = 30 + rows.length * ROW + 10;
   const x = (t: number) => LEFT + ((t - from) / (to - from)) * (WIDTH - LEFT - 10);
   const clampX = (t: number) => Math.max(LEFT, Math.min(WIDTH - 10, x(t)));
@@ -138,10 +154,10 @@ function drawChart(tl: Timeline, from: number, to: number): SVGElement {
   }
   rows.forEach((it, i) => {
     const y = 30 + i * ROW;
-    const s = it.start!;
+    const s = startOf(it)!;
     const e = ms(s.earliest);
     const l = ms(s.latest);
-    const b = ms(s.best ?? null);
+    const b = ms(s.best);
     const g = svg("g", { class: "row", "data-item": it.item });
     const link = svg("a", { href: href(`items/${it.item}`) }, svg("text", { x: 4, y: y + 14, class: "row-label" }, document.createTextNode(`#${it.item} ${it.name}`.slice(0, 32))));
     g.append(link);
