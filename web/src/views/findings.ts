@@ -29,6 +29,8 @@ export function renderFindings(root: HTMLElement, route: Route): void {
   const [statusLabel, status] = select("f-status", "Status", STATUSES, p.get("status") ?? "");
   const min = h("input", { id: "f-min", type: "number", min: 0, max: 1, step: 0.05, value: p.get("min") ?? "", size: 5 });
   const item = h("input", { id: "f-item", type: "number", min: 1, step: 1, value: p.get("item") ?? "", size: 5 });
+  const since = h("input", { id: "f-since", type: "date", value: p.get("since") ?? "" });
+  const until = h("input", { id: "f-until", type: "date", value: p.get("until") ?? "" });
   const filters = h(
     "form",
     {
@@ -36,7 +38,7 @@ export function renderFindings(root: HTMLElement, route: Route): void {
       id: "finding-filters",
       onsubmit: (e: Event) => {
         e.preventDefault();
-        const target = href("findings", { kind: kind.value, status: status.value, min: min.value, item: item.value });
+        const target = href("findings", { kind: kind.value, status: status.value, min: min.value, item: item.value, since: since.value, until: until.value });
         if (location.hash === target) reload();
         else location.hash = target;
       },
@@ -49,6 +51,10 @@ export function renderFindings(root: HTMLElement, route: Route): void {
     min,
     h("label", { for: "f-item" }, "Item"),
     item,
+    h("label", { for: "f-since", title: "suggested on or after (UTC)" }, "From"),
+    since,
+    h("label", { for: "f-until", title: "suggested on or before (UTC)" }, "to"),
+    until,
     h("button", { type: "submit" }, "Filter"),
   );
   for (const el of [kind, status]) el.addEventListener("change", () => filters.requestSubmit());
@@ -56,12 +62,15 @@ export function renderFindings(root: HTMLElement, route: Route): void {
   const body = h("div");
   const reload = () =>
     loadInto(body, async () => {
-      const findings = await api.findings({
+      const all = await api.findings({
         kind: p.get("kind") ?? "",
         status: p.get("status") ?? "",
         min_score: p.get("min") ?? "",
         item: p.get("item") ?? "",
       });
+      // The API filters by kind, status, score and item; the dates (when suggested) are filtered here.
+      const day = (f: Finding) => (f.created_at ?? "").slice(0, 10);
+      const findings = all.filter((f) => (!p.get("since") || day(f) >= p.get("since")!) && (!p.get("until") || day(f) <= p.get("until")!));
       return table(findings, reload);
     });
   root.replaceChildren(pageTitle("Findings"), filters, body);

@@ -1,8 +1,8 @@
 // The player (#/items/ID?t=SECONDS): the original served with range requests, stepping one frame
 // at a time at the item's frame rate, and what analyze heard and read and what people observed
 // marked on its timeline. The time in the hash follows the player, so the address is a citation.
-import { api, type ItemDetail, type ItemEvents, type Keyframe } from "../api";
-import { formatBytes, formatTime, h } from "../dom";
+import { api, type Finding, type ItemDetail, type ItemEvents, type Keyframe } from "../api";
+import { formatBytes, formatScore, formatTime, h } from "../dom";
 import { href, replaceParams, type Route } from "../route";
 import { act, canWrite, loadInto, pageTitle, showInfo } from "../ui";
 import { itemDetail } from "./items";
@@ -187,6 +187,19 @@ export function renderItem(root: HTMLElement, route: Route): () => void {
       nodes.push(h("p", { class: "error-box" }, item.media_problem ?? "This item cannot be shown as media."));
     }
 
+    const related = (detail as { findings?: Finding[] }).findings ?? [];
+    if (related.length > 0) {
+      nodes.push(
+        h("h2", null, "Findings"),
+        h(
+          "ul",
+          { class: "item-findings" },
+          related.map((f) =>
+            h("li", null, h("a", { href: href(`compare/${f.id}`) }, `finding ${f.id}`), ` ${f.kind} with #${f.a === id ? f.b : f.a}, score ${formatScore(f.score)}, `, h("span", { class: `status-${f.status}` }, f.status)),
+          ),
+        ),
+      );
+    }
     if (meta) {
       nodes.push(h("h2", null, "Metadata"), metadataTable(detail));
     }
