@@ -58,7 +58,7 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
                 .exit_code,
             1);
   auto first = Json({"analyze", "--case", case_dir(), "--json"});
-  ASSERT_EQ(first["stages"].size(), 6u);
+  ASSERT_EQ(first["stages"].size(), 7u);
   // The clips have no sound: nothing to sync, and no failure either.
   EXPECT_EQ(first["stages"][1]["stage"], "moment");
   EXPECT_EQ(first["stages"][1]["new_findings"], 0);
@@ -69,10 +69,13 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
   EXPECT_EQ(first["stages"][3]["stage"], "text");
   EXPECT_EQ(first["stages"][3]["extracted"], 3);  // the three clips read; the notes done with
   EXPECT_EQ(first["stages"][3]["new_items"], 4);
-  EXPECT_EQ(first["stages"][4]["stage"], "place");
-  EXPECT_EQ(first["stages"][4]["new_findings"], 0);  // copies are not suggested as one place
-  EXPECT_EQ(first["stages"][5]["stage"], "event");
-  EXPECT_EQ(first["stages"][5]["new_findings"], 0);
+  EXPECT_EQ(first["stages"][4]["stage"], "gps");
+  EXPECT_EQ(first["stages"][4]["new_items"], 4);  // no telemetry: done with, nothing read
+  EXPECT_EQ(first["stages"][4]["extracted"], 0);
+  EXPECT_EQ(first["stages"][5]["stage"], "place");
+  EXPECT_EQ(first["stages"][5]["new_findings"], 0);  // copies are not suggested as one place
+  EXPECT_EQ(first["stages"][6]["stage"], "event");
+  EXPECT_EQ(first["stages"][6]["new_findings"], 0);
   const auto& footage = first["stages"][0];
   EXPECT_EQ(footage["stage"], "footage");
   EXPECT_EQ(footage["extracted"], 3);
@@ -102,7 +105,8 @@ TEST_F(AnalyzeCli, SameFootageFindingsIncrementallyWithDecisionsKept) {
   EXPECT_EQ(again["stages"][1]["compared"], 0);
   EXPECT_EQ(again["stages"][2]["new_items"], 0);
   EXPECT_EQ(again["stages"][3]["extracted"], 0);
-  EXPECT_EQ(again["stages"][4]["compared"], 0);
+  EXPECT_EQ(again["stages"][4]["new_items"], 0);
+  EXPECT_EQ(again["stages"][5]["compared"], 0);
   EXPECT_EQ(again["new_findings"], 0);
 
   // A new copy is compared with the others, and only it.

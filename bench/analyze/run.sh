@@ -4,7 +4,8 @@
 # are ingested into a fresh case and analysed with 2 threads; each stage's wall time (from
 # `analyze --json`) and the whole run's wall and CPU time are printed beside a bare decode of the
 # same files, one after the other on one thread (`ffmpeg -threads 1 -f null`: what decoding
-# alone costs), and a second run over the unchanged case, which must decode nothing.
+# alone costs), a second run over the unchanged case, which must decode nothing, and a run after
+# one more clip is ingested, which must decode only that clip.
 #
 #   bench/analyze/run.sh BUILD WORK
 set -eu
@@ -46,6 +47,13 @@ set -- $(awk '{ printf "%s %.2f %s", $1, $2 + $3, $4 }' "$WORK/time.txt")
 an_wall=$1 an_cpu=$2 an_mem=$3
 set -- $(measure "$SIGHTLINE analyze --case $WORK/case --json > $WORK/second.json")
 again_wall=$1
+# One clip more (a shorter, smaller re-encode of the first): only it should be decoded.
+first_clip=$(ls "$WORK"/clips/* | head -1)
+ffmpeg -nostdin -loglevel error -y -i "$first_clip" -t 8 -vf "scale=640:-2" -c:v libx264 \
+  -preset veryfast -pix_fmt yuv420p -c:a aac "$WORK/extra.mp4"
+"$SIGHTLINE" ingest --case "$WORK/case" "$WORK/extra.mp4" >/dev/null 2>&1 || true
+set -- $(measure "$SIGHTLINE analyze --case $WORK/case --json > $WORK/third.json")
+more_wall=$1
 
 printf '%-28s %8s %8s %10s\n' "" "wall s" "CPU s" "CPU/decode"
 printf '%-28s %8s %8s %10s\n' "ffmpeg decode, 1 thread" "$dec_wall" "$dec_cpu" "1.00"
@@ -55,5 +63,7 @@ jq -r '.stages[] | "  \(.stage)\t\(.seconds)\t\(.extracted) decoded, \(.compared
   "$WORK/first.json" | awk -F'\t' '{ printf "%-28s %8s %8s %10s   %s\n", $1, $2, "", "", $3 }'
 printf '%-28s %8s %8s %10s   %s\n' "second run (nothing new)" "$again_wall" "" "" \
   "$(jq -r '[.stages[].extracted] | add | "\(.) decoded"' "$WORK/second.json")"
+printf '%-28s %8s %8s %10s   %s\n' "one more clip (a copy)" "$more_wall" "" "" \
+  "$(jq -r '[.stages[] | "\(.stage) \(.extracted)"] | join(", ") | "decoded: \(.)"' "$WORK/third.json"), $(jq -r '[.stages[].new_findings] | add' "$WORK/third.json") findings"
 echo "(goal: analyze without the place stage within ~1.5x of decode CPU; the second run decodes nothing)"
 rm -rf "$WORK"

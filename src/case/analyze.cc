@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "case/gps_tracks.h"
 #include "case/heard_events.h"
 #include "case/moments.h"
 #include "case/picture_text.h"
@@ -93,11 +94,15 @@ AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
       return FindPictureText(c, who, to);
     }));
   }
+  if (options.gps) {
+    report.stages.push_back(
+        RunStage(c, who, "gps", options, [&] { return FindGpsTracks(c, who); }));
+  }
   if (options.places) {
     report.stages.push_back(RunStage(c, who, "place", options, [&] {
       PlaceOptions po;
       po.threads = options.threads;
-      return FindSamePlaces(c, po);
+      return FindSamePlaces(c, who, po);
     }));
   }
   if (options.events) {

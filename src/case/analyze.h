@@ -10,6 +10,8 @@
 //             (case/heard_events.h); stored for the report and timeline, no finding
 //   text      per item: the words in its pictures, from `text` (case/picture_text.h); stored
 //             for the report, no finding
+//   gps       per item: the GPS track a camera recorded beside its video (case/gps_tracks.h),
+//             stored for the timeline and the report; reads the telemetry only, no finding
 //   place     same_place findings from `scene` (case/places.h), after footage: copies are
 //             not suggested as one place
 //   event     same_event findings (case/same_events.h): one place at about the same time,
@@ -37,6 +39,7 @@ struct AnalyzeOptions {
   bool moments = true;                              // run the moment stage
   bool sounds = true;                               // run the sounds stage
   bool text = true;                                 // run the text stage
+  bool gps = true;                                  // run the gps stage
   bool places = true;                               // run the place stage
   bool events = true;                               // run the event stage
   signals::ExtractionProgress* progress = nullptr;  // not owned; may be null

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "analysis/scene/compare.h"
+#include "analysis/scene/feature_store.h"
 #include "base/parallel.h"
+#include "evidence/signal_store.h"
 
 namespace sightline::investigation {
 
@@ -24,9 +27,34 @@ const char* Method(const sc::FileComparison& c) {
 
 double R3(double v) { return std::round(v * 1000) / 1000; }
 
+// The storage key of an item's scene features: what shapes them.
+evidence::SignalKey FeaturesKey(const sc::CompareOptions& o) {
+  const nlohmann::json params = {{"max_side", o.frames.max_side},
+                                 {"max_frames", o.frames.max_frames},
+                                 {"min_period_s", o.frames.min_period_s},
+                                 {"feature_side", o.features.max_side},
+                                 {"max_keypoints", o.features.max_keypoints},
+                                 {"contrast", o.features.contrast}};
+  return {"scene_features", kSceneFeaturesVersion, params.dump()};
+}
+
+// The item's stored features, or nullopt when none are stored or they cannot be read (then they
+// are extracted again; derived data is rebuildable).
+std::optional<sc::FileFeatures> LoadStoredFeatures(evidence::Case& c, const evidence::Item& item,
+                                                   const evidence::SignalKey& key) {
+  auto found = evidence::FindSignal(c, item.id, key);
+  if (!found.ok() || !*found) return std::nullopt;
+  auto data = evidence::ReadSignalData(c, **found);
+  if (!data.ok()) return std::nullopt;
+  auto decoded = sc::DecodeFileFeatures(*data);
+  if (!decoded.ok()) return std::nullopt;
+  return std::move(*decoded);
+}
+
 }  // namespace
 
-Result<StageOutcome> FindSamePlaces(evidence::Case& c, const PlaceOptions& options) {
+Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity& who,
+                                    const PlaceOptions& options) {
   StageOutcome out;
   out.run.analyzer = kPlaceAnalyzer;
   out.run.version = kPlaceAnalyzerVersion;
@@ -55,16 +83,43 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const PlaceOptions& optio
   for (const Finding& f : copies) same_footage.insert({f.suggestion.item_a, f.suggestion.item_b});
 
   const sc::CompareOptions compare;
+  const evidence::SignalKey key = FeaturesKey(compare);
   std::vector<Result<sc::FileFeatures>> features(pictures.size(), Internal("not read"));
+  std::vector<char> fresh(pictures.size(), 0);
   ParallelFor(pictures.size(), options.threads, [&](std::size_t k) {
+    std::optional<sc::FileFeatures> stored = LoadStoredFeatures(c, *pictures[k], key);
+    if (stored) {
+      features[k] = std::move(*stored);
+      return;
+    }
     Result<std::string> original = c.objects().OriginalPath(pictures[k]->sha256);
     if (!original.ok()) {
       features[k] = original.status();
       return;
     }
     features[k] = sc::ReadFileFeatures(*original, compare.frames, compare.features);
+    // As they will read back next run: a pair compares alike whichever run it falls in.
+    if (features[k].ok()) sc::QuantizeDescriptors(*features[k]);
+    fresh[k] = 1;
   });
-  out.extracted = pictures.size();
+  for (std::size_t k = 0; k < pictures.size(); ++k) {
+    if (!fresh[k]) {
+      if (features[k].ok()) ++out.reused;
+      continue;
+    }
+    if (!features[k].ok()) continue;
+    ++out.extracted;
+    const nlohmann::json summary = {{"frames", features[k]->features.size()},
+                                    {"still", features[k]->still}};
+    auto stored = evidence::StoreSignal(
+        c, who, *pictures[k], key, sc::EncodeFileFeatures(*features[k]), summary.dump(), {}, "bin");
+    if (!stored.ok() && stored.status().code() != StatusCode::kAlreadyExists) {
+      // The comparison goes on; the next run extracts them again.
+      out.warnings.push_back("#" + std::to_string(pictures[k]->id) + " " + pictures[k]->name +
+                             ": scene features not stored: " + stored.status().message());
+      out.failed = true;
+    }
+  }
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
   for (std::size_t b = 0; b < pictures.size(); ++b) {
     if (!features[b].ok()) {
@@ -86,6 +141,39 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const PlaceOptions& optio
   out.compared = pairs.size();
   std::vector<sc::FileComparison> results(pairs.size());
   ParallelFor(pairs.size(), options.threads, [&](std::size_t k) {
+    results[k] =
+        sc::CompareFeatures(*features[pairs[k].first], *features[pairs[k].second], compare);
+  });
+  // Features read back have no pixels, and the wide-baseline test (affine-simulated views) needs
+  // them: the pairs that reached it are compared again once their frames are decoded, so a pair
+  // is judged as it would be were both items new.
+  std::set<std::size_t> need_pixels;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (!results[k].wide_tested || !compare.affine) continue;
+    for (std::size_t side : {pairs[k].first, pairs[k].second}) {
+      if (!sc::HasPixels(*features[side])) need_pixels.insert(side);
+    }
+  }
+  const std::vector<std::size_t> to_decode(need_pixels.begin(), need_pixels.end());
+  ParallelFor(to_decode.size(), options.threads, [&](std::size_t n) {
+    const std::size_t k = to_decode[n];
+    Result<std::string> original = c.objects().OriginalPath(pictures[k]->sha256);
+    if (!original.ok()) return;  // compared on its features alone, as before
+    auto frames = sc::ReadSceneFrames(*original, compare.frames);
+    if (!frames.ok() || frames->size() != features[k]->features.size()) return;
+    for (std::size_t i = 0; i < frames->size(); ++i) {
+      features[k]->frames[i].gray = std::move((*frames)[i].gray);
+    }
+  });
+  std::vector<std::size_t> again;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (results[k].wide_tested && compare.affine &&
+        (need_pixels.count(pairs[k].first) || need_pixels.count(pairs[k].second))) {
+      again.push_back(k);
+    }
+  }
+  ParallelFor(again.size(), options.threads, [&](std::size_t n) {
+    const std::size_t k = again[n];
     results[k] =
         sc::CompareFeatures(*features[pairs[k].first], *features[pairs[k].second], compare);
   });

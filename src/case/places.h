@@ -3,7 +3,9 @@
 // features, robust geometry, gates measured to give no false match on different places).
 // Pairs already suggested as the same footage are skipped: copies trivially show one place.
 // Incremental like the other stages: only items not compared at this version are compared, each
-// with every other picture item. Features are computed per run, not stored.
+// with every other picture item. Each item's features are stored as the derived signal
+// "scene_features" (analysis/scene/feature_store.h), so an item is decoded for them once; the few
+// pairs that reach the wide-baseline test decode their frames again for it.
 //
 // Thread safety: one thread per Case; runs `threads` workers itself.
 #ifndef SIGHTLINE_CASE_PLACES_H_
@@ -12,12 +14,15 @@
 #include "base/status.h"
 #include "case/footage.h"
 #include "evidence/case.h"
+#include "evidence/identity.h"
 
 namespace sightline::investigation {
 
 inline constexpr char kPlaceAnalyzer[] = "scene";
 // Bump when a change to analysis/scene changes which pairs match.
 inline constexpr int kPlaceAnalyzerVersion = 1;
+// Bump when a change to analysis/scene changes the features taken of a picture.
+inline constexpr int kSceneFeaturesVersion = 1;
 
 struct PlaceOptions {
   int threads = 2;
@@ -25,7 +30,8 @@ struct PlaceOptions {
 
 // Suggests a same_place finding for every matching pair, its evidence the comparison:
 // {"score","inliers","tentative","model","a_time","b_time","a_still","b_still","method"}.
-Result<StageOutcome> FindSamePlaces(evidence::Case& c, const PlaceOptions& options);
+Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity& who,
+                                    const PlaceOptions& options);
 
 }  // namespace sightline::investigation
 

@@ -1,6 +1,6 @@
 // The place stage on generated photos: two views of one textured place (turned, zoomed, seen at
 // a slant) are suggested as the same place, an unrelated picture with neither; a second run
-// compares nothing.
+// compares nothing, and a new view is compared with the stored features of the others.
 #include "case/places.h"
 
 #include <gtest/gtest.h>
@@ -33,7 +33,7 @@ class PlacesTest : public EmptyCase {
 };
 
 TEST_F(PlacesTest, ViewsOfOnePlaceAndNothingElse) {
-  auto first = FindSamePlaces(*case_, {});
+  auto first = FindSamePlaces(*case_, who_, {});
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(first->new_items, 3u);
   EXPECT_EQ(first->compared, 3u);
@@ -46,10 +46,29 @@ TEST_F(PlacesTest, ViewsOfOnePlaceAndNothingElse) {
   EXPECT_NE(s.evidence.find("\"inliers\""), std::string::npos);
   ASSERT_TRUE(RecordRun(*case_, who_, first->run).ok());
 
-  auto again = FindSamePlaces(*case_, {});
+  EXPECT_EQ(first->extracted, 3u);
+  EXPECT_EQ(first->reused, 0u);
+
+  auto again = FindSamePlaces(*case_, who_, {});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->compared, 0u);
   EXPECT_TRUE(again->run.suggestions.empty());
+
+  // A third view of the place: only it is decoded; the others' stored features are compared
+  // with it, and it matches both views of the place.
+  const cv::Mat place = sy::Texture(1200, 900, 31);
+  Write("view_c.jpg", sy::View(place, sy::Motion(place.size(), -8, 1.1, 0), cv::Size(800, 600)));
+  auto third = FindSamePlaces(*case_, who_, {});
+  ASSERT_TRUE(third.ok()) << third.status().message();
+  EXPECT_FALSE(third->failed);
+  EXPECT_EQ(third->extracted, 1u);
+  EXPECT_EQ(third->reused, 3u);
+  EXPECT_EQ(third->compared, 3u);
+  ASSERT_EQ(third->run.suggestions.size(), 2u);
+  EXPECT_EQ(third->run.suggestions[0].item_a, 1);
+  EXPECT_EQ(third->run.suggestions[0].item_b, 4);
+  EXPECT_EQ(third->run.suggestions[1].item_a, 2);
+  EXPECT_EQ(third->run.suggestions[1].item_b, 4);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "base/time.h"
 #include "case/findings.h"
+#include "case/gps_tracks.h"
 #include "case/observations.h"
 #include "case/relations.h"
 #include "case/sources.h"
@@ -19,6 +20,8 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // A capture time without a zone is a wall clock somewhere on Earth: UTC-12 to UTC+14.
 constexpr double kUnknownZoneS = 14 * 3600.0;
+// How far the telemetry GPS clock may put a recording's start from the truth.
+constexpr double kTelemetryClockS = 1.0;
 
 TimeSpan Point(double t) { return {t, t}; }
 TimeSpan Before(double t) { return {-kInf, t}; }
@@ -202,6 +205,20 @@ Result<Timeline> BuildTimeline(evidence::Case& c) {
               {"uploaded",
                "published " + l.published_at + " (source #" + std::to_string(l.source_id) + ")",
                Before(*t)},
+              &out.conflicts);
+      }
+    }
+    // The GPS receiver's clock in the camera's telemetry (analyze's gps stage), before the
+    // camera's own: that one is set by hand (GoPro writes local time where QuickTime wants UTC),
+    // the GPS clock by the satellites. GoPro stamps each payload, about a second long, so the
+    // start is known to about a second.
+    Result<std::optional<signals::geo::Track>> track = StoredGpsTrack(c, item.id);
+    if (track.ok() && *track) {
+      if (std::optional<double> start = GpsStartUtc(**track)) {
+        Apply(p,
+              {"telemetry",
+               "GPS time in the telemetry (" + (*track)->source + ")",
+               {*start - kTelemetryClockS, *start + kTelemetryClockS}},
               &out.conflicts);
       }
     }

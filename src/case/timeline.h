@@ -3,6 +3,9 @@
 // conflicts between those statements shown rather than resolved.
 //
 // What places an item's start in time (each a "basis"):
+//   telemetry    the GPS clock in a camera's telemetry track (analyze's gps stage,
+//                case/gps_tracks.h): the start to about a second. Applied before metadata: a
+//                camera's clock is set by hand, the GPS clock by the satellites.
 //   metadata     the capture time the file states (probe's times.created, times.gps): a point
 //                when its zone is known, ±14 h when it is not. A camera's clock can be wrong:
 //                it is a statement, and a conflict with the others shows it.
@@ -40,7 +43,7 @@ struct TimeSpan {
 };
 
 struct TimeBasis {
-  std::string kind;    // "metadata", "obtained", "uploaded", "sync", "before"
+  std::string kind;    // "metadata", "telemetry", "obtained", "uploaded", "sync", "before"
   std::string detail;  // e.g. "QuickTime.mvhd.CreationTime", "#3 + 4.250 s (finding 2)"
   TimeSpan span;       // what this statement alone says of the item's start
 };

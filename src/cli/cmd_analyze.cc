@@ -30,6 +30,8 @@ constexpr char kUsage[] =
     "            `sightline events` finds them, kept for `report` and `show`\n"
     "  text      no finding: the words in each photo and video (captions, signs), as\n"
     "            `sightline text --every 5` reads them, kept for `report`\n"
+    "  gps       no finding: the GPS track a camera recorded beside its video (GoPro\n"
+    "            telemetry), as `sightline track` reads it, kept for `timeline` and `report`\n"
     "  place     same_place: photos and videos showing the same place, as `sightline scene`\n"
     "            finds them (pairs of the same footage are not suggested again)\n"
     "  event     same_event: the same place at about the same time (recordings that can lie\n"
@@ -42,7 +44,7 @@ constexpr char kUsage[] =
     "\n"
     "  --threads N   files decoded and pairs compared at once (default 2)\n"
     "  --no-sound    do not compare soundtracks in the footage stage\n"
-    "  --skip STAGE  leave a stage out: moment, sounds, text, place or event (repeatable;\n"
+    "  --skip STAGE  leave a stage out: moment, sounds, text, gps, place or event (repeatable;\n"
     "                text and place are the slowest)\n"
     "  --no-place    the same as --skip place\n"
     "  --json        {\"case\", \"stages\": [{\"stage\", \"items\", \"new_items\", \"reused\", "
@@ -55,7 +57,7 @@ constexpr char kUsage[] =
     "Exit status: 0 every stage ran and every item was read, 1 something failed (the rest is\n"
     "still analysed and recorded), 2 usage.\n";
 
-// One line per stage. The per-item stages (sounds, text) read items and compare nothing; the
+// One line per stage. The per-item stages (sounds, text, gps) read items and compare nothing; the
 // event stage decodes nothing and looks at pairs shown to be one place.
 void PrintStage(const inv::StageReport& s) {
   const inv::StageOutcome& o = s.outcome;
@@ -65,7 +67,7 @@ void PrintStage(const inv::StageReport& s) {
                 s.new_findings);
   } else if (o.new_items == 0 && s.status.ok()) {
     std::printf("%-8s %zu items, none new: nothing to do\n", name, o.items);
-  } else if (s.stage == "sounds" || s.stage == "text") {
+  } else if (s.stage == "sounds" || s.stage == "text" || s.stage == "gps") {
     std::printf("%-8s %zu items (%zu new); %zu read, %zu stored before\n", name, o.items,
                 o.new_items, o.extracted, o.reused);
   } else {
@@ -92,9 +94,9 @@ int Run(const Args& args) {
   options.sound = !args.Has("no-sound");
   std::set<std::string> skip;
   for (const std::string& stage : args.GetAll("skip")) {
-    if (stage != "moment" && stage != "sounds" && stage != "text" && stage != "place" &&
-        stage != "event") {
-      return UsageError("analyze", "--skip takes moment, sounds, text, place or event, not '" +
+    if (stage != "moment" && stage != "sounds" && stage != "text" && stage != "gps" &&
+        stage != "place" && stage != "event") {
+      return UsageError("analyze", "--skip takes moment, sounds, text, gps, place or event, not '" +
                                        stage + "' (the footage stage always runs)");
     }
     skip.insert(stage);
@@ -103,12 +105,13 @@ int Run(const Args& args) {
   options.moments = !skip.count("moment");
   options.sounds = !skip.count("sounds");
   options.text = !skip.count("text");
+  options.gps = !skip.count("gps");
   options.places = !skip.count("place");
   options.events = !skip.count("event");
   options.progress = &meter;
   // Where the run is overall: "analyze 3/6 text", then the stage's own files and ETA.
-  const int stage_count =
-      1 + options.moments + options.sounds + options.text + options.places + options.events;
+  const int stage_count = 1 + options.moments + options.sounds + options.text + options.gps +
+                          options.places + options.events;
   int stage_number = 0;
   options.on_stage = [&](const std::string& stage) {
     meter.set_label("analyze " + std::to_string(++stage_number) + "/" +

@@ -14,6 +14,7 @@
 #include "cli/output.h"
 #include "signals/geo/gpx.h"
 #include "signals/geo/track.h"
+#include "signals/geo/track_json.h"
 
 namespace sightline::cli {
 namespace {
@@ -49,41 +50,9 @@ constexpr char kUsage[] =
     "Exit status: 0 every FILE had a track, 1 some FILE had none or could not be read, 2 usage\n"
     "error.\n";
 
-nlohmann::ordered_json Num(double v, double scale = 0) {
+nlohmann::ordered_json Num(double v, double scale) {
   if (!std::isfinite(v)) return nullptr;
-  if (scale > 0) return std::round(v * scale) / scale;
-  return v;
-}
-
-std::string Utc(double utc_s) {
-  if (!std::isfinite(utc_s)) return "";
-  const double whole = std::floor(utc_s);
-  long ms = std::lround((utc_s - whole) * 1000.0);
-  auto secs = static_cast<std::int64_t>(whole);
-  if (ms >= 1000) ms -= 1000, ++secs;
-  return FormatUtc(secs, ms * 1'000'000L);
-}
-
-nlohmann::ordered_json UtcJson(double utc_s) {
-  if (!std::isfinite(utc_s)) return nullptr;
-  return Utc(utc_s);
-}
-
-nlohmann::ordered_json FixJson(int fix) {
-  if (fix < 0) return nullptr;
-  return fix;
-}
-
-nlohmann::ordered_json PointJson(const geo::TrackPoint& p) {
-  return {{"t", Num(p.t, 1e6)},
-          {"utc", UtcJson(p.utc_s)},
-          {"lat", Num(p.lat, 1e9)},
-          {"lon", Num(p.lon, 1e9)},
-          {"alt_m", Num(p.alt_m, 1e3)},
-          {"speed_mps", Num(p.speed_mps, 1e3)},
-          {"speed3d_mps", Num(p.speed3d_mps, 1e3)},
-          {"fix", FixJson(p.fix)},
-          {"dop", Num(p.dop, 1e3)}};
+  return std::round(v * scale) / scale;
 }
 
 const char* WhereName(geo::PositionAt::Where w) {
@@ -133,7 +102,7 @@ std::string AtLine(const Asked& asked) {
   std::string s = "at " + asked.label + ": " + Fmt("%.7f", p.lat) + ", " + Fmt("%.7f", p.lon);
   if (std::isfinite(p.alt_m)) s += "  alt " + Fmt("%.1f", p.alt_m) + " m";
   if (std::isfinite(p.speed_mps)) s += "  " + Fmt("%.2f", p.speed_mps) + " m/s";
-  if (std::isfinite(p.utc_s)) s += "  " + Utc(p.utc_s);
+  if (std::isfinite(p.utc_s)) s += "  " + geo::UtcText(p.utc_s);
   if (std::isfinite(p.t)) s += "  (clip " + Fmt("%.3f", p.t) + " s)";
   if (a.where == geo::PositionAt::Where::kBeforeStart)
     s += "  [BEFORE the track by " + Fmt("%.3f", a.outside_by_s) + " s: its first sample]";
@@ -208,33 +177,13 @@ int Run(const Args& args) {
       j["file"] = DisplayPath(file);
       j["source"] = track->source;
       if (track->clip_duration_s > 0) j["clip_duration_s"] = Num(track->clip_duration_s, 1e6);
-      j["summary"] = {{"points", s.points},
-                      {"timed_points", s.timed_points},
-                      {"bad_fix_points", s.bad_fix_points},
-                      {"start_t", Num(s.start_t, 1e6)},
-                      {"end_t", Num(s.end_t, 1e6)},
-                      {"duration_s", Num(s.end_t - s.start_t, 1e6)},
-                      {"start_utc", UtcJson(s.start_utc_s)},
-                      {"end_utc", UtcJson(s.end_utc_s)},
-                      {"distance_m", Num(s.distance_m, 1e3)},
-                      {"bbox",
-                       {{"min_lat", Num(s.min_lat, 1e9)},
-                        {"min_lon", Num(s.min_lon, 1e9)},
-                        {"max_lat", Num(s.max_lat, 1e9)},
-                        {"max_lon", Num(s.max_lon, 1e9)}}},
-                      {"min_alt_m", Num(s.min_alt_m, 1e3)},
-                      {"max_alt_m", Num(s.max_alt_m, 1e3)},
-                      {"max_speed_mps", Num(s.max_speed_mps, 1e3)}};
-      if (track->payloads > 0) {
-        j["summary"]["payloads"] = track->payloads;
-        j["summary"]["bad_payloads"] = track->bad_payloads;
-      }
+      j["summary"] = geo::TrackSummaryJson(*track);
       nlohmann::ordered_json aj = nlohmann::ordered_json::array();
       for (const Asked& asked : positions) {
         const geo::PositionAt& p = asked.at;
         nlohmann::ordered_json e;
         e["asked"] = asked.label;
-        const nlohmann::ordered_json point = PointJson(p.point);
+        const nlohmann::ordered_json point = geo::TrackPointJson(p.point);
         for (auto it = point.begin(); it != point.end(); ++it) e[it.key()] = it.value();
         e["where"] = WhereName(p.where);
         e["outside_by_s"] = Num(p.outside_by_s, 1e6);
@@ -245,7 +194,7 @@ int Run(const Args& args) {
       }
       j["at"] = aj;
       nlohmann::ordered_json sj = nlohmann::ordered_json::array();
-      for (const geo::TrackPoint& p : track->points) sj.push_back(PointJson(p));
+      for (const geo::TrackPoint& p : track->points) sj.push_back(geo::TrackPointJson(p));
       j["samples"] = std::move(sj);
       j["warnings"] = track->warnings;
       all.push_back(std::move(j));
@@ -264,7 +213,8 @@ int Run(const Args& args) {
       std::printf("\n");
     }
     if (std::isfinite(s.start_utc_s))
-      std::printf("  UTC       %s to %s\n", Utc(s.start_utc_s).c_str(), Utc(s.end_utc_s).c_str());
+      std::printf("  UTC       %s to %s\n", geo::UtcText(s.start_utc_s).c_str(),
+                  geo::UtcText(s.end_utc_s).c_str());
     std::printf("  start     %s, %s\n", Fmt("%.7f", track->points.front().lat).c_str(),
                 Fmt("%.7f", track->points.front().lon).c_str());
     std::printf("  end       %s, %s\n", Fmt("%.7f", track->points.back().lat).c_str(),
@@ -285,9 +235,9 @@ int Run(const Args& args) {
                   "alt (m)", "m/s", "fix", "DOP");
       for (const geo::TrackPoint& p : track->points) {
         std::printf("  %10s  %-24s %12s %13s %9s %7s %3s %5s\n", Fmt("%.3f", p.t).c_str(),
-                    std::isfinite(p.utc_s) ? Utc(p.utc_s).c_str() : "?", Fmt("%.7f", p.lat).c_str(),
-                    Fmt("%.7f", p.lon).c_str(), Fmt("%.3f", p.alt_m).c_str(),
-                    Fmt("%.2f", p.speed_mps).c_str(),
+                    std::isfinite(p.utc_s) ? geo::UtcText(p.utc_s).c_str() : "?",
+                    Fmt("%.7f", p.lat).c_str(), Fmt("%.7f", p.lon).c_str(),
+                    Fmt("%.3f", p.alt_m).c_str(), Fmt("%.2f", p.speed_mps).c_str(),
                     p.fix >= 0 ? std::to_string(p.fix).c_str() : "?", Fmt("%.2f", p.dop).c_str());
       }
     }

@@ -45,12 +45,13 @@ Result<std::optional<StoredSignal>> FindSignal(Case& c, std::int64_t item_id,
 Result<StoredSignal> StoreSignal(Case& c, const Identity& who, const Item& item,
                                  const SignalKey& key, const std::string& data,
                                  const std::string& summary,
-                                 const std::vector<FrameHashRow>& frames) {
+                                 const std::vector<FrameHashRow>& frames,
+                                 const std::string& extension) {
   // The file first: a crash before the transaction leaves only a rebuildable orphan in derived/.
   std::string params_digest = Sha256Hex(key.params).substr(0, 8);
   std::string relative = "derived/" + key.kind + "/" + item.sha256.substr(0, 2) + "/" +
                          item.sha256 + ".v" + std::to_string(key.version) + "." + params_digest +
-                         ".json";
+                         "." + extension;
   std::string path = JoinPath(c.dir(), relative);
   SL_RETURN_IF_ERROR(MakeDirs(DirName(path)));
   SL_RETURN_IF_ERROR(WriteFileAtomic(path, data));

@@ -43,13 +43,15 @@ struct FrameHashRow {
 // The stored signal for `item_id` and `key`, or nullopt.
 Result<std::optional<StoredSignal>> FindSignal(Case& c, std::int64_t item_id, const SignalKey& key);
 
-// Writes `data` to derived/<kind>/<ab>/<sha256>.v<version>.<params digest>.json (atomically),
-// then records the signal, its frame rows and a "derive" custody entry in one transaction.
-// Replaces nothing: fails with kAlreadyExists when the same key is stored.
+// Writes `data` to derived/<kind>/<ab>/<sha256>.v<version>.<params digest>.<extension>
+// (atomically; "json" unless the data is another format), then records the signal, its frame rows
+// and a "derive" custody entry in one transaction. Replaces nothing: fails with kAlreadyExists
+// when the same key is stored.
 Result<StoredSignal> StoreSignal(Case& c, const Identity& who, const Item& item,
                                  const SignalKey& key, const std::string& data,
                                  const std::string& summary,
-                                 const std::vector<FrameHashRow>& frames);
+                                 const std::vector<FrameHashRow>& frames,
+                                 const std::string& extension = "json");
 
 // The data file of a stored signal, read whole (at most 1 GiB); and the same parsed as JSON
 // (kCorrupt naming the file when it is not JSON).

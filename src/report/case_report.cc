@@ -3,11 +3,13 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "base/time.h"
 #include "case/claims.h"
 #include "case/findings.h"
+#include "case/gps_tracks.h"
 #include "case/heard_events.h"
 #include "case/locations.h"
 #include "case/observations.h"
@@ -19,6 +21,7 @@
 #include "report/item_pictures.h"
 #include "report/thumbnail.h"
 #include "report/waveform.h"
+#include "signals/geo/track_json.h"
 #include "version.h"
 
 namespace sightline::report {
@@ -146,9 +149,13 @@ nlohmann::json Array(const std::vector<T>& v, F to_json) {
   return out;
 }
 
+// A report draws at most this many points of a track.
+constexpr std::size_t kMaxMapPathPoints = 500;
+
 // What `analyze` stored about the item itself: "heard" {"events", "speech"} from the sounds
-// stage and "text_read" (the lines OCR read) from the text stage; null when the stage has not run
-// on it or its derived file is gone (derived data is rebuildable, not evidence).
+// stage, "text_read" (the lines OCR read) from the text stage and "gps_track" {"source",
+// "start_utc", "distance_m", "path": [[lat, lon]…]} from the gps stage; null when the stage has not
+// run on it or its derived file is gone (derived data is rebuildable, not evidence).
 void AddAnalysedFacts(evidence::Case& c, std::int64_t item_id, nlohmann::json* j) {
   (*j)["heard"] = nullptr;
   (*j)["text_read"] = nullptr;
@@ -160,6 +167,27 @@ void AddAnalysedFacts(evidence::Case& c, std::int64_t item_id, nlohmann::json* j
   auto text = inv::StoredPictureText(c, item_id);
   if (text.ok() && text->has_value()) {
     (*j)["text_read"] = (**text).value("text", nlohmann::json::array());
+  }
+  // The GPS track from the gps stage, thinned further for the map: the file's own statement.
+  (*j)["gps_track"] = nullptr;
+  auto track = inv::StoredGpsTrack(c, item_id);
+  if (track.ok() && track->has_value()) {
+    const signals::geo::Track& t = **track;
+    const signals::geo::TrackSummary s = signals::geo::Summarize(t);
+    nlohmann::json path = nlohmann::json::array();
+    const std::size_t step = std::max<std::size_t>(1, t.points.size() / kMaxMapPathPoints);
+    for (std::size_t i = 0; i < t.points.size(); ++i) {
+      if (i % step != 0 && i + 1 != t.points.size()) continue;
+      if (signals::geo::IsBadFix(t.points[i])) continue;
+      path.push_back({t.points[i].lat, t.points[i].lon});
+    }
+    const std::optional<double> start = inv::GpsStartUtc(t);
+    (*j)["gps_track"] = {
+        {"source", t.source},
+        {"start_utc", start ? nlohmann::json(signals::geo::UtcText(*start)) : nlohmann::json()},
+        {"distance_m",
+         std::isfinite(s.distance_m) ? nlohmann::json(std::round(s.distance_m)) : nlohmann::json()},
+        {"path", std::move(path)}};
   }
 }
 

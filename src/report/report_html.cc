@@ -242,8 +242,11 @@ void Places(const Json& r, const std::map<std::int64_t, std::string>& names,
   std::vector<MapPlace> places;
   for (const Json& l : r["locations"]) {
     const std::int64_t item = l["item"].is_number() ? l["item"].get<std::int64_t>() : 0;
-    places.push_back({l["lat"].get<double>(), l["lon"].get<double>(), l["radius_m"].get<double>(),
-                      item != 0 ? "#" + std::to_string(item) : "obs " + S(l["observation"])});
+    places.push_back({l["lat"].get<double>(),
+                      l["lon"].get<double>(),
+                      l["radius_m"].get<double>(),
+                      item != 0 ? "#" + std::to_string(item) : "obs " + S(l["observation"]),
+                      {}});
   }
   for (const Json& i : r["items"]) {
     const Json& m = i["metadata"];
@@ -251,8 +254,22 @@ void Places(const Json& r, const std::map<std::int64_t, std::string>& names,
         !m["gps"]["lon"].is_number()) {
       continue;
     }
-    places.push_back({m["gps"]["lat"].get<double>(), m["gps"]["lon"].get<double>(), 0,
-                      "#" + S(i["id"]) + " file GPS"});
+    places.push_back({m["gps"]["lat"].get<double>(),
+                      m["gps"]["lon"].get<double>(),
+                      0,
+                      "#" + S(i["id"]) + " file GPS",
+                      {}});
+  }
+  for (const Json& i : r["items"]) {
+    const Json& t = i["gps_track"];
+    if (!t.is_object() || !t["path"].is_array() || t["path"].empty()) continue;
+    MapPlace start{t["path"][0][0].get<double>(),
+                   t["path"][0][1].get<double>(),
+                   0,
+                   "#" + S(i["id"]) + " GPS track",
+                   {}};
+    for (const Json& q : t["path"]) start.path.push_back({q[1].get<double>(), q[0].get<double>()});
+    places.push_back(std::move(start));
   }
   if (places.empty()) {
     *h += "<p class=\"muted\">No locations recorded.</p>";
@@ -262,7 +279,9 @@ void Places(const Json& r, const std::map<std::int64_t, std::string>& names,
     *h += "<figure id=\"map\">" + MapSvg(*options.map, places) +
           "<figcaption>Each location recorded (#N: an item, obs N: an observed event) with its "
           "uncertainty as a circle where that shows at this scale, and each position a file "
-          "states in its own metadata (\"file GPS\": as the file says, unverified). Land and "
+          "states in its own metadata (\"file GPS\": as the file says, unverified), with the "
+          "way a camera's GPS track went (a blue line from its start; the file's statement too). "
+          "Land and "
           "borders: Natural Earth 1:50m (public domain), drawn offline.</figcaption></figure>";
   } else if (!options.map_note.empty()) {
     *h += "<p class=\"muted\">No map: " + HtmlEscape(options.map_note) + "</p>";
@@ -444,6 +463,17 @@ void Items(const Json& r, const std::map<std::int64_t, std::string>& names, std:
              "</a></li>";
     }
     if (!rel.empty()) *h += "<h4>Relations</h4><ul>" + rel + "</ul>";
+    if (i.contains("gps_track") && i["gps_track"].is_object()) {
+      const Json& t = i["gps_track"];
+      *h += "<h4>GPS track</h4><p>" + HtmlEscape(S(t["source"])) +
+            (t["start_utc"].is_string()
+                 ? ", recording started " + HtmlEscape(S(t["start_utc"])) + " by its GPS clock"
+                 : ", no GPS time") +
+            (t["distance_m"].is_number()
+                 ? ", " + Num(t["distance_m"].get<double>(), "%.0f") + " m travelled"
+                 : "") +
+            " <span class=\"muted\">(the file's statement, unverified; on the map)</span></p>";
+    }
     // Events and transcripts: what people observed on the item.
     std::string events, words;
     for (const Json& o : i["observations"]) {

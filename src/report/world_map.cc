@@ -184,6 +184,12 @@ std::string MapSvg(const WorldMap& map, const std::vector<MapPlace>& places, int
     lat1 = std::max(lat1, p.lat + r_lat);
     lon0 = std::min(lon0, p.lon - r_lon);
     lon1 = std::max(lon1, p.lon + r_lon);
+    for (const LonLat& q : p.path) {
+      lat0 = std::min(lat0, q.second);
+      lat1 = std::max(lat1, q.second);
+      lon0 = std::min(lon0, q.first);
+      lon1 = std::max(lon1, q.first);
+    }
   }
   const double mid_lat = std::clamp((lat0 + lat1) / 2, -80.0, 80.0);
   const double kx = std::cos(mid_lat * kPi / 180);  // x units: degrees of longitude × kx
@@ -259,6 +265,16 @@ std::string MapSvg(const WorldMap& map, const std::vector<MapPlace>& places, int
   if (!borders.empty()) {
     svg += "<path d=\"" + borders +
            "\" fill=\"none\" stroke=\"#a08f8f\" stroke-width=\"0.8\" stroke-dasharray=\"4 2\"/>";
+  }
+  for (const MapPlace& p : places) {
+    if (p.path.size() < 2) continue;
+    std::vector<Px> px;
+    px.reserve(p.path.size());
+    for (const LonLat& q : p.path) px.push_back(project(q));
+    std::string d;
+    AppendPath(px, false, &d);
+    svg += "<path d=\"" + d +
+           "\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" stroke-linejoin=\"round\"/>";
   }
   std::string marks;
   for (const MapPlace& p : places) {

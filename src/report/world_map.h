@@ -39,6 +39,9 @@ struct MapPlace {
   double lat = 0, lon = 0;
   double radius_m = 0;  // drawn as a circle where it is wider than the marker
   std::string label;    // short, e.g. "#3" (escaped when drawn)
+  // The way the camera went (a GPS track), drawn as a line through these points; the marker
+  // stays at lat, lon. Empty for a single place.
+  std::vector<LonLat> path;
 };
 
 // An SVG element `width` px wide: equirectangular, x scaled by the cosine of the middle latitude,

@@ -31,7 +31,7 @@ TEST(WorldMap, BundledDataAroundAPlace) {
   ASSERT_TRUE(map.ok()) << map.status().message();
   EXPECT_GT(map->land.size(), 1000u);
   EXPECT_GT(map->borders.size(), 100u);
-  const std::string svg = MapSvg(*map, {{50.4501, 30.5234, 500, "#1 <a>"}});
+  const std::string svg = MapSvg(*map, {{50.4501, 30.5234, 500, "#1 <a>", {}}});
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_EQ(Count(svg, "fill=\"#f3f0e6\""), 1u);  // land
   EXPECT_EQ(Count(svg, "stroke-dasharray"), 1u);  // borders (Ukraine has neighbours)
@@ -45,7 +45,7 @@ TEST(WorldMap, BundledDataAroundAPlace) {
 TEST(WorldMap, FitsThePlaces) {
   WorldMap map;
   map.land.push_back({{-10, -10}, {10, -10}, {10, 10}, {-10, 10}});
-  const std::string svg = MapSvg(map, {{0, 0, 300000, "a"}, {5, 8, 10, "b"}}, 600);
+  const std::string svg = MapSvg(map, {{0, 0, 300000, "a", {}}, {5, 8, 10, "b", {}}}, 600);
   ASSERT_NE(svg.find("viewBox=\"0 0 600 "), std::string::npos);
   const int height = std::stoi(svg.substr(svg.find("viewBox=\"0 0 600 ") + 17));
   EXPECT_GE(height, 300);
@@ -58,6 +58,24 @@ TEST(WorldMap, FitsThePlaces) {
   }
   EXPECT_EQ(Count(svg, "fill-opacity"), 1u);  // a's 300 km circle; b's 10 m is only a marker
   EXPECT_NE(svg.find(" km</text>"), std::string::npos);
+}
+
+// A GPS track is drawn as one line, and the picture is fitted to all of it, not only its start.
+TEST(WorldMap, DrawsATrackAndFitsIt) {
+  WorldMap map;
+  map.land.push_back({{-10, -10}, {10, -10}, {10, 10}, {-10, 10}});
+  MapPlace start{0, 0, 0, "#1 GPS track", {}};
+  for (int k = 0; k <= 20; ++k) start.path.push_back({k * 0.5, k * 0.25});  // lon, lat
+  const std::string svg = MapSvg(map, {start}, 600, 0.1);
+  EXPECT_EQ(Count(svg, "stroke=\"#1f5fa8\""), 1u);
+  // The track's far end (10 E, 5 N) lies inside the picture: its path's last point has x < 600.
+  const std::size_t line = svg.find("stroke=\"#1f5fa8\"");
+  const std::string d = svg.substr(svg.rfind("d=\"", line) + 3);
+  const std::size_t last = d.substr(0, d.find('"')).rfind('L');
+  ASSERT_NE(last, std::string::npos);
+  const double x = std::stod(d.substr(last + 1));
+  EXPECT_GT(x, 300);
+  EXPECT_LT(x, 600);
 }
 
 }  // namespace

@@ -133,10 +133,12 @@ Result<Track> TrackFromGpmf(const media::GpmfTrack& telemetry) {
   for (const auto& [id, dev] : devices)
     if (!best || dev.points.size() > best->points.size()) best = &dev;
   if (!best || best->points.empty()) {
-    return NotFound(track.bad_payloads > 0
-                        ? "no readable GPS in the telemetry (" +
-                              std::to_string(track.bad_payloads) + " corrupt payloads)"
-                        : "the telemetry track has no GPS (GPS was off, or this camera has none)");
+    if (track.bad_payloads > 0) {
+      return Status(StatusCode::kCorrupt, "no readable GPS in the telemetry (" +
+                                              std::to_string(track.bad_payloads) +
+                                              " corrupt payloads)");
+    }
+    return NotFound("the telemetry track has no GPS (GPS was off, or this camera has none)");
   }
   for (const auto& [id, dev] : devices) {
     if (&dev != best) {
@@ -157,6 +159,21 @@ Result<Track> ReadGpmfGpsTrack(const std::string& path) {
   auto track = TrackFromGpmf(telemetry);
   if (!track.ok()) return track.status().WithContext(path);
   return track;
+}
+
+Track ThinTrack(const Track& track, double period_s) {
+  Track out = track;
+  out.points.clear();
+  double next = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < track.points.size(); ++i) {
+    const TrackPoint& p = track.points[i];
+    const bool last = i + 1 == track.points.size();
+    if (!std::isfinite(p.t) || p.t >= next || last) {
+      out.points.push_back(p);
+      if (std::isfinite(p.t)) next = p.t + period_s;
+    }
+  }
+  return out;
 }
 
 TrackSummary Summarize(const Track& track) {

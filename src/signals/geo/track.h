@@ -49,7 +49,8 @@ struct Track {
 
 // Builds a track from a clip's telemetry. When several devices carry GPS (a camera on a Karma
 // drone), the one with the most samples is used and the others are named in a warning. Fails
-// (kNotFound) only when no payload has GPS; corrupt payloads are skipped with a warning.
+// (kNotFound) when no payload has GPS, or (kCorrupt) when none is readable and some are corrupt;
+// corrupt payloads are otherwise skipped with a warning.
 Result<Track> TrackFromGpmf(const media::GpmfTrack& telemetry);
 
 // Reads `path` as GPMF telemetry of an MP4/MOV (media::ReadGpmfTrack + TrackFromGpmf).
@@ -68,6 +69,11 @@ struct TrackSummary {
 };
 
 TrackSummary Summarize(const Track& track);
+
+// The track with at most one point per `period_s` seconds of its clock (the first point of each
+// period; the last point is kept too), for storing and drawing: GoPro writes GPS at 10-18 Hz.
+// Untimed points are kept as they are. Warnings and counts are kept.
+Track ThinTrack(const Track& track, double period_s);
 
 // A fix is bad when the receiver says so (fix < 2) or the DOP is above 5 (GoPro: GPSP above 500).
 bool IsBadFix(const TrackPoint& p);

@@ -115,7 +115,8 @@ TEST(TrackTest, CorruptPayloadsAreSkippedWithAWarning) {
   t.payloads[1].bytes.resize(30);
   auto none = TrackFromGpmf(t);
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  // Every payload corrupt: not "no GPS", which would let a broken file pass for a camera without.
+  EXPECT_EQ(none.status().code(), StatusCode::kCorrupt);
 }
 
 TEST(TrackTest, GeodesicsOnWgs84) {
