@@ -17,8 +17,12 @@ export function renderMap(root: HTMLElement, route: Route): () => void {
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Natural Earth");
   const w = world();
-  L.geoJSON(w.land, { style: { color: "#8a8f87", weight: 0.8, fillColor: "#e9ebe4", fillOpacity: 1, fillRule: "evenodd" }, interactive: false }).addTo(map);
-  L.geoJSON(w.borders, { style: { color: "#a5a99f", weight: 0.6, dashArray: "3 2" }, interactive: false }).addTo(map);
+  // The world and a copy on either side, so that panning across ±180° shows land.
+  for (const shift of [-360, 0, 360]) {
+    const coordsToLatLng = (c: number[]) => L.latLng(c[1], c[0] + shift);
+    L.geoJSON(w.land, { style: { color: "#8a8f87", weight: 0.8, fillColor: "#e9ebe4", fillOpacity: 1, fillRule: "evenodd" }, interactive: false, coordsToLatLng }).addTo(map);
+    L.geoJSON(w.borders, { style: { color: "#a5a99f", weight: 0.6, dashArray: "3 2" }, interactive: false, coordsToLatLng }).addTo(map);
+  }
 
   const p = route.params;
   const lat = Number(p.get("lat"));
