@@ -14,6 +14,7 @@ const uploadPath = process.env.SIGHTLINE_UPLOAD;
 const STEP_MS = 20000;
 
 const outside = [];
+let requests = 0;
 const problems = [];
 let current = "start";
 
@@ -60,6 +61,7 @@ async function main() {
       return route.abort("blockedbyclient");
     });
     context.on("request", (r) => {
+      requests++;
       if (!isLocal(r.url()) && !outside.includes(r.url())) outside.push(r.url());
     });
     const page = await context.newPage();
@@ -130,6 +132,23 @@ async function main() {
       await shot(page, "03-gallery");
     });
 
+    await step("player", async () => {
+      await page.goto(new URL(`#/items/${uploaded}?t=1`, base).href);
+      await page.waitForFunction(() => {
+        const v = document.getElementById("player");
+        return v && v.readyState >= 2 && Math.abs(v.currentTime - 1) < 0.05;
+      });
+      await page.locator("#frame-forward").focus();
+      await page.keyboard.press("Enter");
+      await page.locator("body").press(".");
+      await page.waitForFunction(() => !document.getElementById("player").seeking);
+      const t = await page.evaluate(() => document.getElementById("player").currentTime);
+      // Two frames forward at 25 fps from 1 s: the middle of frame 27.
+      if (Math.abs(t - 27.5 / 25) > 0.005) throw new Error(`two frame steps from 1 s went to ${t} s, not ${27.5 / 25} s`);
+      await page.waitForFunction(() => /[?&]t=1\.1/.test(location.hash));
+      await shot(page, "04-player");
+    });
+
     let findingId = 0;
     await step("accept a finding", async () => {
       await page.goto(new URL("#/findings?status=suggested", base).href);
@@ -142,7 +161,7 @@ async function main() {
       // The queue reloads with the filter (suggested): the finding leaves it; check its status.
       await page.goto(new URL("#/findings", base).href);
       await page.waitForSelector(`#findings tbody tr[data-finding="${findingId}"][data-status="accepted"]`);
-      await shot(page, "04-finding-accepted");
+      await shot(page, "05-finding-accepted");
     });
 
     await step("compare", async () => {
@@ -163,14 +182,14 @@ async function main() {
       if (!(ta > 0.2)) throw new Error(`item a did not play (at ${ta} s)`);
       if (Math.abs(ta - tb) > 0.25) throw new Error(`the two clips are not in sync: a at ${ta.toFixed(3)} s, b at ${tb.toFixed(3)} s (same footage from 0)`);
       if (!/#\/compare\/\d+\?t=/.test(page.url())) throw new Error(`the compare view's time is not in the address: ${page.url()}`);
-      await shot(page, "05-compare");
+      await shot(page, "06-compare");
     });
 
     await step("map", async () => {
       await page.goto(new URL("#/map?lat=48.85&lon=2.35&z=4", base).href);
       await page.waitForSelector("#map .leaflet-overlay-pane canvas, #map .leaflet-overlay-pane svg");
       await page.waitForTimeout(300);
-      await shot(page, "06-map");
+      await shot(page, "07-map");
     });
 
     await step("report", async () => {
@@ -186,7 +205,7 @@ async function main() {
       for (const name of ["a.mp4", "b.mp4", path.basename(uploadPath)]) {
         if (!text.includes(name)) throw new Error(`the report does not name ${name}`);
       }
-      await shot(report, "07-report");
+      await shot(report, "08-report");
       await report.close();
     });
     await context.close();
@@ -199,6 +218,7 @@ main()
   .then(() => {
     if (outside.length) throw new Error(`requests to other hosts: ${outside.join(", ")}`);
     if (problems.length) throw new Error(problems.join("\n"));
+    console.log(`      ${requests} requests, all to ${base.host}`);
   })
   .catch((e) => {
     console.error(`step "${current}": ${e.message}`);

@@ -170,10 +170,10 @@ export interface Keyframe {
 }
 
 export interface Heard {
-  t: number;
-  end?: number;
+  t: number | null;
+  end?: number | null;
   kind: string;
-  score?: number;
+  score?: number | null;
 }
 
 export interface Observation {
@@ -191,7 +191,7 @@ export interface Observation {
 
 export interface ItemEvents {
   heard: Heard[];
-  text: Array<{ t: number; end?: number; text: string }>;
+  text: Array<{ t: number | null; end?: number | null; text: string }>;
   observations: Observation[];
 }
 

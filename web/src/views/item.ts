@@ -25,8 +25,12 @@ function duration(d: ItemDetail): number {
 
 export function marksOf(events: ItemEvents | null, keyframes: Keyframe[]): Mark[] {
   const marks: Mark[] = [];
-  for (const e of events?.heard ?? []) marks.push({ t: e.t, end: e.end, kind: "heard", label: `heard: ${e.kind}${e.score !== undefined ? ` (${e.score.toFixed(2)})` : ""}` });
-  for (const e of events?.text ?? []) marks.push({ t: e.t, end: e.end, kind: "text", label: `text: ${e.text}` });
+  for (const e of events?.heard ?? []) {
+    if (typeof e.t === "number") marks.push({ t: e.t, end: e.end ?? undefined, kind: "heard", label: `heard: ${e.kind}${typeof e.score === "number" ? ` (${e.score.toFixed(2)})` : ""}` });
+  }
+  for (const e of events?.text ?? []) {
+    if (typeof e.t === "number") marks.push({ t: e.t, end: e.end ?? undefined, kind: "text", label: `text: ${e.text}` });
+  }
   for (const e of events?.observations ?? []) {
     if (typeof e.start_s === "number") marks.push({ t: e.start_s, end: e.end_s ?? undefined, kind: "observation", label: `${e.kind}: ${e.text}${e.translation ? ` (“${e.translation}”)` : ""} — ${e.actor ?? ""}` });
   }
