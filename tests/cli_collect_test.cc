@@ -270,6 +270,24 @@ TEST_F(CollectCli, SidecarsBesideAFileAreKeptWithIt) {
   auto verify = Run({"verify", "--case", case_dir()});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
 
+  // An export of the clip carries its sidecars, byte for byte, and checks without the case.
+  const std::string bundle = dir_ / "clip.zip";
+  auto exported = Run({"export", "--case", case_dir(), "-o", bundle, "clip.mp4"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  auto checked = Run({"verify", "--bundle", bundle});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  auto manifest_text = testing::RunProgram({"unzip", "-p", bundle, "manifest.json"});
+  ASSERT_EQ(manifest_text.exit_code, 0);
+  const nlohmann::json manifest = nlohmann::json::parse(manifest_text.out);
+  ASSERT_EQ(manifest["items"].size(), 1u);
+  ASSERT_EQ(manifest["items"][0]["sidecars"].size(), 3u) << manifest["items"][0];
+  for (const auto& sc : manifest["items"][0]["sidecars"]) {
+    const std::string copy = dir_ / "unzipped";
+    testing::WriteFile(
+        copy, testing::RunProgram({"unzip", "-p", bundle, sc["file"].get<std::string>()}).out);
+    EXPECT_EQ(Sha256Of(copy), sc["sha256"]) << sc;
+  }
+
   // Ingesting again records nothing new; a second post from the same account reuses its source.
   auto head = Json(Run({"verify", "--case", case_dir(), "--json"}))["log_head"];
   auto again = Json(Run({"ingest", "--case", case_dir(), "--json", in}));

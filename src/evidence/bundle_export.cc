@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "evidence/bundle.h"
 #include "evidence/record_json.h"
+#include "evidence/sidecar_store.h"
 #include "evidence/zip_archive.h"
 
 namespace sightline::evidence {
@@ -23,6 +24,8 @@ constexpr char kBundleReadme[] =
     "manifest.sig      Ed25519 signature (hex) of the SHA-256 of manifest.json, by the exporter\n"
     "originals/        the original files, byte for byte, named by SHA-256\n"
     "items/ID.json     each item's names, paths, sources and metadata\n"
+    "sidecars/         what was kept with an item (a post's .info.json, a web capture, a\n"
+    "                  screenshot), byte for byte, named by SHA-256\n"
     "custody.jsonl     the custody log entries concerning these items (all, for a whole case)\n"
     "public_keys.json  the public keys that signed those entries\n\n"
     "Check it with 'sightline verify --bundle FILE', or by hand as described in Sightline's\n"
@@ -43,7 +46,8 @@ std::string SafeExtension(const std::string& name) {
 // What a bundle holds, read from one consistent state of the case.
 struct Snapshot {
   std::vector<Item> items;
-  std::map<std::int64_t, nlohmann::json> records;  // item id -> items/ID.json
+  std::map<std::int64_t, nlohmann::json> records;         // item id -> items/ID.json
+  std::map<std::int64_t, std::vector<Sidecar>> sidecars;  // item id -> what was kept with it
   std::vector<CustodyEntry> entries;
   std::vector<std::pair<std::string, std::int64_t>> signers;
   CustodyEntry head;
@@ -73,6 +77,7 @@ Result<Snapshot> ReadSnapshot(Case& c, const std::vector<Item>& chosen) {
     nlohmann::json meta = metadata.empty() ? nlohmann::json(nullptr)
                                            : nlohmann::json::parse(metadata, nullptr, false);
     snap.records[item.id] = {{"item", ijson}, {"names", jnames}, {"metadata", meta}};
+    SL_ASSIGN_OR_RETURN(snap.sidecars[item.id], ListSidecars(c, item.id));
   }
   // A partial bundle carries the entries about its items, the case's creation, and the entries
   // introducing every key that signed them.
@@ -144,13 +149,31 @@ Result<ExportResult> ExportBundle(Case& c, const Identity& who, const std::strin
     SL_RETURN_IF_ERROR(zip->AddFile(name, object, item.size));
     result.bytes += item.size;
 
+    // What was kept with it (a post's .info.json, a WACZ capture, a screenshot), re-hashed too:
+    // the recipient gets the context the desk had, bound to the item by its custody entries.
+    nlohmann::json jsidecars = nlohmann::json::array();
+    for (const Sidecar& sc : snap.sidecars[item.id]) {
+      const std::string sc_object = c.objects().PathFor(sc.sha256);
+      SL_ASSIGN_OR_RETURN(Digest256 sc_actual, Sha256File(sc_object));
+      if (ToHex(sc_actual) != sc.sha256) {
+        return Corrupt("sidecar " + sc.name + " of " + item.name +
+                       " no longer matches its hash; run 'sightline verify' before exporting");
+      }
+      const std::string sc_name = "sidecars/" + sc.sha256 + SafeExtension(sc.name);
+      files.push_back({{"path", sc_name}, {"sha256", sc.sha256}, {"size", sc.size}});
+      SL_RETURN_IF_ERROR(zip->AddFile(sc_name, sc_object, sc.size));
+      jsidecars.push_back(
+          {{"kind", sc.kind}, {"name", sc.name}, {"sha256", sc.sha256}, {"file", sc_name}});
+    }
+
     std::string item_file = "items/" + std::to_string(item.id) + ".json";
     SL_RETURN_IF_ERROR(add_bytes(item_file, snap.records.at(item.id).dump(2) + "\n"));
     jitems.push_back({{"id", item.id},
                       {"sha256", item.sha256},
                       {"name", item.name},
                       {"original", name},
-                      {"record", item_file}});
+                      {"record", item_file},
+                      {"sidecars", std::move(jsidecars)}});
   }
 
   std::string jsonl;
