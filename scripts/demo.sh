@@ -70,6 +70,9 @@ step sightline timeline --case case
 step sightline report --case case -o report
 "$SIGHTLINE" report --case case -o report
 
+step sightline redact report -o report-redacted
+"$SIGHTLINE" redact report -o report-redacted
+
 step sightline hash incoming/bikes.mp4
 "$SIGHTLINE" hash incoming/bikes.mp4
 
@@ -89,3 +92,5 @@ step sightline verify --bundle bundle.zip
 "$SIGHTLINE" verify --bundle bundle.zip
 
 printf '\nDemo case: %s (explore it with the commands above)\n' "$DEMO/case"
+printf 'Report: %s (faces blurred: %s)\n' "$DEMO/report/report.html" \
+  "$DEMO/report-redacted/report.html"
