@@ -114,6 +114,45 @@ async function main() {
       await shot(page, "02-upload");
     });
 
+    await step("upload pause, resume and abort", async () => {
+      // Chunks slowed down (in the browser, before they leave it) so that a person could press
+      // Pause between two; 8.5 MiB of bytes that are not media: three chunks, stored as flagged.
+      let slow = true;
+      await page.route("**/api/uploads/*?offset=*", async (route) => {
+        if (slow) await new Promise((r) => setTimeout(r, 300));
+        // A chunk cancelled meanwhile (Pause, Abort) is already handled by the browser.
+        await route.continue().catch(() => {});
+      });
+      const big = Buffer.alloc(8.5 * 1024 * 1024);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
+      await page.setInputFiles("#upload-input", [{ name: "large.bin", mimeType: "application/octet-stream", buffer: big }]);
+      const large = page.locator('#uploads li.upload[data-name="large.bin"]');
+      const progressOf = (name) => page.waitForFunction((n) => {
+        const li = document.querySelector(`#uploads li.upload[data-name="${n}"]`);
+        return li && li.querySelector("progress").value > 0;
+      }, name);
+      await progressOf("large.bin");
+      await large.locator("button", { hasText: "Pause" }).click();
+      await page.waitForSelector('#uploads li.upload[data-name="large.bin"][data-state="paused"]');
+      const pausedAt = await large.locator("progress").evaluate((p) => p.value);
+      if (!(pausedAt > 0 && pausedAt < big.length)) throw new Error(`paused at ${pausedAt} bytes of ${big.length}`);
+      await large.locator("button", { hasText: "Resume" }).click();
+      await page.waitForSelector('#uploads li.upload[data-name="large.bin"][data-state="done"]', { timeout: 30000 });
+      // Another file, aborted after its first chunk: the server is told to drop it.
+      await page.setInputFiles("#upload-input", [{ name: "abandoned.bin", mimeType: "application/octet-stream", buffer: big.subarray(0, 4.5 * 1024 * 1024) }]);
+      await progressOf("abandoned.bin");
+      const [deleted] = await Promise.all([
+        page.waitForRequest((r) => r.method() === "DELETE" && /\/api\/uploads\/[0-9a-f]+$/.test(r.url())),
+        page.locator('#uploads li.upload[data-name="abandoned.bin"] button', { hasText: "Abort" }).click(),
+      ]);
+      const del = await deleted.response();
+      if (!del || del.status() !== 204) throw new Error(`DELETE of the aborted upload answered ${del ? del.status() : "nothing"}`);
+      await page.waitForSelector('#uploads li.upload[data-name="abandoned.bin"][data-state="aborted"]');
+      slow = false;
+      await page.unroute("**/api/uploads/*?offset=*");
+      await shot(page, "03-upload-resumed");
+    });
+
     await step("gallery keyframes", async () => {
       await page.goto(new URL("#/items", base).href);
       const card = `#gallery .item-card[data-item="${uploaded}"]`;
@@ -129,7 +168,7 @@ async function main() {
       );
       const n = await page.locator(`${card} img.keyframe`).count();
       console.log(`      item ${uploaded}: ${n} keyframe(s) shown`);
-      await shot(page, "03-gallery");
+      await shot(page, "04-gallery");
     });
 
     await step("player", async () => {
@@ -146,7 +185,7 @@ async function main() {
       // Two frames forward at 25 fps from 1 s: the middle of frame 27.
       if (Math.abs(t - 27.5 / 25) > 0.005) throw new Error(`two frame steps from 1 s went to ${t} s, not ${27.5 / 25} s`);
       await page.waitForFunction(() => /[?&]t=1\.1/.test(location.hash));
-      await shot(page, "04-player");
+      await shot(page, "05-player");
     });
 
     let findingId = 0;
@@ -161,7 +200,7 @@ async function main() {
       // The queue reloads with the filter (suggested): the finding leaves it; check its status.
       await page.goto(new URL("#/findings", base).href);
       await page.waitForSelector(`#findings tbody tr[data-finding="${findingId}"][data-status="accepted"]`);
-      await shot(page, "05-finding-accepted");
+      await shot(page, "06-finding-accepted");
     });
 
     await step("compare", async () => {
@@ -182,14 +221,14 @@ async function main() {
       if (!(ta > 0.2)) throw new Error(`item a did not play (at ${ta} s)`);
       if (Math.abs(ta - tb) > 0.25) throw new Error(`the two clips are not in sync: a at ${ta.toFixed(3)} s, b at ${tb.toFixed(3)} s (same footage from 0)`);
       if (!/#\/compare\/\d+\?t=/.test(page.url())) throw new Error(`the compare view's time is not in the address: ${page.url()}`);
-      await shot(page, "06-compare");
+      await shot(page, "07-compare");
     });
 
     await step("map", async () => {
       await page.goto(new URL("#/map?lat=48.85&lon=2.35&z=4", base).href);
       await page.waitForSelector("#map .leaflet-overlay-pane canvas, #map .leaflet-overlay-pane svg");
       await page.waitForTimeout(300);
-      await shot(page, "07-map");
+      await shot(page, "08-map");
     });
 
     await step("report", async () => {
@@ -205,7 +244,7 @@ async function main() {
       for (const name of ["a.mp4", "b.mp4", path.basename(uploadPath)]) {
         if (!text.includes(name)) throw new Error(`the report does not name ${name}`);
       }
-      await shot(report, "08-report");
+      await shot(report, "09-report");
       await report.close();
     });
     await context.close();

@@ -55,7 +55,7 @@ class Upload {
     }
     const b: HTMLElement[] = [];
     if (this.state === "uploading") b.push(h("button", { onclick: () => this.pause() }, "Pause"));
-    if (this.state === "paused" || this.state === "failed") b.push(h("button", { onclick: () => this.run() }, "Resume"));
+    if (this.state === "paused" || this.state === "failed") b.push(h("button", { onclick: () => this.resume() }, "Resume"));
     if (["queued", "uploading", "paused", "failed"].includes(this.state)) b.push(h("button", { onclick: () => this.abort() }, "Abort"));
     this.buttons.replaceChildren(...b);
   }
@@ -65,6 +65,15 @@ class Upload {
     this.state = "paused";
     this.controller?.abort();
     this.draw();
+  }
+
+  /** Back in the queue: it goes on when no other upload is running. */
+  resume(): void {
+    if (this.state !== "paused" && this.state !== "failed") return;
+    this.state = "queued";
+    this.message = "";
+    this.draw();
+    runQueue();
   }
 
   async abort(): Promise<void> {
@@ -168,6 +177,7 @@ let uploads: Upload[] = [];
 
 async function runQueue(): Promise<void> {
   // One upload at a time: the desk's link is shared, and the order of ingest stays the drop order.
+  // A paused upload lets the next one go; resumed, it waits for its turn again.
   for (const u of uploads) if (u.state === "uploading" || u.state === "finishing") return;
   const next = uploads.find((u) => u.state === "queued");
   if (!next) return;
