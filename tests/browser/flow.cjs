@@ -127,9 +127,11 @@ async function main() {
       for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
       await page.setInputFiles("#upload-input", [{ name: "large.bin", mimeType: "application/octet-stream", buffer: big }]);
       const large = page.locator('#uploads li.upload[data-name="large.bin"]');
+      // Until the server has acknowledged a first chunk (the row says "N %" with N > 0).
       const progressOf = (name) => page.waitForFunction((n) => {
         const li = document.querySelector(`#uploads li.upload[data-name="${n}"]`);
-        return li && li.querySelector("progress").value > 0;
+        const m = li && /(\d+) %/.exec(li.textContent);
+        return m && Number(m[1]) > 0;
       }, name);
       await progressOf("large.bin");
       await large.locator("button", { hasText: "Pause" }).click();

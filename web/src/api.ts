@@ -27,6 +27,39 @@ export function setCsrf(token: string): void {
   csrf = token;
 }
 
+/** PUT of raw bytes with upload progress (fetch reports none): for the chunks of an upload. */
+export function putWithProgress<T>(path: string, body: Blob, onProgress: (sent: number) => void, signal: AbortSignal): Promise<T> {
+  return busy(
+    () =>
+      new Promise<T>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open("PUT", path);
+        xhr.setRequestHeader("Content-Type", "application/octet-stream");
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("X-CSRF-Token", csrf);
+        xhr.upload.onprogress = (e) => onProgress(e.loaded);
+        const aborted = () => reject(new DOMException("The upload was stopped.", "AbortError"));
+        if (signal.aborted) return aborted();
+        signal.addEventListener("abort", () => xhr.abort(), { once: true });
+        xhr.onabort = aborted;
+        xhr.onerror = () => reject(new ApiError(0, "Cannot reach the Sightline server. Is `sightline serve` still running?"));
+        xhr.onload = () => {
+          let parsed: unknown = null;
+          try {
+            parsed = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+          } catch {
+            parsed = null;
+          }
+          if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed as T);
+          const message = (parsed as { error?: string } | null)?.error ?? `${xhr.status} ${xhr.statusText}`;
+          if (xhr.status === 401) authListeners.forEach((l) => l());
+          reject(new ApiError(xhr.status, message, parsed));
+        };
+        xhr.send(body);
+      }),
+  );
+}
+
 /** Called with true when the first request starts and false when the last one ends. */
 export function onBusy(listener: (busy: boolean) => void): void {
   busyListeners.push(listener);

@@ -2,7 +2,7 @@
 // ?offset=, POST finish). Each upload can be paused, resumed and aborted; an interrupted one
 // resumes where the server says it stopped (also after a reload, when the same file is dropped
 // again). Nothing enters the case until finish succeeds.
-import { ApiError, request, type Item } from "../api";
+import { ApiError, putWithProgress, request, type Item } from "../api";
 import { formatBytes, h } from "../dom";
 import { href } from "../route";
 import { canWrite, pageTitle, showError } from "../ui";
@@ -103,12 +103,15 @@ class Upload {
       while (this.offset < this.file.size) {
         const end = Math.min(this.file.size, this.offset + Math.min(CHUNK, this.chunkMax));
         try {
-          const r = await request<{ received: number }>(`/api/uploads/${encodeURIComponent(this.id!)}?offset=${this.offset}`, {
-            method: "PUT",
-            body: this.file.slice(this.offset, end),
-            headers: { "Content-Type": "application/octet-stream" },
+          const from = this.offset;
+          const r = await putWithProgress<{ received: number }>(
+            `/api/uploads/${encodeURIComponent(this.id!)}?offset=${from}`,
+            this.file.slice(from, end),
+            (sent) => {
+              this.bar.value = from + sent;
+            },
             signal,
-          });
+          );
           this.offset = typeof r?.received === "number" ? r.received : end;
         } catch (e) {
           // 409: the server has another count (a chunk whose answer was lost): go on from there.
