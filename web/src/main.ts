@@ -123,7 +123,8 @@ function render(): void {
   }
   headerSlot.replaceChildren(header(session));
   cleanup = views[route.parts[0]](main, route);
-  main.focus({ preventScroll: true });
+  // Keyboard and screen-reader users start at the new view (unless it focused a field itself).
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 function signedIn(s: Session): void {

@@ -149,7 +149,7 @@ function drawChart(tl: Timeline, from: number, to: number): SVGElement {
   const root = svg("svg", { viewBox: `0 0 ${WIDTH} ${height}`, width: "100%", role: "img", "aria-label": "Items on one clock with the uncertainty of their start" });
   const step = tickStep(to - from);
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) {
-    const label = step >= 86400e3 ? iso(t).slice(0, 10) : iso(t).slice(11, 19);
+    const label = step >= 365 * 86400e3 ? iso(t).slice(0, 7) : step >= 86400e3 ? iso(t).slice(0, 10) : step >= 3600e3 ? iso(t).slice(5, 16).replace("T", " ") : iso(t).slice(11, 19);
     root.append(svg("line", { x1: x(t), x2: x(t), y1: 18, y2: height, class: "tick" }), svg("text", { x: x(t) + 2, y: 12, class: "tick-label" }, document.createTextNode(label)));
   }
   rows.forEach((it, i) => {
