@@ -61,6 +61,23 @@ struct AnalyzeReport {
   bool failed() const;
 };
 
+// What a run has before it, for one progress line over the whole run: per stage that decodes,
+// the items it has not done at its current version and their media duration. An estimate: an
+// item whose signals are stored already (by `match --case`, or a killed run) costs less.
+struct StageWork {
+  std::string stage;
+  std::size_t items = 0;
+  double media_s = 0;  // total duration of those items; a photo counts as kStillMediaS
+  // Relative cost of the stage per media second (decoding alone is about 1), measured with
+  // bench/analyze/run.sh: what makes a text or place second weigh more than a footage second.
+  double weight = 0;
+  double work() const { return media_s * weight; }
+};
+inline constexpr double kStillMediaS = 2.0;
+
+// The stages `options` runs that read items, in order. Fails only when the case cannot be read.
+Result<std::vector<StageWork>> PlanAnalysis(evidence::Case& c, const AnalyzeOptions& options);
+
 // Runs the stages in order. A stage that fails is reported and the others still run.
 AnalyzeReport AnalyzeCase(evidence::Case& c, const evidence::Identity& who,
                           const AnalyzeOptions& options);

@@ -1,7 +1,5 @@
 #include "case/heard_events.h"
 
-#include <mutex>
-
 #include "base/parallel.h"
 #include "case/item_signals.h"
 #include "evidence/signal_store.h"
@@ -19,22 +17,6 @@ evidence::SignalKey EventsKey(const ev::EventOptions& options) {
                                  {"temperature_c", options.distance.temperature_c}};
   return {"audio_events", kHeardEventsVersion, params.dump()};
 }
-
-// Serialises the progress calls of the decoding threads.
-class SerialProgress {
- public:
-  explicit SerialProgress(signals::ExtractionProgress* p) : p_(p) {}
-  template <typename F>
-  void operator()(F&& f) {
-    if (!p_) return;
-    std::lock_guard<std::mutex> lock(mu_);
-    f(*p_);
-  }
-
- private:
-  signals::ExtractionProgress* p_;
-  std::mutex mu_;
-};
 
 }  // namespace
 
@@ -65,21 +47,20 @@ Result<StageOutcome> FindHeardEvents(evidence::Case& c, const evidence::Identity
                       ItemsToDo(c, items, key, has_sound, &out));
 
   std::vector<Result<signals::EventsAnalysis>> scans(to_scan.size(), Internal("not scanned"));
-  SerialProgress progress(options.progress);
-  progress([&](auto& p) { p.Begin(to_scan.size()); });
+  signals::SerialProgress progress(options.progress);
+  progress.Begin(to_scan.size());
   ParallelFor(to_scan.size(), options.threads, [&](std::size_t k) {
     Result<std::string> original = c.objects().OriginalPath(to_scan[k]->sha256);
     if (!original.ok()) {
       scans[k] = original.status();
-      progress([](auto& p) { p.FileDone(); });
+      progress.FileDone();
       return;
     }
-    scans[k] = signals::AnalyseEvents(*original, event_options, [&](double seconds) {
-      progress([&](auto& p) { p.Decoded(seconds); });
-    });
-    progress([](auto& p) { p.FileDone(); });
+    scans[k] = signals::AnalyseEvents(*original, event_options,
+                                      [&](double seconds) { progress.Decoded(seconds); });
+    progress.FileDone();
   });
-  progress([](auto& p) { p.End(); });
+  progress.End();
 
   for (std::size_t k = 0; k < to_scan.size(); ++k) {
     Result<nlohmann::ordered_json> data = scans[k].ok()

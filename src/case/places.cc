@@ -86,22 +86,28 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity&
   const evidence::SignalKey key = FeaturesKey(compare);
   std::vector<Result<sc::FileFeatures>> features(pictures.size(), Internal("not read"));
   std::vector<char> fresh(pictures.size(), 0);
-  ParallelFor(pictures.size(), options.threads, [&](std::size_t k) {
-    std::optional<sc::FileFeatures> stored = LoadStoredFeatures(c, *pictures[k], key);
-    if (stored) {
+  // The stored ones first (the case is read on this thread only), then the rest decoded.
+  std::vector<std::size_t> to_extract;
+  for (std::size_t k = 0; k < pictures.size(); ++k) {
+    if (std::optional<sc::FileFeatures> stored = LoadStoredFeatures(c, *pictures[k], key)) {
       features[k] = std::move(*stored);
-      return;
+    } else {
+      to_extract.push_back(k);
+      fresh[k] = 1;
     }
+  }
+  signals::SerialProgress progress(options.progress);
+  progress.Begin(to_extract.size());
+  ParallelFor(to_extract.size(), options.threads, [&](std::size_t n) {
+    const std::size_t k = to_extract[n];
     Result<std::string> original = c.objects().OriginalPath(pictures[k]->sha256);
-    if (!original.ok()) {
-      features[k] = original.status();
-      return;
-    }
-    features[k] = sc::ReadFileFeatures(*original, compare.frames, compare.features);
+    features[k] = original.ok() ? sc::ReadFileFeatures(*original, compare.frames, compare.features)
+                                : Result<sc::FileFeatures>(original.status());
     // As they will read back next run: a pair compares alike whichever run it falls in.
     if (features[k].ok()) sc::QuantizeDescriptors(*features[k]);
-    fresh[k] = 1;
+    progress.FileDone();
   });
+  progress.End();
   for (std::size_t k = 0; k < pictures.size(); ++k) {
     if (!fresh[k]) {
       if (features[k].ok()) ++out.reused;

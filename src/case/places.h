@@ -15,6 +15,7 @@
 #include "case/footage.h"
 #include "evidence/case.h"
 #include "evidence/identity.h"
+#include "signals/match_input.h"  // ExtractionProgress
 
 namespace sightline::investigation {
 
@@ -26,6 +27,7 @@ inline constexpr int kSceneFeaturesVersion = 1;
 
 struct PlaceOptions {
   int threads = 2;
+  signals::ExtractionProgress* progress = nullptr;  // hears of each item whose features are taken
 };
 
 // Suggests a same_place finding for every matching pair, its evidence the comparison:

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "case/analyze.h"
+#include "cli/analyze_meter.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
-#include "cli/extraction_meter.h"
 #include "cli/output.h"
 
 namespace sightline::cli {
@@ -88,7 +88,6 @@ int Run(const Args& args) {
   }
   auto opened = OpenCaseToWrite("analyze", dir);
   if (!opened) return kExitFailed;
-  ExtractionMeter meter("analyze");
   inv::AnalyzeOptions options;
   options.threads = threads;
   options.sound = !args.Has("no-sound");
@@ -108,16 +107,16 @@ int Run(const Args& args) {
   options.gps = !skip.count("gps");
   options.places = !skip.count("place");
   options.events = !skip.count("event");
-  options.progress = &meter;
-  // Where the run is overall: "analyze 3/6 text", then the stage's own files and ETA.
+  // One line over the whole run: "analyze 3/7 text", the stage's files, the run's share and ETA.
   const int stage_count = 1 + options.moments + options.sounds + options.text + options.gps +
                           options.places + options.events;
-  int stage_number = 0;
-  options.on_stage = [&](const std::string& stage) {
-    meter.set_label("analyze " + std::to_string(++stage_number) + "/" +
-                    std::to_string(stage_count) + " " + stage);
-  };
+  Result<std::vector<inv::StageWork>> plan = inv::PlanAnalysis(*opened->c, options);
+  if (!plan.ok()) return FailWith("analyze", plan.status());
+  AnalyzeMeter meter(std::move(*plan), stage_count);
+  options.progress = &meter;
+  options.on_stage = [&meter](const std::string& stage) { meter.StageStarted(stage); };
   inv::AnalyzeReport report = inv::AnalyzeCase(*opened->c, opened->who, options);
+  meter.Clear();
 
   int new_findings = 0;
   nlohmann::ordered_json stages = nlohmann::ordered_json::array();

@@ -73,6 +73,12 @@ void ProgressMeter::FileDone() {
   Draw(false);
 }
 
+void ProgressMeter::SetFiles(std::uint64_t done, std::uint64_t total) {
+  files_ = done;
+  total_files_ = total;
+  Draw(false);
+}
+
 void ProgressMeter::Clear() {
   if (enabled_ && drawn_) {
     std::fputs("\r\033[K", stderr);
@@ -97,9 +103,10 @@ void ProgressMeter::Draw(bool force) {
   }
   std::string pct =
       total_ > 0 ? std::to_string(static_cast<int>(100.0 * done_ / total_)) + "%" : "";
-  std::fprintf(stderr, "\r\033[K%s %4s  %llu/%llu files  %s/s  ETA %s", label_.c_str(), pct.c_str(),
+  const std::string speed = unit_ == Unit::kWork ? "" : "  " + Amount(rate) + "/s";
+  std::fprintf(stderr, "\r\033[K%s %4s  %llu/%llu files%s  ETA %s", label_.c_str(), pct.c_str(),
                static_cast<unsigned long long>(files_),
-               static_cast<unsigned long long>(total_files_), Amount(rate).c_str(), eta.c_str());
+               static_cast<unsigned long long>(total_files_), speed.c_str(), eta.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

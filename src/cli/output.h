@@ -23,13 +23,17 @@ void Warn(const char* command, const std::string& message);
 // seconds of media for commands that decode.
 class ProgressMeter {
  public:
-  enum class Unit { kBytes, kMediaSeconds };
+  // kWork: an estimate in no unit a person reads (analyze's weighted stages): no rate shown.
+  enum class Unit { kBytes, kMediaSeconds, kWork };
   ProgressMeter(std::string label, std::uint64_t total, std::uint64_t total_files,
                 Unit unit = Unit::kBytes);
   ~ProgressMeter();
   void AddBytes(std::uint64_t n) { Add(static_cast<double>(n)); }
   void Add(double amount);
   void FileDone();
+  // For a meter over several phases: what the line names, and the files of the current phase.
+  void set_label(std::string label) { label_ = std::move(label); }
+  void SetFiles(std::uint64_t done, std::uint64_t total);
   // Clears the line; call before printing results to stderr.
   void Clear();
 

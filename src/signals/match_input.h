@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,33 @@ class ExtractionProgress {
   virtual void Decoded(double media_seconds) = 0;  // more of the current files decoded
   virtual void FileDone() = 0;
   virtual void End() = 0;
+};
+
+// Forwards to `inner` (not owned; may be null: then nothing happens) under a lock, for stages
+// whose worker threads report their own progress.
+class SerialProgress final : public ExtractionProgress {
+ public:
+  explicit SerialProgress(ExtractionProgress* inner) : inner_(inner) {}
+  void Begin(std::size_t files) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (inner_) inner_->Begin(files);
+  }
+  void Decoded(double media_seconds) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (inner_) inner_->Decoded(media_seconds);
+  }
+  void FileDone() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (inner_) inner_->FileDone();
+  }
+  void End() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (inner_) inner_->End();
+  }
+
+ private:
+  ExtractionProgress* inner_;
+  std::mutex mu_;
 };
 
 // The Chromaprint fingerprint of a file's sound, or nullopt when it has none worth comparing.
