@@ -27,6 +27,22 @@ const char* Method(const sc::FileComparison& c) {
 
 double R3(double v) { return std::round(v * 1000) / 1000; }
 
+// The inliers as [ax, ay, bx, by] in 0..1 picture coordinates (x right, y down), as `scene
+// --json` gives them: what a person checks, and what the report draws. At most kMaxPoints, spread
+// over the list.
+nlohmann::json MatchedPoints(const sc::SceneMatch& m) {
+  constexpr std::size_t kMaxPoints = 200;
+  nlohmann::json points = nlohmann::json::array();
+  const std::size_t n = m.pairs.size();
+  const std::size_t step = n > kMaxPoints ? (n + kMaxPoints - 1) / kMaxPoints : 1;
+  auto r4 = [](float v) { return std::round(v * 1e4) / 1e4; };
+  for (std::size_t i = 0; i < n; i += step) {
+    const sc::PointPair& p = m.pairs[i];
+    points.push_back({r4(p.ax), r4(p.ay), r4(p.bx), r4(p.by)});
+  }
+  return points;
+}
+
 // The storage key of an item's scene features: what shapes them.
 evidence::SignalKey FeaturesKey(const sc::CompareOptions& o) {
   const nlohmann::json params = {{"max_side", o.frames.max_side},
@@ -194,7 +210,8 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity&
                                {"b_time", R3(r.b_time)},
                                {"a_still", r.a_still},
                                {"b_still", r.b_still},
-                               {"method", Method(r)}};
+                               {"method", Method(r)},
+                               {"points", MatchedPoints(r.match)}};
     Suggestion s;
     s.kind = FindingKind::kSamePlace;
     s.item_a = pictures[pairs[k].first]->id;  // pictures follow item ids: a < b

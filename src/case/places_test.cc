@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "analysis/scene/synthetic.h"
 #include "case/case_test_fixture.h"
 
@@ -44,6 +46,17 @@ TEST_F(PlacesTest, ViewsOfOnePlaceAndNothingElse) {
   EXPECT_EQ(s.item_b, 2);
   EXPECT_GT(s.score, 0.4);
   EXPECT_NE(s.evidence.find("\"inliers\""), std::string::npos);
+  // The matched points a person checks (and the report draws), in 0..1 picture coordinates.
+  const nlohmann::json evidence = nlohmann::json::parse(s.evidence);
+  ASSERT_TRUE(evidence["points"].is_array());
+  EXPECT_GE(evidence["points"].size(), 15u);
+  for (const auto& p : evidence["points"]) {
+    ASSERT_EQ(p.size(), 4u);
+    for (const auto& v : p) {
+      EXPECT_GE(v.get<double>(), 0.0);
+      EXPECT_LE(v.get<double>(), 1.0);
+    }
+  }
   ASSERT_TRUE(RecordRun(*case_, who_, first->run).ok());
 
   EXPECT_EQ(first->extracted, 3u);

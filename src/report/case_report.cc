@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "analysis/scene/compare.h"
 #include "base/time.h"
 #include "case/claims.h"
 #include "case/findings.h"
@@ -87,6 +88,21 @@ struct ItemFacts {
   nlohmann::json metadata;  // MetadataSummary
 };
 
+// The two pictures side by side with each matched point pair ([ax, ay, bx, by], 0..1) joined.
+media::Image MatchedPointsPicture(const media::Image& a, const media::Image& b,
+                                  const nlohmann::json& points, int height) {
+  auto mat = [](const media::Image& i) {
+    return cv::Mat(i.height, i.width, i.BytesPerPixel() == 3 ? CV_8UC3 : CV_8UC1,
+                   const_cast<std::uint8_t*>(i.pixels.data()));
+  };
+  analysis::scene::SceneMatch m;
+  for (const nlohmann::json& p : points) {
+    if (!p.is_array() || p.size() != 4) continue;
+    m.pairs.push_back({p[0].get<float>(), p[1].get<float>(), p[2].get<float>(), p[3].get<float>()});
+  }
+  return analysis::scene::DrawMatch(mat(a), mat(b), m, height);
+}
+
 // The two frames a finding compares, side by side: same_footage at its first evidence frame
 // (else its first segment's start), same_place at the frames the scene test matched.
 void MatchPicture(const nlohmann::json& evidence, const ItemFacts& a, const ItemFacts& b,
@@ -108,9 +124,14 @@ void MatchPicture(const nlohmann::json& evidence, const ItemFacts& a, const Item
   tb = std::max(0.0, tb);
   Result<media::Image> fa = FrameAt(a.path, ta, 2 * height);
   Result<media::Image> fb = fa.ok() ? FrameAt(b.path, tb, 2 * height) : fa;
+  // A same_place finding carries its matched points: joined by lines, as `scene --picture` draws.
+  const nlohmann::json points = evidence.value("points", nlohmann::json::array());
+  const bool lines = kind == "same_place" && points.is_array() && !points.empty();
   Result<std::string> jpeg =
-      fb.ok() ? media::EncodeJpeg(SideBySide(*fa, *fb, height), {.quality = 80, .max_side = 0})
-              : Result<std::string>(fb.status());
+      !fb.ok() ? Result<std::string>(fb.status())
+      : lines  ? media::EncodeJpeg(MatchedPointsPicture(*fa, *fb, points, height),
+                                   {.quality = 80, .max_side = 0})
+               : media::EncodeJpeg(SideBySide(*fa, *fb, height), {.quality = 80, .max_side = 0});
   if (!jpeg.ok()) {
     (*f)["picture_error"] = jpeg.status().message();
     return;

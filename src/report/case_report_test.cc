@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "case/case_test_fixture.h"
 #include "case/findings.h"
 #include "case/locations.h"
@@ -54,7 +56,11 @@ TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
                                       {inv::FindingKind::kSameMoment, 1, 2, "sync", 1, 0.95,
                                        R"({"offset_s":0.0,"overlap_s":4.0})"},
                                       {inv::FindingKind::kSamePlace, 1, 3, "scene", 1, 0.7,
-                                       R"({"a_time":2.0,"b_time":0,"b_still":true})"}})
+                                       R"({"a_time":2.0,"b_time":0,"b_still":true})"},
+                                      // b.mp4 is a.mp4 again: only the lines tell the two apart.
+                                      {inv::FindingKind::kSamePlace, 2, 3, "scene", 1, 0.7,
+                                       R"({"a_time":2.0,"b_time":0,"b_still":true,
+                                           "points":[[0.1,0.1,0.9,0.9],[0.5,0.2,0.3,0.7]]})"}})
                   .ok());
   inv::Location where;
   where.item_id = 1;
@@ -84,8 +90,12 @@ TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
   EXPECT_EQ(items[0]["custody"]["ingest"]["entry_hash"].get<std::string>().size(), 64u);
 
   const nlohmann::json& findings = (*r)["findings"];
-  ASSERT_EQ(findings.size(), 3u);
+  ASSERT_EQ(findings.size(), 4u);
+  std::map<std::string, std::string> place_pictures;
   for (const nlohmann::json& f : findings) {
+    if (f["kind"] == "same_place") {
+      place_pictures[f["a"].dump()] = f.value("picture_jpeg_base64", std::string());
+    }
     if (f["kind"] == "same_moment") {
       ASSERT_TRUE(f["waveform"].is_object()) << f.dump();
       const auto a = f["waveform"]["a_levels"].get<std::vector<double>>();
@@ -101,6 +111,10 @@ TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
     }
   }
 
+  // The matched points of the second are joined by lines on its picture.
+  ASSERT_EQ(place_pictures.size(), 2u);
+  EXPECT_FALSE(place_pictures["2"].empty());
+  EXPECT_NE(place_pictures["1"], place_pictures["2"]);
   auto map = LoadWorldMap();
   ASSERT_TRUE(map.ok()) << map.status().message();
   const std::string html = RenderReportHtml(*r, {&*map, ""});

@@ -222,6 +222,7 @@ media::Image DrawMatch(const cv::Mat& a_gray, const cv::Mat& b_gray, const Scene
     const int w = std::max(1, static_cast<int>(std::lround(g.cols * double(h) / g.rows)));
     cv::Mat scaled;
     cv::resize(g, scaled, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+    if (scaled.channels() == 3) return scaled;
     cv::cvtColor(scaled, rgb, cv::COLOR_GRAY2RGB);
     return rgb;
   };

@@ -111,8 +111,8 @@ Result<FileComparison> CompareFiles(const std::string& a, const std::string& b,
                                     const CompareOptions& options, FileFeatures* keep_a = nullptr,
                                     FileFeatures* keep_b = nullptr);
 
-// The two frames side by side at a common height (at most `height` pixels), with each inlier
-// pair joined by a line, as an RGB picture.
+// The two frames (grey, or RGB in R G B order) side by side at a common height (at most `height`
+// pixels), with each inlier pair joined by a line, as an RGB picture.
 media::Image DrawMatch(const cv::Mat& a_gray, const cv::Mat& b_gray, const SceneMatch& match,
                        int height = 720);
 
