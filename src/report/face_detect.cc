@@ -112,6 +112,30 @@ std::vector<FaceBox> FaceDetector::Detect(const cv::Mat& picture,
   for (const auto& [box, hits] : Scan(*frontal_, scan, options)) {
     faces.push_back({Scaled(box, 1.0 / f), "frontal", hits});
   }
+  // Tilted faces: the scan rotated about its centre; a face found there is mapped back as the
+  // upright box around its rotated corners.
+  for (double tilt : options.tilts_deg) {
+    if (tilt == 0) continue;
+    const cv::Point2f centre(scan.cols / 2.0f, scan.rows / 2.0f);
+    const cv::Mat rotation = cv::getRotationMatrix2D(centre, tilt, 1.0);
+    cv::Mat turned;
+    cv::warpAffine(scan, turned, rotation, scan.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::Mat back;
+    cv::invertAffineTransform(rotation, back);
+    for (const auto& [r, hits] : Scan(*frontal_, turned, options)) {
+      std::vector<cv::Point2f> corners = {cv::Point2f(r.x, r.y), cv::Point2f(r.x + r.width, r.y),
+                                          cv::Point2f(r.x, r.y + r.height),
+                                          cv::Point2f(r.x + r.width, r.y + r.height)};
+      cv::transform(corners, corners, back);
+      const cv::Rect b =
+          Scaled(cv::boundingRect(corners), 1.0 / f) & cv::Rect(0, 0, gray.cols, gray.rows);
+      if (b.empty()) continue;
+      const cv::Point middle(b.x + b.width / 2, b.y + b.height / 2);
+      bool known = false;
+      for (std::size_t k = 0; k < faces.size(); ++k) known = known || faces[k].box.contains(middle);
+      if (!known) faces.push_back({b, "tilted", hits});
+    }
+  }
   if (options.profiles) {
     // The profile cascade was trained on faces looking one way; the mirror image finds the other.
     f = factor(options.profile_max_upscale);

@@ -4,9 +4,10 @@
 // pictures of a report.
 //
 // What it misses: this is an aid, not a guarantee. Haar cascades find faces seen from the front
-// or in profile, upright, uncovered and at least about 10 pixels across; they miss faces turned
-// away or tilted, partly hidden (masks, hands, helmets), blurred by motion, very small or dark,
-// and they sometimes take a pattern for a face. A person must look at every redacted picture.
+// or in profile, uncovered and at least about 10 pixels across (tilted up to about 40° with the
+// rotated scans below); they miss faces turned away or tilted further, partly hidden (masks, hands,
+// helmets), blurred by motion, very small or dark, and they sometimes take a pattern for a face. A
+// person must look at every redacted picture.
 //
 // Thread safety: Detect may be called from several threads at once; OpenCV does not promise that
 // one CascadeClassifier may scan from several threads, so each cascade's scans are serialised.
@@ -26,7 +27,7 @@ namespace sightline::report {
 
 struct FaceBox {
   cv::Rect box;      // in the picture's pixels, as the detector found it (not enlarged)
-  std::string view;  // "frontal" or "profile"
+  std::string view;  // "frontal", "tilted" (found in a rotated scan) or "profile"
   int hits = 0;      // windows that agreed on it (more: surer)
 };
 
@@ -48,6 +49,10 @@ struct FaceDetectOptions {
   int min_hits = 4;
   double scale_step = 1.1;
   bool profiles = true;  // also run the profile cascade, on the picture and its mirror image
+  // The frontal cascade finds faces within about ±15° of upright; these rotations of the picture
+  // are scanned too, so heads tilted (or a phone held askew) as far as about ±40° are found.
+  // Each costs one more frontal scan; empty: upright only.
+  std::vector<double> tilts_deg = {-25.0, 25.0};
 };
 
 // Pictures are scanned at most this large (longer side); bigger ones are scaled down first.

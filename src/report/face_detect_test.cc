@@ -69,6 +69,29 @@ TEST(FaceDetect, FindsSmallFacesByEnlargingThePicture) {
   EXPECT_FALSE(FindsFaceAt(Detector().Detect(small, no_enlarging), kFaceCentre / 4));
 }
 
+// A head tilted 30° (the picture turned about the face): the upright scan alone misses it, the
+// rotated scans find it, as a box around the face.
+TEST(FaceDetect, FindsATiltedFace) {
+  const cv::Mat rgb = LoadRgb(kAstronaut);
+  ASSERT_FALSE(rgb.empty());
+  for (double tilt : {30.0, -30.0}) {
+    cv::Mat turned;
+    cv::warpAffine(rgb, turned, cv::getRotationMatrix2D(cv::Point2f(kFaceCentre), tilt, 1.0),
+                   rgb.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    FaceDetectOptions upright;
+    upright.tilts_deg.clear();
+    upright.profiles = false;
+    EXPECT_FALSE(FindsFaceAt(Detector().Detect(turned, upright), kFaceCentre)) << tilt;
+    const std::vector<FaceBox> faces = Detector().Detect(turned);
+    ASSERT_TRUE(FindsFaceAt(faces, kFaceCentre)) << tilt;
+    for (const FaceBox& f : faces) {
+      if (!f.box.contains(kFaceCentre)) continue;
+      EXPECT_GT(f.box.width, 40) << tilt;
+      EXPECT_LT(f.box.width, 130) << tilt;
+    }
+  }
+}
+
 TEST(FaceDetect, NoFaceInPlainPictures) {
   cv::Mat flat(240, 320, CV_8UC3, cv::Scalar(90, 120, 150));
   EXPECT_TRUE(Detector().Detect(flat).empty());
