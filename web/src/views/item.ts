@@ -85,7 +85,7 @@ export function renderItem(root: HTMLElement, route: Route): () => void {
 
   loadInto(root, async () => {
     if (!Number.isInteger(id) || id <= 0) throw new Error(`"${route.parts[1]}" is not an item id.`);
-    const detail = await itemDetail(id);
+    const detail = await itemDetail(id, true);
     const item = detail.item;
     const [events, keyframes] = await Promise.all([
       item.kind === "video" || item.kind === "audio" ? api.events(id).catch(() => null) : Promise.resolve(null),
@@ -253,8 +253,9 @@ function annotateForm(id: number, now: () => number): HTMLElement {
         e.preventDefault();
         act(submit, async () => {
           await api.annotate(id, { t: Number(now().toFixed(3)), text: text.value, kind: kind.value });
+          // Shown again at the same time (kept in the hash), with the new mark on the timeline.
+          window.dispatchEvent(new HashChangeEvent("hashchange"));
           showInfo("Observation recorded.");
-          text.value = "";
         });
       },
     },
@@ -282,6 +283,7 @@ function locateForm(id: number): HTMLElement {
         e.preventDefault();
         act(submit, async () => {
           await api.locate(id, { lat: Number(lat.value), lon: Number(lon.value), radius_m: Number(radius.value), method: method.value, note: note.value });
+          window.dispatchEvent(new HashChangeEvent("hashchange"));
           showInfo("Location recorded.");
         });
       },

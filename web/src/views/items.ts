@@ -9,9 +9,10 @@ import { loadInto, pageTitle, showError } from "../ui";
 const detailCache = new Map<number, Promise<ItemDetail>>();
 const limit = pool(3);
 
-/** An item's show object, fetched once per page load (metadata at ingest does not change). */
-export function itemDetail(id: number): Promise<ItemDetail> {
-  let p = detailCache.get(id);
+/** An item's show object, fetched once per page load (metadata at ingest does not change);
+ *  `fresh` fetches it again (its findings, observations and locations do change). */
+export function itemDetail(id: number, fresh = false): Promise<ItemDetail> {
+  let p = fresh ? undefined : detailCache.get(id);
   if (!p) {
     p = limit(() => api.item(id));
     p.catch(() => detailCache.delete(id));
