@@ -24,31 +24,37 @@ class GpsTracksTest : public EmptyCase {
       std::snprintf(gpsu, sizeof gpsu, "2405011000%02d.000", p);
       payloads.push_back(sightline::testing::Gps5Payload(s, gpsu, 3, 110, 5 * (p + 1)));
     }
-    const std::string telemetry = dir_ / "telemetry.mov";
+    return VideoWithTelemetry(payloads, "GX010001.MOV", 3);
+  }
+  // A video of `seconds` with `payloads` as its 'gpmd' track, timed as a GoPro writes them.
+  std::string VideoWithTelemetry(const std::vector<sightline::testing::Bytes>& payloads,
+                                 const std::string& name, int seconds) {
+    const std::string telemetry = dir_ / (name + ".gpmd.mov");
     EXPECT_EQ(sightline::testing::WriteGpmdMov(telemetry, payloads, 1.0), "");
-    const std::string clip = dir_ / "GX010001.MOV";
-    sightline::testing::MakeMedia({"-f",
-                                   "lavfi",
-                                   "-i",
-                                   "testsrc2=size=160x120:rate=10:duration=3",
-                                   "-i",
-                                   telemetry,
-                                   "-map",
-                                   "0:v",
-                                   "-map",
-                                   "1:d:0",
-                                   "-c:v",
-                                   "libx264",
-                                   "-preset",
-                                   "ultrafast",
-                                   "-pix_fmt",
-                                   "yuv420p",
-                                   "-c:d",
-                                   "copy",
-                                   "-copy_unknown",
-                                   "-tag:d",
-                                   "gpmd"},
-                                  clip);
+    const std::string clip = dir_ / name;
+    const std::vector<std::string> args = {
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x120:rate=10:duration=" + std::to_string(seconds),
+        "-i",
+        telemetry,
+        "-map",
+        "0:v",
+        "-map",
+        "1:d:0",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:d",
+        "copy",
+        "-copy_unknown",
+        "-tag:d",
+        "gpmd"};
+    sightline::testing::MakeMedia(args, clip);
     return clip;
   }
   void Ingest(const std::string& path) {
@@ -112,33 +118,8 @@ TEST_F(GpsTracksTest, StoresTheTrackOnceAndTimesTheRecordingByIt) {
 TEST_F(GpsTracksTest, BrokenTelemetryIsAWarningNotAFailureOfTheCase) {
   // A telemetry track whose only payload runs past its end: reported by name, and tried again next
   // run.
-  const std::string telemetry = dir_ / "junk.mov";
-  ASSERT_EQ(sightline::testing::WriteGpmdMov(
-                telemetry, {sightline::testing::Klv("DEVC", 0, 255, 65535, {})}, 1.0),
-            "");
-  const std::string clip = dir_ / "broken.mov";
-  sightline::testing::MakeMedia({"-f",
-                                 "lavfi",
-                                 "-i",
-                                 "testsrc2=size=160x120:rate=10:duration=1",
-                                 "-i",
-                                 telemetry,
-                                 "-map",
-                                 "0:v",
-                                 "-map",
-                                 "1:d:0",
-                                 "-c:v",
-                                 "libx264",
-                                 "-preset",
-                                 "ultrafast",
-                                 "-pix_fmt",
-                                 "yuv420p",
-                                 "-c:d",
-                                 "copy",
-                                 "-copy_unknown",
-                                 "-tag:d",
-                                 "gpmd"},
-                                clip);
+  const std::string clip =
+      VideoWithTelemetry({sightline::testing::Klv("DEVC", 0, 255, 65535, {})}, "broken.mov", 1);
   Ingest(clip);
   auto out = FindGpsTracks(*case_, who_);
   ASSERT_TRUE(out.ok()) << out.status().message();
