@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <map>
 
+#include "case/case_json.h"
 #include "case/findings.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
@@ -203,12 +204,7 @@ int RunDecide(const char* command, inv::FindingStatus status, const Args& args) 
       Warn(command, "finding " + std::to_string(id) + ": " + d.status().message());
       continue;
     }
-    decisions.push_back({{"finding", id},
-                         {"status", inv::FindingStatusName(d->status)},
-                         {"reason", d->reason},
-                         {"actor", d->actor},
-                         {"time", d->time},
-                         {"custody_seq", d->custody_seq}});
+    decisions.push_back(inv::DecisionJson(id, *d));
     if (!args.Has("json")) {
       std::printf("finding %lld %s by %s (custody entry %lld)\n", static_cast<long long>(id),
                   inv::FindingStatusName(d->status), d->actor.c_str(),

@@ -2,9 +2,9 @@
 #include <cstdio>
 
 #include "base/file.h"
+#include "case/case_json.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
-#include "evidence/record_json.h"
 #include "cli/output.h"
 
 namespace sightline::cli {
@@ -33,16 +33,12 @@ int Run(const Args& args) {
     return kExitFailed;
   }
   if (args.Has("json")) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& item : *items) {
-      auto j = evidence::ItemJson(*c, item);
-      if (!j.ok()) {
-        Warn("list", j.status().message());
-        return kExitFailed;
-      }
-      out.push_back(*j);
+    auto out = investigation::ItemListJson(*c);
+    if (!out.ok()) {
+      Warn("list", out.status().message());
+      return kExitFailed;
     }
-    PrintJson({{"case", DisplayPath(dir)}, {"case_id", c->case_id()}, {"items", out}});
+    PrintJson({{"case", DisplayPath(dir)}, {"case_id", c->case_id()}, {"items", *out}});
     return kExitOk;
   }
   std::printf("%-4s %-32s %-6s %10s  %-16s  %-24s %s\n", "ID", "NAME", "KIND", "SIZE", "SHA256",

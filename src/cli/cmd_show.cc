@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "base/file.h"
+#include "case/case_json.h"
 #include "case/findings.h"
 #include "case/locations.h"
 #include "case/observations.h"
@@ -37,20 +38,6 @@ constexpr char kUsage[] =
     "           `source list`, `annotate --list` and `locate-item --list` print them,\n"
     "           \"sidecars\": [{\"id\", \"kind\", \"name\", \"sha256\", \"size\", \"path\",\n"
     "           \"summary\", \"actor\", \"created_at\", \"custody_seq\"}] (doc/collect.md)}\n";
-
-nlohmann::json SidecarJson(const evidence::Sidecar& s) {
-  nlohmann::json summary = nlohmann::json::parse(s.summary, nullptr, false);
-  return {{"id", s.id},
-          {"kind", s.kind},
-          {"name", s.name},
-          {"sha256", s.sha256},
-          {"size", s.size},
-          {"path", s.path},
-          {"summary", summary.is_discarded() ? nlohmann::json() : summary},
-          {"actor", s.actor},
-          {"created_at", s.created_at},
-          {"custody_seq", s.custody_seq}};
-}
 
 std::string Text(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
@@ -132,6 +119,15 @@ int Run(const Args& args) {
     return kExitFailed;
   }
   const evidence::Item& item = *resolved;
+  if (args.Has("json")) {
+    auto detail = inv::ItemDetailJson(*c, item);
+    if (!detail.ok()) {
+      Warn("show", detail.status().message());
+      return kExitFailed;
+    }
+    PrintJson(*detail);
+    return kExitOk;
+  }
   auto names = c->catalog().NamesOf(item.id);
   auto history = c->log().ForObject(item.sha256);
   auto metadata = c->catalog().Metadata(item.id);
@@ -160,29 +156,6 @@ int Run(const Args& args) {
       Warn("show", s->message());
       return kExitFailed;
     }
-  }
-  if (args.Has("json")) {
-    nlohmann::json jnames = nlohmann::json::array(), jhistory = nlohmann::json::array();
-    for (const auto& n : *names) jnames.push_back(evidence::NameJson(n));
-    for (const auto& e : *history) jhistory.push_back(evidence::EntryJson(e));
-    nlohmann::json jfindings = nlohmann::json::array(), jsources = nlohmann::json::array(),
-                   jobs = nlohmann::json::array(), jlocations = nlohmann::json::array();
-    for (const auto& f : *findings) jfindings.push_back(inv::FindingJson(f));
-    for (const auto& l : *sources) jsources.push_back(inv::ItemSourceJson(l));
-    for (const auto& o : *observations) jobs.push_back(inv::ObservationJson(o));
-    for (const auto& l : *locations) jlocations.push_back(inv::LocationJson(l));
-    nlohmann::json jsidecars = nlohmann::json::array();
-    for (const auto& sc : *sidecars) jsidecars.push_back(SidecarJson(sc));
-    PrintJson({{"item", *item_json},
-               {"names", jnames},
-               {"metadata", meta},
-               {"custody", jhistory},
-               {"findings", jfindings},
-               {"sources", jsources},
-               {"observations", jobs},
-               {"locations", jlocations},
-               {"sidecars", jsidecars}});
-    return kExitOk;
   }
   std::printf("Item %lld: %s\n", static_cast<long long>(item.id), item.name.c_str());
   std::printf("  sha256      %s\n", item.sha256.c_str());

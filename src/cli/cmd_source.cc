@@ -1,6 +1,7 @@
 // sightline source add|list: who the items came from.
 #include <cstdio>
 
+#include "case/case_json.h"
 #include "case/sources.h"
 #include "cli/case_access.h"
 #include "cli/command.h"
@@ -62,34 +63,32 @@ int List(const Args& args, const std::string& dir) {
   if (args.positional().size() != 1) return UsageError("source", "list takes no argument");
   auto c = OpenCase("source", dir, evidence::Case::Access::kRead);
   if (!c) return kExitFailed;
+  if (args.Has("json")) {
+    auto list = inv::SourceListJson(*c);
+    if (!list.ok()) {
+      Warn("source", list.status().message());
+      return kExitFailed;
+    }
+    PrintJson({{"case", DisplayPath(dir)}, {"sources", *list}});
+    return kExitOk;
+  }
   auto sources = inv::ListSources(*c);
   auto links = inv::ListItemSources(*c, 0);
   if (!sources.ok() || !links.ok()) {
     Warn("source", (sources.ok() ? links.status() : sources.status()).message());
     return kExitFailed;
   }
-  nlohmann::json list = nlohmann::json::array();
   for (const auto& s : *sources) {
-    nlohmann::json j = inv::SourceJson(s), items = nlohmann::json::array();
     std::string item_ids;
     for (const auto& l : *links) {
       if (l.source_id != s.id) continue;
-      items.push_back(inv::ItemSourceJson(l));
       item_ids += (item_ids.empty() ? "#" : ", #") + std::to_string(l.item_id);
     }
-    j["items"] = items;
-    list.push_back(j);
-    if (!args.Has("json")) {
-      std::printf("%-4lld %-12s %-30s %-20s %-10s items: %s\n", static_cast<long long>(s.id),
-                  s.kind.c_str(), s.name.c_str(), s.handle.c_str(), s.platform.c_str(),
-                  item_ids.empty() ? "none" : item_ids.c_str());
-    }
+    std::printf("%-4lld %-12s %-30s %-20s %-10s items: %s\n", static_cast<long long>(s.id),
+                s.kind.c_str(), s.name.c_str(), s.handle.c_str(), s.platform.c_str(),
+                item_ids.empty() ? "none" : item_ids.c_str());
   }
-  if (args.Has("json")) {
-    PrintJson({{"case", DisplayPath(dir)}, {"sources", list}});
-  } else {
-    std::printf("%zu sources\n", sources->size());
-  }
+  std::printf("%zu sources\n", sources->size());
   return kExitOk;
 }
 

@@ -1,0 +1,67 @@
+// What the handlers of the workbench server share (internal to src/server): the options, the
+// case, the accounts, the sessions, the uploads and the keyframe cache. Each api_*.cc registers
+// its routes with Register*Routes; http_server.cc checks the session, role and CSRF token of
+// every /api/ request before any of them runs (see its header).
+#ifndef SIGHTLINE_SERVER_SERVER_CONTEXT_H_
+#define SIGHTLINE_SERVER_SERVER_CONTEXT_H_
+
+#include <httplib.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "server/accounts.h"
+#include "server/case_pool.h"
+#include "server/keyframe_cache.h"
+#include "server/sessions.h"
+#include "server/uploads.h"
+
+namespace sightline::server {
+
+struct ServeOptions {
+  std::string case_dir;
+  std::string web_dir;          // the front-end's files; "" or missing: a "not built" page
+  std::string key_dir;          // the signing key (evidence::DefaultKeyDir() by default)
+  int threads = 64;             // worker threads: one per open connection
+  bool secure_cookies = false;  // add Secure to the cookie (behind a TLS proxy)
+  std::chrono::seconds session_lifetime{12 * 3600};
+  LoginLimiter::Limits login_limits;
+  UploadLimits upload_limits;
+};
+
+inline constexpr char kSessionCookie[] = "sightline_session";
+
+struct ServerContext {
+  explicit ServerContext(const ServeOptions& o)
+      : options(o), sessions(o.session_lifetime), limiter(o.login_limits) {}
+  ServeOptions options;
+  std::unique_ptr<CasePool> cases;
+  std::unique_ptr<AccountStore> accounts;
+  SessionStore sessions;
+  LoginLimiter limiter;
+  std::unique_ptr<UploadStore> uploads;
+  std::unique_ptr<KeyframeCache> keyframes;
+  std::mutex report_mu;  // one report built at a time
+
+  // The live session whose id the request's cookie carries.
+  std::optional<Session> SessionOf(const httplib::Request& req);
+  // The user name of the request's session; sends 401 and returns nullopt when the session
+  // ended after the access check (it expired, or the user logged out meanwhile).
+  std::optional<std::string> RequireUser(const httplib::Request& req, httplib::Response& res);
+};
+
+void RegisterSessionRoutes(httplib::Server& http, ServerContext& ctx);
+void RegisterItemRoutes(httplib::Server& http, ServerContext& ctx);
+void RegisterFindingRoutes(httplib::Server& http, ServerContext& ctx);
+void RegisterRecordRoutes(httplib::Server& http, ServerContext& ctx);
+void RegisterUploadRoutes(httplib::Server& http, ServerContext& ctx);
+void RegisterReportRoutes(httplib::Server& http, ServerContext& ctx);
+void RegisterUserRoutes(httplib::Server& http, ServerContext& ctx);
+// Last: everything outside /api/ is a file of the front-end.
+void RegisterStaticRoutes(httplib::Server& http, ServerContext& ctx);
+
+}  // namespace sightline::server
+
+#endif  // SIGHTLINE_SERVER_SERVER_CONTEXT_H_
