@@ -53,6 +53,7 @@ struct Stats {
 void Reader(const Options& o, int index, Clock::time_point end, Stats* stats) {
   httplib::Client cli("127.0.0.1", o.port);
   cli.set_keep_alive(true);
+  cli.set_tcp_nodelay(true);
   cli.set_read_timeout(30);
   std::mt19937 rng(1000 + index);  // fixed seeds: the same mix on every run
   const httplib::Headers auth = {{"Cookie", o.reader_cookie}};
@@ -63,39 +64,16 @@ void Reader(const Options& o, int index, Clock::time_point end, Stats* stats) {
     const int item = 1 + static_cast<int>(rng() % o.items);
     std::string path, kind;
     httplib::Headers headers = auth;
-    switch (rng() % 10) {
-      case 0:
-        path = "/api/case";
-        break;
-      case 1:
-        path = "/api/items";
-        break;
-      case 2:
-        path = "/api/items/" + std::to_string(item);
-        break;
-      case 3:
-        path = "/api/findings";
-        break;
-      case 4:
-        path = "/api/timeline";
-        break;
-      case 5:
-        path = "/api/sources";
-        break;
-      case 6:
-        path = "/api/claims";
-        break;
-      case 7:
-        path = "/api/items/" + std::to_string(item) + "/events";
-        break;
-      case 8:
-        path = "/api/me";
-        break;
-      default:
-        path = "/api/items/" + std::to_string(item) + "/media";
-        headers.emplace("Range", "bytes=0-65535");
-        break;
-    }
+    const std::string id = std::to_string(item);
+    static const char* const kKinds[] = {
+        "/api/case",     "/api/items",         "/api/items/ID", "/api/findings",
+        "/api/timeline", "/api/sources",       "/api/claims",   "/api/items/ID/events",
+        "/api/me",       "/api/items/ID/media"};
+    const std::size_t pick = rng() % 10;
+    kind = kKinds[pick];
+    path = kind;
+    if (const std::size_t at = path.find("ID"); at != std::string::npos) path.replace(at, 2, id);
+    if (pick == 9) headers.emplace("Range", "bytes=0-65535");  // a player's first request
     const auto t0 = Clock::now();
     auto res = cli.Get(path.c_str(), headers);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -121,6 +99,7 @@ void Uploader(const Options& o, const std::string& base, int index, Clock::time_
               Stats* stats) {
   httplib::Client cli("127.0.0.1", o.port);
   cli.set_keep_alive(true);
+  cli.set_tcp_nodelay(true);
   cli.set_read_timeout(120);
   const httplib::Headers auth = {{"Cookie", o.writer_cookie[index]},
                                  {"X-CSRF-Token", o.writer_csrf[index]}};

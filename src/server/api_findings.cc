@@ -43,13 +43,12 @@ void ListFindings(ServerContext& ctx, const Req& req, Res& res) {
     filter.item = *id;
   }
   nlohmann::json list = nlohmann::json::array();
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(auto findings, inv::ListFindings(c, filter));
     for (const auto& f : findings) list.push_back(inv::FindingJson(f));
+    *answer = {{"case", BaseName(ctx.options.case_dir)}, {"findings", list}};
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, {{"case", BaseName(ctx.options.case_dir)}, {"findings", list}});
 }
 
 std::optional<std::int64_t> FindingParam(const Req& req, Res& res) {
@@ -62,13 +61,12 @@ void GetFinding(ServerContext& ctx, const Req& req, Res& res) {
   auto id = FindingParam(req, res);
   if (!id) return;
   nlohmann::json out;
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(auto f, inv::GetFinding(c, *id));
     out = inv::FindingJson(f);
+    *answer = out;
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, out);
 }
 
 void GetPicture(ServerContext& ctx, const Req& req, Res& res) {

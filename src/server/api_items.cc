@@ -38,9 +38,9 @@ std::optional<std::int64_t> IdParam(const Req& req, Res& res, int index = 1) {
   return id;
 }
 
-void GetCase(ServerContext& ctx, const Req&, Res& res) {
+void GetCase(ServerContext& ctx, const Req& req, Res& res) {
   nlohmann::json out;
-  Status s = ctx.cases->Read([&](evidence::Case& c) {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(auto items, c.catalog().ListItems());
     SL_ASSIGN_OR_RETURN(auto findings, inv::ListFindings(c, {}));
     nlohmann::json counts = {{"suggested", 0}, {"accepted", 0}, {"rejected", 0}};
@@ -52,36 +52,32 @@ void GetCase(ServerContext& ctx, const Req&, Res& res) {
            {"name", BaseName(ctx.options.case_dir)},
            {"items", items.size()},
            {"findings", counts}};
+    *answer = out;
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, out);
 }
 
-void GetItems(ServerContext& ctx, const Req&, Res& res) {
+void GetItems(ServerContext& ctx, const Req& req, Res& res) {
   nlohmann::json items;
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(items, inv::ItemListJson(c));
+    *answer = {{"case", BaseName(ctx.options.case_dir)},
+               {"case_id", ctx.cases->case_id()},
+               {"items", items}};
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200,
-           {{"case", BaseName(ctx.options.case_dir)},
-            {"case_id", ctx.cases->case_id()},
-            {"items", items}});
 }
 
 void GetItem(ServerContext& ctx, const Req& req, Res& res) {
   auto id = IdParam(req, res);
   if (!id) return;
   nlohmann::json out;
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(evidence::Item item, inv::ItemById(c, *id));
     SL_ASSIGN_OR_RETURN(out, inv::ItemDetailJson(c, item));
+    *answer = out;
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, out);
 }
 
 void GetMedia(ServerContext& ctx, const Req& req, Res& res) {
@@ -132,7 +128,7 @@ void GetEvents(ServerContext& ctx, const Req& req, Res& res) {
   if (!id) return;
   nlohmann::json heard = nlohmann::json::array(), text = nlohmann::json::array(),
                  observations = nlohmann::json::array();
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_RETURN_IF_ERROR(inv::ItemById(c, *id).status());
     SL_ASSIGN_OR_RETURN(auto stored, inv::StoredHeardEvents(c, *id));
     if (stored) {
@@ -155,11 +151,9 @@ void GetEvents(ServerContext& ctx, const Req& req, Res& res) {
     }
     SL_ASSIGN_OR_RETURN(auto obs, inv::ListObservations(c, *id));
     for (const auto& o : obs) observations.push_back(inv::ObservationJson(o));
+    *answer = {{"item", *id}, {"heard", heard}, {"text", text}, {"observations", observations}};
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200,
-           {{"item", *id}, {"heard", heard}, {"text", text}, {"observations", observations}});
 }
 
 }  // namespace

@@ -19,21 +19,20 @@ namespace inv = investigation;
 using Req = httplib::Request;
 using Res = httplib::Response;
 
-void GetTimeline(ServerContext& ctx, const Req&, Res& res) {
+void GetTimeline(ServerContext& ctx, const Req& req, Res& res) {
   nlohmann::json out;
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(auto timeline, inv::BuildTimeline(c));
     out = inv::TimelineJson(timeline);
     out["case"] = BaseName(ctx.options.case_dir);
+    *answer = out;
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, out);
 }
 
-void GetLocations(ServerContext& ctx, const Req&, Res& res) {
+void GetLocations(ServerContext& ctx, const Req& req, Res& res) {
   nlohmann::json locations = nlohmann::json::array(), gps = nlohmann::json::array();
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(auto list, inv::ListLocations(c, 0));
     for (const auto& l : list) locations.push_back(inv::LocationJson(l));
     SL_ASSIGN_OR_RETURN(auto items, c.catalog().ListItems());
@@ -49,31 +48,28 @@ void GetLocations(ServerContext& ctx, const Req&, Res& res) {
                      {"lon", g["lon"]},
                      {"source", g.value("source", std::string())}});
     }
+    *answer = {{"locations", locations}, {"gps", gps}};
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, {{"locations", locations}, {"gps", gps}});
 }
 
-void GetSources(ServerContext& ctx, const Req&, Res& res) {
+void GetSources(ServerContext& ctx, const Req& req, Res& res) {
   nlohmann::json list;
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(list, inv::SourceListJson(c));
+    *answer = {{"case", BaseName(ctx.options.case_dir)}, {"sources", list}};
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, {{"case", BaseName(ctx.options.case_dir)}, {"sources", list}});
 }
 
-void GetClaims(ServerContext& ctx, const Req&, Res& res) {
+void GetClaims(ServerContext& ctx, const Req& req, Res& res) {
   nlohmann::json list = nlohmann::json::array();
-  Status s = ctx.cases->Read([&](evidence::Case& c) -> Status {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
     SL_ASSIGN_OR_RETURN(auto claims, inv::ListClaims(c));
     for (const auto& cl : claims) list.push_back(inv::ClaimJson(cl));
+    *answer = {{"case", BaseName(ctx.options.case_dir)}, {"claims", list}};
     return Status::Ok();
   });
-  if (!s.ok()) return SendStatus(res, s);
-  SendJson(res, 200, {{"case", BaseName(ctx.options.case_dir)}, {"claims", list}});
 }
 
 // Runs `write` as the request's user and answers 201 with the JSON it leaves in `out`.

@@ -7,6 +7,8 @@
 
 #include <httplib.h>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,12 +47,28 @@ struct ServerContext {
   std::unique_ptr<KeyframeCache> keyframes;
   std::mutex report_mu;  // one report built at a time
 
+  // Answers of case reads (by method, path and query), each with the custody log head it was
+  // built at. Every change to a case appends a custody entry, so an answer stays valid while the
+  // head is the same, whichever process wrote. Bounded: cleared when it holds kMaxCached.
+  struct CachedAnswer {
+    std::int64_t head = -1;
+    std::string body;
+  };
+  static constexpr std::size_t kMaxCached = 4096;
+  std::mutex cache_mu;
+  std::map<std::string, CachedAnswer> cache;
+
   // The live session whose id the request's cookie carries.
   std::optional<Session> SessionOf(const httplib::Request& req);
   // The user name of the request's session; sends 401 and returns nullopt when the session
   // ended after the access check (it expired, or the user logged out meanwhile).
   std::optional<std::string> RequireUser(const httplib::Request& req, httplib::Response& res);
 };
+
+// Answers 200 with the JSON `build` writes from the case, or with the same answer as an earlier
+// request for `req`'s path and query while the case is unchanged (ServerContext::cache).
+void SendCaseJson(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+                  const std::function<Status(evidence::Case&, nlohmann::json*)>& build);
 
 void RegisterSessionRoutes(httplib::Server& http, ServerContext& ctx);
 void RegisterItemRoutes(httplib::Server& http, ServerContext& ctx);
