@@ -6,10 +6,17 @@
 set -euo pipefail
 sightline=$(realpath "${1:?usage: fuzz/make_corpus.sh PATH/TO/sightline}")
 cd "$(dirname "$0")"
-rm -rf corpus && mkdir -p corpus/{metadata,bmff,gpmf,gpx,coords,custody,bundle,media}
+rm -rf corpus && mkdir -p corpus/{metadata,bmff,gpmf,gpx,coords,custody,bundle,media,api}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ff() { ffmpeg -nostdin -y -loglevel error "$@"; }
+
+# The server's request handling (fuzz/api_fuzz.cc): the first byte picks JSON body (0), path
+# parameter (1) or upload operations (2).
+printf '\000{"user":"desk","password":"x","size":12,"reason":"same street"}' > corpus/api/json
+printf '\001123' > corpus/api/id
+printf '\001report-2026.html' > corpus/api/name
+printf '\002\000\000\040\005clip1\002\000\000\004abcd\004' > corpus/api/upload
 
 # Media: the smallest files of each kind FFmpeg writes.
 ff -f lavfi -i testsrc2=size=16x16 -frames:v 1 corpus/media/still.png
