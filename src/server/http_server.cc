@@ -110,19 +110,32 @@ void SendCaseJson(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     // head it is stored under, never older.
     SL_ASSIGN_OR_RETURN(auto head, c.log().Head());
     const std::int64_t seq = head ? head->seq : 0;
-    {
+    // An answer built at this head or a later one is at least as new as the case now.
+    auto cached = [&] {
       std::lock_guard<std::mutex> lock(ctx.cache_mu);
       auto it = ctx.cache.find(key);
-      if (it != ctx.cache.end() && it->second.head == seq) {
-        body = it->second.body;
-        return Status::Ok();
-      }
+      if (it == ctx.cache.end() || it->second.head < seq) return false;
+      body = it->second.body;
+      return true;
+    };
+    if (cached()) return Status::Ok();
+    std::shared_ptr<std::mutex> key_mu;
+    {
+      std::lock_guard<std::mutex> lock(ctx.cache_mu);
+      auto& m = ctx.building[key];
+      if (!m) m = std::make_shared<std::mutex>();
+      key_mu = m;
     }
+    std::lock_guard<std::mutex> building(*key_mu);
+    if (cached()) return Status::Ok();  // built by the request we waited for
     nlohmann::json out;
     SL_RETURN_IF_ERROR(build(c, &out));
     body = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::lock_guard<std::mutex> lock(ctx.cache_mu);
-    if (ctx.cache.size() >= ServerContext::kMaxCached) ctx.cache.clear();
+    if (ctx.cache.size() >= ServerContext::kMaxCached) {
+      ctx.cache.clear();
+      ctx.building.clear();  // a build in progress keeps its own mutex alive
+    }
     ctx.cache[key] = {seq, body};
     return Status::Ok();
   });

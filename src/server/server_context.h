@@ -57,6 +57,9 @@ struct ServerContext {
   static constexpr std::size_t kMaxCached = 4096;
   std::mutex cache_mu;
   std::map<std::string, CachedAnswer> cache;
+  // One build per key at a time: requests that miss together wait for the first one's answer
+  // instead of all building it (a write invalidates every answer at once).
+  std::map<std::string, std::shared_ptr<std::mutex>> building;
 
   // The live session whose id the request's cookie carries.
   std::optional<Session> SessionOf(const httplib::Request& req);
