@@ -1,5 +1,11 @@
 #include "evidence/case.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
 #include <sodium.h>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +37,26 @@ std::string NewCaseId() {
   std::string hex = ToHex(b, sizeof b);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+// A catalogue being made by Create: ".case.db.creating-PID-RANDOM".
+constexpr char kCreatingPrefix[] = ".case.db.creating-";
+
+// Removes the catalogues that creations killed before they finished left in `dir` (those whose
+// process is gone).
+Status RemoveAbandonedCreations(const std::string& dir) {
+  SL_ASSIGN_OR_RETURN(std::vector<std::string> names, ListDirectory(dir));
+  const std::string prefix = kCreatingPrefix;
+  for (const std::string& name : names) {
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+    const std::string path = JoinPath(dir, name);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return ErrnoStatus(path, "cannot remove what an interrupted creation left", errno);
+    }
+  }
+  return Status();
 }
 
 }  // namespace
@@ -82,14 +108,49 @@ Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identit
   for (const char* sub : {"objects", "staging", "derived"}) {
     SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
   }
-  {
-    SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(JoinPath(dir, kDbName), SqliteDb::Mode::kCreate));
-    SL_RETURN_IF_ERROR(MigrateSchema(db.get()));
-  }
-  SL_ASSIGN_OR_RETURN(auto c, Open(dir, Access::kWrite));
   std::string readme = JoinPath(dir, "README.txt");
   if (!PathExists(readme)) SL_RETURN_IF_ERROR(WriteFileAtomic(readme, kReadme));
-  Result<CustodyEntry> created = c->Write(who, [&](WriteContext& ctx) -> Result<CustodyRecord> {
+  const std::string db_path = JoinPath(dir, kDbName);
+  if (!Exists(dir)) {
+    // The catalogue is made under a name of this process's and linked into place once it holds
+    // its schema and its first custody entry, so that case.db is never half made: a process
+    // killed while creating leaves only its temporary file (removed by the next Create once that
+    // process is gone), and of two processes creating at once the first link wins and the other
+    // opens that case.
+    SL_RETURN_IF_ERROR(RemoveAbandonedCreations(dir));
+    const std::string making = JoinPath(
+        dir, std::string(kCreatingPrefix) + std::to_string(::getpid()) + "-" + NewCaseId());
+    {
+      SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(making, SqliteDb::Mode::kCreate));
+      SL_RETURN_IF_ERROR(MigrateSchema(db.get()));
+      std::unique_ptr<Case> c(new Case(dir, std::move(db)));
+      Status written = WriteCreated(*c, who).status();
+      if (!written.ok()) {
+        c.reset();
+        ::unlink(making.c_str());
+        return written;
+      }
+    }  // closed: nothing of it left in a journal
+    const bool linked = ::link(making.c_str(), db_path.c_str()) == 0;
+    const int link_error = errno;
+    ::unlink(making.c_str());
+    if (!linked && link_error != EEXIST) {
+      return ErrnoStatus(db_path, "cannot put the new catalogue in place", link_error);
+    }
+    SL_RETURN_IF_ERROR(FsyncDir(dir));
+    return Open(dir, Access::kWrite);
+  }
+  // A case.db made by an older Sightline without its first entry gets it now.
+  SL_ASSIGN_OR_RETURN(auto c, Open(dir, Access::kWrite));
+  Result<CustodyEntry> created = WriteCreated(*c, who);
+  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+    return created.status();
+  }
+  return c;
+}
+
+Result<CustodyEntry> Case::WriteCreated(Case& c, const Identity& who) {
+  return c.Write(who, [&](WriteContext& ctx) -> Result<CustodyRecord> {
     SL_ASSIGN_OR_RETURN(std::string existing, ctx.catalog.Info("case_id"));
     if (!existing.empty()) return Status(StatusCode::kAlreadyExists, "case exists");
     std::string id = NewCaseId();
@@ -100,10 +161,6 @@ Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identit
     nlohmann::json details = {{"case_id", id}, {"schema_version", CurrentSchemaVersion()}};
     return CustodyRecord{"case_created", "", details.dump()};
   });
-  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
-    return created.status();
-  }
-  return c;
 }
 
 Result<CustodyEntry> Case::Write(const Identity& who, const Change& change) {

@@ -64,6 +64,9 @@ class Case {
   std::string DerivedDir() const;
 
  private:
+  // Records "case_created" (the case id, creation time and creator) as the first entry; fails
+  // with kAlreadyExists when the case has it already.
+  static Result<CustodyEntry> WriteCreated(Case& c, const Identity& who);
   Case(std::string dir, std::unique_ptr<SqliteDb> db);
   std::string dir_;
   std::unique_ptr<SqliteDb> db_;
