@@ -158,6 +158,11 @@ fi
 # corpus's natural clips, each stage's time, and the run's CPU beside a bare decode (bench/analyze/).
 "$(dirname "$0")/analyze/run.sh" "$BUILD" "$WORK" || echo "(analyze bench failed: see above)"
 
+# The workbench under load (bench/serve): 50 clients reading the API and 5 uploading for 60 s
+# against `serve` on loopback; errors (must be 0) and API read latency (goal: p95 < 100 ms).
+printf '\nWorkbench under load (sightline serve, 50 readers + 5 uploaders, 60 s)\n'
+"$(dirname "$0")/serve/run.sh" "$BUILD/sightline" 60 || echo "(serve load bench failed: see above)"
+
 # Frame-hash index at archive scale (bench/index/): synthetic PDQ-like hashes of re-posted clips;
 # build, save, load, incremental insert and append, memory, and 60-hash clip queries at radius 31
 # beside brute force, whose hits must be identical. Key frames come from 50 scene families, as

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <map>
 
-#include "analysis/scene/compare.h"
 #include "base/time.h"
 #include "case/claims.h"
 #include "case/findings.h"
@@ -19,6 +18,7 @@
 #include "case/sources.h"
 #include "case/timeline.h"
 #include "media/image_writer.h"
+#include "report/finding_picture.h"
 #include "report/item_pictures.h"
 #include "report/thumbnail.h"
 #include "report/waveform.h"
@@ -88,50 +88,12 @@ struct ItemFacts {
   nlohmann::json metadata;  // MetadataSummary
 };
 
-// The two pictures side by side with each matched point pair ([ax, ay, bx, by], 0..1) joined.
-media::Image MatchedPointsPicture(const media::Image& a, const media::Image& b,
-                                  const nlohmann::json& points, int height) {
-  auto mat = [](const media::Image& i) {
-    return cv::Mat(i.height, i.width, i.BytesPerPixel() == 3 ? CV_8UC3 : CV_8UC1,
-                   const_cast<std::uint8_t*>(i.pixels.data()));
-  };
-  analysis::scene::SceneMatch m;
-  for (const nlohmann::json& p : points) {
-    if (!p.is_array() || p.size() != 4) continue;
-    m.pairs.push_back({p[0].get<float>(), p[1].get<float>(), p[2].get<float>(), p[3].get<float>()});
-  }
-  return analysis::scene::DrawMatch(mat(a), mat(b), m, height);
-}
-
 // The two frames a finding compares, side by side: same_footage at its first evidence frame
 // (else its first segment's start), same_place at the frames the scene test matched.
 void MatchPicture(const nlohmann::json& evidence, const ItemFacts& a, const ItemFacts& b,
                   const std::string& kind, int height, nlohmann::json* f) {
-  double ta = 0, tb = 0;
-  if (kind == "same_footage") {
-    if (evidence.contains("evidence") && !evidence["evidence"].empty()) {
-      ta = Seconds(evidence["evidence"][0].value("a_t", nlohmann::json()));
-      tb = Seconds(evidence["evidence"][0].value("b_t", nlohmann::json()));
-    } else if (evidence.contains("segments") && !evidence["segments"].empty()) {
-      ta = Seconds(evidence["segments"][0].value("a_start", nlohmann::json()));
-      tb = Seconds(evidence["segments"][0].value("b_start", nlohmann::json()));
-    }
-  } else {
-    ta = Seconds(evidence.value("a_time", nlohmann::json()));
-    tb = Seconds(evidence.value("b_time", nlohmann::json()));
-  }
-  ta = std::max(0.0, ta);
-  tb = std::max(0.0, tb);
-  Result<media::Image> fa = FrameAt(a.path, ta, 2 * height);
-  Result<media::Image> fb = fa.ok() ? FrameAt(b.path, tb, 2 * height) : fa;
-  // A same_place finding carries its matched points: joined by lines, as `scene --picture` draws.
-  const nlohmann::json points = evidence.value("points", nlohmann::json::array());
-  const bool lines = kind == "same_place" && points.is_array() && !points.empty();
-  Result<std::string> jpeg =
-      !fb.ok() ? Result<std::string>(fb.status())
-      : lines  ? media::EncodeJpeg(MatchedPointsPicture(*fa, *fb, points, height),
-                                   {.quality = 80, .max_side = 0})
-               : media::EncodeJpeg(SideBySide(*fa, *fb, height), {.quality = 80, .max_side = 0});
+  const auto [ta, tb] = FindingPictureTimes(kind, evidence);
+  Result<std::string> jpeg = FindingPictureJpeg(kind, evidence, a.path, b.path, height);
   if (!jpeg.ok()) {
     (*f)["picture_error"] = jpeg.status().message();
     return;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analysis/scene/compare.h"
 #include "report/item_pictures.h"
 
 namespace sightline::report {
@@ -9,6 +10,22 @@ namespace sightline::report {
 namespace {
 
 double Seconds(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : 0.0; }
+
+// The two pictures side by side with each matched point pair ([ax, ay, bx, by], 0..1) joined, as
+// `scene --picture` draws them.
+media::Image MatchedPointsPicture(const media::Image& a, const media::Image& b,
+                                  const nlohmann::json& points, int height) {
+  auto mat = [](const media::Image& i) {
+    return cv::Mat(i.height, i.width, i.BytesPerPixel() == 3 ? CV_8UC3 : CV_8UC1,
+                   const_cast<std::uint8_t*>(i.pixels.data()));
+  };
+  analysis::scene::SceneMatch m;
+  for (const nlohmann::json& p : points) {
+    if (!p.is_array() || p.size() != 4 || !p[0].is_number()) continue;
+    m.pairs.push_back({p[0].get<float>(), p[1].get<float>(), p[2].get<float>(), p[3].get<float>()});
+  }
+  return analysis::scene::DrawMatch(mat(a), mat(b), m, height);
+}
 
 }  // namespace
 
@@ -44,6 +61,14 @@ Result<std::string> FindingPictureJpeg(const std::string& kind, const nlohmann::
   const auto [ta, tb] = FindingPictureTimes(kind, evidence);
   SL_ASSIGN_OR_RETURN(media::Image a, FrameAt(path_a, ta, 2 * height));
   SL_ASSIGN_OR_RETURN(media::Image b, FrameAt(path_b, tb, 2 * height));
+  // A same_place finding carries its matched points: joined by lines.
+  const nlohmann::json points = evidence.is_object()
+                                    ? evidence.value("points", nlohmann::json::array())
+                                    : nlohmann::json::array();
+  if (kind == "same_place" && points.is_array() && !points.empty()) {
+    return media::EncodeJpeg(MatchedPointsPicture(a, b, points, height),
+                             {.quality = 80, .max_side = 0});
+  }
   return media::EncodeJpeg(SideBySide(a, b, height), {.quality = 80, .max_side = 0});
 }
 

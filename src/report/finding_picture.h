@@ -1,8 +1,8 @@
 // The match picture of a finding: the two frames it compares, side by side (item a left, item b
 // right), as the report shows them: same_footage at its first evidence frame (else its first
 // segment's start), same_moment at the start of the stretch both recorded (from offset_s), the
-// other kinds at the evidence's a_time/b_time. Used by the workbench (GET
-// /api/findings/{id}/picture.jpg).
+// other kinds at the evidence's a_time/b_time; a same_place finding's matched points are joined
+// by lines. Used by the report and the workbench (GET /api/findings/{id}/picture.jpg).
 //
 // Thread safety: pure function of the files.
 #ifndef SIGHTLINE_REPORT_FINDING_PICTURE_H_
