@@ -10,8 +10,7 @@
 #include "cli/output.h"
 #include "report/case_report.h"
 #include "report/chromium.h"
-#include "report/report_html.h"
-#include "report/world_map.h"
+#include "report/report_files.h"
 
 namespace sightline::cli {
 
@@ -112,31 +111,15 @@ int Run(const Args& args) {
       }
     }
   }
-  report::HtmlOptions html;
-  Result<report::WorldMap> map = report::WorldMap{};
-  bool placed = !(*r)["locations"].empty();
-  for (const auto& item : (*r)["items"]) {
-    placed = placed || (item["metadata"].is_object() && item["metadata"]["gps"].is_object());
-  }
-  if (placed) {
-    map = report::LoadWorldMap();
-    if (map.ok()) {
-      html.map = &*map;
-    } else {
-      html.map_note = map.status().message();
-      Warn("report", "no map: " + map.status().message());
-    }
-  }
-  const std::string html_path = JoinPath(out, "report.html");
-  const std::string json_path = JoinPath(out, "report.json");
-  const std::string pdf_path = JoinPath(out, "report.pdf");
-  Status written = MakeDirs(out);
-  if (written.ok()) written = WriteFileAtomic(json_path, r->dump(1) + "\n");
-  if (written.ok()) written = WriteFileAtomic(html_path, report::RenderReportHtml(*r, html));
+  Result<report::WrittenReport> written = report::WriteReportFiles(*r, out);
   if (!written.ok()) {
-    Warn("report", written.message());
+    Warn("report", written.status().message());
     return kExitFailed;
   }
+  if (!written->map_note.empty()) Warn("report", "no map: " + written->map_note);
+  const std::string& html_path = written->html_path;
+  const std::string& json_path = written->json_path;
+  const std::string pdf_path = JoinPath(out, "report.pdf");
   bool pdf_ok = false;
   if (args.Has("pdf")) {
     Status printed = PrintReportPdf(html_path, pdf_path);

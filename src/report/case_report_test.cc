@@ -7,11 +7,13 @@
 
 #include <map>
 
+#include "base/file.h"
 #include "case/case_test_fixture.h"
 #include "case/findings.h"
 #include "case/locations.h"
 #include "case/observations.h"
 #include "evidence/ingest.h"
+#include "report/report_files.h"
 #include "report/report_html.h"
 #include "report/world_map.h"
 #include "test_util.h"
@@ -138,6 +140,33 @@ TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(Count(b->dump(), "_jpeg_base64\":\""), 0u);
   EXPECT_EQ(Count(b->dump(), "a_levels"), 0u);
+}
+
+// A report that places nothing but a camera's GPS track still gets its map, with the track.
+TEST_F(CaseReportTest, WrittenWithAMapForAGpsTrackAlone) {
+  CaseReportOptions bare;
+  bare.thumbnail_side = 0;
+  auto r = BuildCaseReport(*case_, bare);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE((*r)["locations"].empty());
+  (*r)["items"][0]["gps_track"] = {{"source", "GPMF GPS5 (Camera)"},
+                                   {"start_utc", "2024-05-01T10:00:00.000Z"},
+                                   {"distance_m", 100},
+                                   {"path", {{50.45, 30.52}, {50.451, 30.521}, {50.452, 30.523}}}};
+  const std::string out = dir_ / "report";
+  auto written = WriteReportFiles(*r, out);
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_TRUE(written->map_note.empty()) << written->map_note;
+  auto html = ReadFileToString(written->html_path);
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(Count(*html, "<svg class=\"map\""), 1u);
+  EXPECT_EQ(Count(*html, "stroke=\"#1f5fa8\""), 1u);  // the track
+  EXPECT_NE(html->find("#1 GPS track"), std::string::npos);
+  EXPECT_NE(html->find("recording started 2024-05-01T10:00:00.000Z by its GPS clock"),
+            std::string::npos);
+  auto json = ReadFileToString(written->json_path);
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(nlohmann::json::parse(*json)["items"][0]["gps_track"]["distance_m"], 100);
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
 // POST /api/report, GET /api/reports, GET /api/reports/{name}/report.html|report.json
-// (doc/api.md). The report is built by report::BuildCaseReport and RenderReportHtml, as
-// `sightline report` builds it, and written under DIR/workbench/reports/NAME/.
+// (doc/api.md). The report is built and written as `sightline report` does it
+// (report::BuildCaseReport, report::WriteReportFiles), under DIR/workbench/reports/NAME/.
 #include <ctime>
 
 #include "base/file.h"
 #include "base/time.h"
 #include "report/case_report.h"
-#include "report/report_html.h"
-#include "report/world_map.h"
+#include "report/report_files.h"
 #include "server/file_response.h"
 #include "server/http_util.h"
 #include "server/server_context.h"
@@ -43,31 +42,13 @@ void Build(ServerContext& ctx, const Req& req, Res& res) {
     return Status::Ok();
   });
   if (!s.ok()) return SendStatus(res, s);
-  report::HtmlOptions html;
-  Result<report::WorldMap> map = report::WorldMap{};
-  bool placed = !report["locations"].empty();
-  for (const auto& item : report["items"]) {
-    placed = placed || (item["metadata"].is_object() && item["metadata"]["gps"].is_object());
-  }
-  if (placed) {
-    map = report::LoadWorldMap();
-    if (map.ok()) {
-      html.map = &*map;
-    } else {
-      html.map_note = map.status().message();
-    }
-  }
   std::string name = TimeName();
   for (int n = 2; PathExists(JoinPath(ReportsDir(ctx), name)); ++n) {
     name = TimeName() + "-" + std::to_string(n);
   }
-  const std::string dir = JoinPath(ReportsDir(ctx), name);
-  Status written = MakeDirs(dir, 0700);
-  if (written.ok()) written = WriteFileAtomic(JoinPath(dir, "report.json"), report.dump(1) + "\n");
-  if (written.ok()) {
-    written = WriteFileAtomic(JoinPath(dir, "report.html"), report::RenderReportHtml(report, html));
-  }
-  if (!written.ok()) return SendStatus(res, written);
+  Result<report::WrittenReport> written =
+      report::WriteReportFiles(report, JoinPath(ReportsDir(ctx), name), 0700);
+  if (!written.ok()) return SendStatus(res, written.status());
   const std::string url = "/api/reports/" + name + "/";
   SendJson(res, 201,
            {{"name", name}, {"url", url + "report.html"}, {"json_url", url + "report.json"}});
