@@ -25,22 +25,17 @@ Result<KeyframePictures> ReadKeyframePictures(const char* command, const std::st
       reported = want;
     }
   };
-  auto analysis = signals::visual::AnalyzeShots(file, {}, on_frame);
-  if (!analysis.ok()) {
-    progress.Clear();
-    Warn(command, analysis.status().message());
-    return analysis.status();
-  }
-  KeyframePictures out;
-  out.shots = analysis->list.shots.size();
   signals::visual::KeyframeOptions options;
   options.max_count = max_count;
-  out.chosen = signals::visual::SelectKeyframes(
-      analysis->list, analysis->frames, analysis->thumb_width, analysis->thumb_height, options);
-  if (out.chosen.empty() && middle_if_none && !analysis->frames.empty()) {
-    const std::size_t middle = analysis->frames.size() / 2;
-    out.chosen.push_back({analysis->frames[middle].t, static_cast<std::int64_t>(middle), 0});
+  auto choice = signals::visual::ChooseKeyframes(file, options, middle_if_none, on_frame);
+  if (!choice.ok()) {
+    progress.Clear();
+    Warn(command, choice.status().message());
+    return choice.status();
   }
+  KeyframePictures out;
+  out.shots = choice->shots;
+  out.chosen = std::move(choice->chosen);
   std::vector<std::int64_t> numbers;
   for (const auto& k : out.chosen) numbers.push_back(k.frame);
   auto pictures = signals::visual::ReadFramePictures(file, numbers, max_side);

@@ -36,16 +36,13 @@ Result<nlohmann::json> KeyframeCache::Compute(const std::string& dir,
     SL_RETURN_IF_ERROR(media::WriteJpeg(JoinPath(dir, JpegName(0)), picture, {.quality = 85}));
     list.push_back({{"index", 0}, {"t", 0.0}, {"shot", 0}});
   } else if (kind == "video") {
-    SL_ASSIGN_OR_RETURN(auto analysis, signals::visual::AnalyzeShots(object_path));
-    shots = analysis.list.shots.size();
     signals::visual::KeyframeOptions options;
     options.max_count = kMaxKeyframes;
-    auto chosen = signals::visual::SelectKeyframes(
-        analysis.list, analysis.frames, analysis.thumb_width, analysis.thumb_height, options);
-    if (chosen.empty() && !analysis.frames.empty()) {  // one colour throughout: its middle
-      const std::size_t middle = analysis.frames.size() / 2;
-      chosen.push_back({analysis.frames[middle].t, static_cast<std::int64_t>(middle), 0});
-    }
+    SL_ASSIGN_OR_RETURN(signals::visual::KeyframeChoice choice,
+                        signals::visual::ChooseKeyframes(object_path, options,
+                                                         /*middle_if_none=*/true));
+    shots = choice.shots;
+    const std::vector<signals::visual::Keyframe>& chosen = choice.chosen;
     std::vector<std::int64_t> numbers;
     for (const auto& k : chosen) numbers.push_back(k.frame);
     SL_ASSIGN_OR_RETURN(auto pictures,

@@ -188,4 +188,19 @@ Result<std::vector<media::Image>> ReadFramePictures(const std::string& path,
   return std::move(grabber.pictures);
 }
 
+Result<KeyframeChoice> ChooseKeyframes(const std::string& path, const KeyframeOptions& options,
+                                       bool middle_if_none,
+                                       const std::function<void(double)>& on_frame) {
+  SL_ASSIGN_OR_RETURN(ShotAnalysis analysis, AnalyzeShots(path, {}, on_frame));
+  KeyframeChoice out;
+  out.shots = analysis.list.shots.size();
+  out.chosen = SelectKeyframes(analysis.list, analysis.frames, analysis.thumb_width,
+                               analysis.thumb_height, options);
+  if (out.chosen.empty() && middle_if_none && !analysis.frames.empty()) {
+    const std::size_t middle = analysis.frames.size() / 2;
+    out.chosen.push_back({analysis.frames[middle].t, static_cast<std::int64_t>(middle), 0});
+  }
+  return out;
+}
+
 }  // namespace sightline::signals::visual

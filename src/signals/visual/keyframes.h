@@ -20,6 +20,8 @@
 #define SIGHTLINE_SIGNALS_VISUAL_KEYFRAMES_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "media/image_writer.h"
@@ -42,6 +44,16 @@ struct Keyframe {
 std::vector<Keyframe> SelectKeyframes(const ShotList& shots,
                                       const std::vector<FrameFeatures>& frames, int thumb_width,
                                       int thumb_height, const KeyframeOptions& options = {});
+
+// A video's shots and its keyframes, chosen as SelectKeyframes does; with `middle_if_none`, a clip
+// of one colour (no keyframe worth choosing) gives its middle frame. `on_frame` as AnalyzeShots.
+struct KeyframeChoice {
+  std::size_t shots = 0;
+  std::vector<Keyframe> chosen;
+};
+Result<KeyframeChoice> ChooseKeyframes(const std::string& path, const KeyframeOptions& options,
+                                       bool middle_if_none,
+                                       const std::function<void(double)>& on_frame = {});
 
 // The pictures of frames `numbers` (positions among all decoded frames, as in FrameFeatures;
 // ascending) of `path`, as RGB at most `max_side` pixels on a side, in the same order. Decodes the
