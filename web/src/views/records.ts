@@ -12,6 +12,30 @@ function field(id: string, label: string, input: HTMLElement): HTMLElement[] {
   return [h("label", { for: id }, label), input];
 }
 
+// A form that adds a record: labelled fields, and on submit `add` (which returns what to tell the
+// user), then the form cleared and the list reloaded.
+function addForm(id: string, title: string, fields: [string, HTMLElement][], submitLabel: string, add: () => Promise<string>, reload: () => void): HTMLElement {
+  const submit = h("button", { type: "submit" }, submitLabel);
+  return h(
+    "form",
+    {
+      class: "add-form",
+      id,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        act(submit, async () => {
+          showInfo(await add());
+          (e.target as HTMLFormElement).reset();
+          reload();
+        });
+      },
+    },
+    h("h2", null, title),
+    fields.map(([label, el]) => field(el.id, label, el)),
+    submit,
+  );
+}
+
 export function renderSources(root: HTMLElement): void {
   const list = h("div");
   const reload = () =>
@@ -33,34 +57,13 @@ export function renderSources(root: HTMLElement): void {
     const platform = h("input", { id: "src-platform", placeholder: "Telegram, X, …" });
     const url = h("input", { id: "src-url", type: "url" });
     const note = h("input", { id: "src-note" });
-    const submit = h("button", { type: "submit" }, "Add source");
     nodes.push(
-      h(
-        "form",
-        {
-          class: "add-form",
-          id: "add-source",
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            act(submit, async () => {
-              const body: Record<string, string> = { name: name.value.trim(), kind: kind.value };
-              for (const [k, el] of Object.entries({ handle, platform, url, note })) if (el.value.trim()) body[k] = el.value.trim();
-              const s = await api.addSource(body);
-              showInfo(`Source ${s?.id ?? ""} added.`);
-              (e.target as HTMLFormElement).reset();
-              reload();
-            });
-          },
-        },
-        h("h2", null, "Add a source"),
-        field("src-name", "Name", name),
-        field("src-kind", "Kind", kind),
-        field("src-handle", "Handle", handle),
-        field("src-platform", "Platform", platform),
-        field("src-url", "URL", url),
-        field("src-note", "Note", note),
-        submit,
-      ),
+      addForm("add-source", "Add a source", [["Name", name], ["Kind", kind], ["Handle", handle], ["Platform", platform], ["URL", url], ["Note", note]], "Add source", async () => {
+        const body: Record<string, string> = { name: name.value.trim(), kind: kind.value };
+        for (const [k, el] of Object.entries({ handle, platform, url, note })) if (el.value.trim()) body[k] = el.value.trim();
+        const s = await api.addSource(body);
+        return `Source ${s?.id ?? ""} added.`;
+      }, reload),
     );
   }
   nodes.push(list);
@@ -96,38 +99,18 @@ export function renderClaims(root: HTMLElement): void {
     const reason = h("input", { id: "claim-reason", size: 40 });
     const supports = h("input", { id: "claim-supports", placeholder: "finding:1, item:3", size: 30 });
     const contradicts = h("input", { id: "claim-contradicts", placeholder: "observation:2", size: 30 });
-    const submit = h("button", { type: "submit" }, "Add claim");
     const refs = (el: HTMLInputElement) =>
       el.value
         .split(/[\s,]+/)
         .map((r) => r.trim())
         .filter(Boolean);
     nodes.push(
-      h(
-        "form",
-        {
-          class: "add-form",
-          id: "add-claim",
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            act(submit, async () => {
-              const body: Record<string, unknown> = { statement: statement.value.trim(), confidence: confidence.value, supports: refs(supports), contradicts: refs(contradicts) };
-              if (reason.value.trim()) body.reason = reason.value.trim();
-              const c = await api.addClaim(body);
-              showInfo(`Claim ${c?.id ?? ""} added.`);
-              (e.target as HTMLFormElement).reset();
-              reload();
-            });
-          },
-        },
-        h("h2", null, "Add a claim"),
-        field("claim-statement", "Statement", statement),
-        field("claim-confidence", "Confidence", confidence),
-        field("claim-reason", "Reason", reason),
-        field("claim-supports", "Supported by", supports),
-        field("claim-contradicts", "Contradicted by", contradicts),
-        submit,
-      ),
+      addForm("add-claim", "Add a claim", [["Statement", statement], ["Confidence", confidence], ["Reason", reason], ["Supported by", supports], ["Contradicted by", contradicts]], "Add claim", async () => {
+        const body: Record<string, unknown> = { statement: statement.value.trim(), confidence: confidence.value, supports: refs(supports), contradicts: refs(contradicts) };
+        if (reason.value.trim()) body.reason = reason.value.trim();
+        const c = await api.addClaim(body);
+        return `Claim ${c?.id ?? ""} added.`;
+      }, reload),
     );
   }
   nodes.push(list);
