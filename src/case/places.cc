@@ -1,7 +1,6 @@
 #include "case/places.h"
 
 #include <algorithm>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -101,15 +100,14 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity&
   const sc::CompareOptions compare;
   const evidence::SignalKey key = FeaturesKey(compare);
   std::vector<Result<sc::FileFeatures>> features(pictures.size(), Internal("not read"));
-  std::vector<char> fresh(pictures.size(), 0);
   // The stored ones first (the case is read on this thread only), then the rest decoded.
   std::vector<std::size_t> to_extract;
   for (std::size_t k = 0; k < pictures.size(); ++k) {
     if (std::optional<sc::FileFeatures> stored = LoadStoredFeatures(c, *pictures[k], key)) {
       features[k] = std::move(*stored);
+      ++out.reused;
     } else {
       to_extract.push_back(k);
-      fresh[k] = 1;
     }
   }
   signals::SerialProgress progress(options.progress);
@@ -124,11 +122,7 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity&
     progress.FileDone();
   });
   progress.End();
-  for (std::size_t k = 0; k < pictures.size(); ++k) {
-    if (!fresh[k]) {
-      if (features[k].ok()) ++out.reused;
-      continue;
-    }
+  for (std::size_t k : to_extract) {
     if (!features[k].ok()) continue;
     ++out.extracted;
     const nlohmann::json summary = {{"frames", features[k]->features.size()},
