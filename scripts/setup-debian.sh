@@ -28,6 +28,8 @@ PACKAGES="
   chromium
   jq
   libcpp-httplib-dev
+  libpqxx-dev postgresql
+  libcurl4-openssl-dev
   nodejs
 "
 
