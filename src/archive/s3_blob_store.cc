@@ -210,8 +210,11 @@ Status S3BlobStore::UploadMultipart(const std::string& key, const std::string& p
   std::string upload_id;
   std::vector<S3Part> held;
   if (resumable) {
+    // A server that lacks the listing (501, 405) or a key pair not allowed to list (403) only
+    // costs the resume: the upload starts afresh, and a real credential problem shows there.
     Result<std::vector<S3Upload>> uploads = client_.ListMultipartUploads(key);
-    if (!uploads.ok() && uploads.status().code() != StatusCode::kUnsupported) {
+    if (!uploads.ok() && uploads.status().code() != StatusCode::kUnsupported &&
+        uploads.status().code() != StatusCode::kInvalidArgument) {
       return uploads.status();
     }
     if (uploads.ok()) {

@@ -157,6 +157,9 @@ std::string HintFor(const std::string& code, long http_status) {
     return " (check AWS_SECRET_ACCESS_KEY, and region= in the store's URL)";
   }
   if (code == "AuthorizationHeaderMalformed") return " (check region= in the store's URL)";
+  if (code == "PermanentRedirect" || code == "IllegalLocationConstraintException") {
+    return " (the bucket is in another region: correct region= or endpoint= in the store's URL)";
+  }
   if (code == "RequestTimeTooSkewed") return " (this machine's clock is off; set it right)";
   if (code == "NoSuchBucket") return " (create the bucket, or correct BUCKET in the URL)";
   if (code == "AccessDenied" || (code.empty() && http_status == 403)) {
@@ -368,7 +371,8 @@ Result<S3Client::Response> S3Client::Perform(const Request& request) {
       curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     } else if (method == "POST") {
       curl_easy_setopt(c, CURLOPT_POST, 1L);
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      // Never NULL: curl would then read the body from stdin.
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
     } else if (method != "GET") {
@@ -416,7 +420,8 @@ Status FailureStatus(long http_status, const std::string& body, const std::strin
   text += HintFor(code, http_status);
   if (http_status == 404) return NotFound(text);
   if (http_status == 501) return Unsupported(text + " (this S3 server lacks the operation)");
-  if (http_status == 400 || http_status == 403 || http_status == 405 || http_status == 411) {
+  if (http_status == 301 || http_status == 400 || http_status == 403 || http_status == 405 ||
+      http_status == 411) {
     return InvalidArgument(text);
   }
   return IoError(text);
