@@ -28,14 +28,62 @@ Result<CaseFrameIndex> CaseFrameIndex::Open(const Case& c, const std::string& si
   return out;
 }
 
-void CaseFrameIndex::Add(std::int64_t item_id, const sv::MatchSignature& sig) {
-  if (index_.Contains(item_id)) return;
+std::vector<am::HashFrame> IndexedFrames(const sv::MatchSignature& sig) {
   std::vector<am::HashFrame> rows;
   for (const sv::SignatureFrame& f : sig.frames) {
-    if (f.full_quality >= kMinQuality) rows.push_back({f.t, f.full[0]});
-    if (!f.box.IsFull() && f.content_quality >= kMinQuality) rows.push_back({f.t, f.content[0]});
+    if (f.full_quality >= CaseFrameIndex::kMinQuality) rows.push_back({f.t, f.full[0]});
+    if (!f.box.IsFull() && f.content_quality >= CaseFrameIndex::kMinQuality) {
+      rows.push_back({f.t, f.content[0]});
+    }
   }
-  index_.Insert(item_id, rows);
+  return rows;
+}
+
+void QueryFrames(const sv::MatchSignature& sig, std::vector<am::Hash256>* hashes,
+                 std::vector<double>* times) {
+  for (const sv::SignatureFrame& f : sig.frames) {
+    for (int d = 0; d < sv::kPdqDihedralCount; ++d) {
+      if (f.full_quality >= CaseFrameIndex::kMinQuality) {
+        hashes->push_back(f.full[d]);
+        times->push_back(f.t);
+      }
+      if (!f.box.IsFull() && f.content_quality >= CaseFrameIndex::kMinQuality) {
+        hashes->push_back(f.content[d]);
+        times->push_back(f.t);
+      }
+    }
+  }
+}
+
+std::vector<FrameIndexHit> HitsByItem(const std::vector<am::HashHit>& hits,
+                                      const std::vector<double>& query_t) {
+  std::map<std::int64_t, FrameIndexHit> by_item;
+  std::map<std::int64_t, std::set<double>> frames_of;
+  for (const am::HashHit& h : hits) {
+    FrameIndexHit& r = by_item[h.id];
+    const bool first = frames_of[h.id].empty();
+    frames_of[h.id].insert(query_t[h.query]);
+    if (first || h.distance < r.best_distance) {
+      r.item_id = h.id;
+      r.best_distance = h.distance;
+      r.query_t = query_t[h.query];
+      r.item_t = h.t;
+    }
+  }
+  std::vector<FrameIndexHit> out;
+  for (auto& [id, r] : by_item) {
+    r.frames = static_cast<int>(frames_of[id].size());
+    out.push_back(r);
+  }
+  std::sort(out.begin(), out.end(), [](const FrameIndexHit& x, const FrameIndexHit& y) {
+    return x.frames != y.frames ? x.frames > y.frames : x.item_id < y.item_id;
+  });
+  return out;
+}
+
+void CaseFrameIndex::Add(std::int64_t item_id, const sv::MatchSignature& sig) {
+  if (index_.Contains(item_id)) return;
+  index_.Insert(item_id, IndexedFrames(sig));
 }
 
 Status CaseFrameIndex::Save() {
@@ -52,42 +100,10 @@ Result<std::vector<FrameIndexHit>> CaseFrameIndex::Lookup(const sv::MatchSignatu
                                                           int radius) const {
   std::vector<am::Hash256> queries;
   std::vector<double> query_t;
-  for (const sv::SignatureFrame& f : sig.frames) {
-    for (int d = 0; d < sv::kPdqDihedralCount; ++d) {
-      if (f.full_quality >= kMinQuality) {
-        queries.push_back(f.full[d]);
-        query_t.push_back(f.t);
-      }
-      if (!f.box.IsFull() && f.content_quality >= kMinQuality) {
-        queries.push_back(f.content[d]);
-        query_t.push_back(f.t);
-      }
-    }
-  }
-  std::vector<FrameIndexHit> out;
-  if (queries.empty()) return out;
+  QueryFrames(sig, &queries, &query_t);
+  if (queries.empty()) return std::vector<FrameIndexHit>();
   SL_ASSIGN_OR_RETURN(std::vector<am::HashHit> hits, index_.Query(queries, radius));
-  std::map<std::int64_t, FrameIndexHit> by_item;
-  std::map<std::int64_t, std::set<double>> frames_of;
-  for (const am::HashHit& h : hits) {
-    FrameIndexHit& r = by_item[h.id];
-    const bool first = frames_of[h.id].empty();
-    frames_of[h.id].insert(query_t[h.query]);
-    if (first || h.distance < r.best_distance) {
-      r.item_id = h.id;
-      r.best_distance = h.distance;
-      r.query_t = query_t[h.query];
-      r.item_t = h.t;
-    }
-  }
-  for (auto& [id, r] : by_item) {
-    r.frames = static_cast<int>(frames_of[id].size());
-    out.push_back(r);
-  }
-  std::sort(out.begin(), out.end(), [](const FrameIndexHit& x, const FrameIndexHit& y) {
-    return x.frames != y.frames ? x.frames > y.frames : x.item_id < y.item_id;
-  });
-  return out;
+  return HitsByItem(hits, query_t);
 }
 
 }  // namespace sightline::evidence

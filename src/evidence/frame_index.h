@@ -33,6 +33,17 @@ struct FrameIndexHit {
   double query_t = 0, item_t = 0;  // the closest frame pair
 };
 
+// The rows indexed for `sig`: (t, PDQ) of each sampled frame's whole picture and of its content
+// box (when bars were found), of PDQ quality CaseFrameIndex::kMinQuality or more.
+std::vector<analysis::match::HashFrame> IndexedFrames(const signals::visual::MatchSignature& sig);
+// The hashes to look up for `sig`: the 8 dihedral variants of every indexed frame, and the time
+// of the frame each came from.
+void QueryFrames(const signals::visual::MatchSignature& sig,
+                 std::vector<analysis::match::Hash256>* hashes, std::vector<double>* times);
+// Hits of a lookup of QueryFrames (times `query_t`) gathered per item, most frames first.
+std::vector<FrameIndexHit> HitsByItem(const std::vector<analysis::match::HashHit>& hits,
+                                      const std::vector<double>& query_t);
+
 class CaseFrameIndex {
  public:
   static constexpr int kMinQuality = 50;

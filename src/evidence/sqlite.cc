@@ -18,6 +18,7 @@ Status SqliteError(sqlite3* db, const std::string& path, int rc, std::string_vie
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status(StatusCode::kBusy, msg);
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Corrupt(msg);
   if (primary == SQLITE_CANTOPEN) return NotFound(msg);
+  if (primary == SQLITE_CONSTRAINT) return Status(StatusCode::kAlreadyExists, msg);
   return IoError(msg);
 }
 
@@ -142,6 +143,14 @@ Status SqliteStmt::Reset() {
   bind_error_ = Status::Ok();
   return Status::Ok();
 }
+
+int SqliteStmt::ParamIndex(const char* name) const {
+  return sqlite3_bind_parameter_index(stmt_, name);
+}
+
+int SqliteStmt::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
+int SqliteStmt::ColumnType(int col) const { return sqlite3_column_type(stmt_, col); }
 
 bool SqliteStmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 

@@ -67,6 +67,11 @@ class SqliteStmt {
   Status Run();
   Status Reset();
 
+  // The index of the parameter named `name` ("$1", ":x"), 0 when the statement has none.
+  int ParamIndex(const char* name) const;
+  int ColumnCount() const;
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL of the current row.
+  int ColumnType(int col) const;
   bool IsNull(int col) const;
   std::int64_t Int(int col) const;
   double Double(int col) const;
