@@ -38,6 +38,8 @@ extern const Command kLocateItemCommand;
 extern const Command kRedactCommand;
 extern const Command kServeCommand;
 extern const Command kUserCommand;
+extern const Command kArchiveCommand;
+extern const Command kWorkerCommand;
 
 const Command* const kCommands[] = {
     &kIngestCommand,
@@ -76,6 +78,8 @@ const Command* const kCommands[] = {
     &kRedactCommand,
     &kServeCommand,
     &kUserCommand,
+    &kArchiveCommand,
+    &kWorkerCommand,
     nullptr,
 };
 

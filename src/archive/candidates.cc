@@ -1,0 +1,53 @@
+#include "archive/candidates.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "archive/archive_catalog.h"
+
+namespace sightline::archive {
+
+namespace am = analysis::match;
+
+namespace {
+
+// Exact hits among the catalogue's rows with id > `after_id`, by an in-memory index of them.
+Result<std::vector<am::HashHit>> ScanRowsAfter(evidence::SqlConnection& db, std::int64_t after_id,
+                                               const std::vector<am::Hash256>& queries,
+                                               int radius) {
+  ArchiveCatalog catalog(&db);
+  std::map<std::int64_t, std::vector<am::HashFrame>> by_item;
+  for (;;) {
+    SL_ASSIGN_OR_RETURN(std::vector<ArchiveCatalog::HashRow> rows,
+                        catalog.HashRowsAfter(after_id, 50000));
+    if (rows.empty()) break;
+    for (const auto& r : rows) by_item[r.item_id].push_back({r.t, r.hash});
+    after_id = rows.back().id;
+  }
+  am::HashIndex index;
+  for (auto& [id, frames] : by_item) index.Insert(id, frames);
+  return index.Query(queries, radius);
+}
+
+}  // namespace
+
+Result<CandidateLookup> FindCandidates(evidence::SqlConnection& db,
+                                       const signals::visual::MatchSignature& sig, int radius) {
+  CandidateLookup out;
+  std::vector<am::Hash256> queries;
+  std::vector<double> times;
+  evidence::QueryFrames(sig, &queries, &times);
+  out.query_hashes = queries.size();
+  out.via = "scan";
+  if (queries.empty()) return out;
+  const std::int64_t scan_after = 0;
+  std::vector<am::HashHit> hits;
+  SL_ASSIGN_OR_RETURN(std::vector<am::HashHit> recent,
+                      ScanRowsAfter(db, scan_after, queries, radius));
+  hits.insert(hits.end(), recent.begin(), recent.end());
+  out.items = evidence::HitsByItem(hits, times);
+  return out;
+}
+
+}  // namespace sightline::archive
