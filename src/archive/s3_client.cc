@@ -337,7 +337,8 @@ Result<S3Client::Response> S3Client::Perform(const Request& request) {
     if (!config_.session_token.empty()) {
       header_lines.push_back("x-amz-security-token: " + config_.session_token);
     }
-    header_lines.push_back("Expect:");  // no 100-continue round trip
+    // Every header given here is signed, so none may be one curl leaves out of the request
+    // (such as an empty "Expect:"): servers that sign what they received would then disagree.
     UniqueSlist headers;
     for (const std::string& h : header_lines) {
       curl_slist* grown = curl_slist_append(headers.get(), h.c_str());

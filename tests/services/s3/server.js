@@ -90,6 +90,12 @@ function checkSignature(ctx) {
     sendError(ctx, 400, 'AuthorizationHeaderMalformed', 'SignedHeaders must include host');
     return false;
   }
+  // A header signed but not sent: AWS and RGW compute the signature over what they received.
+  const absent = signedHeaders.filter(h => !(h in ctx.req.headers));
+  if (absent.length > 0) {
+    sendError(ctx, 403, 'SignatureDoesNotMatch', `Signed header(s) not in the request: ${absent.join(', ')}`);
+    return false;
+  }
   const rawUrl = ctx.req.url;
   const q = rawUrl.indexOf('?');
   const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
