@@ -187,3 +187,16 @@ done
 printf '\nLibrary rates\n'
 "$BUILD/sightline_bench"
 rm -rf "$WORK"
+
+# The archive (issue 10, bench/archive/): the job queue's claims per second on PostgreSQL and
+# SQLite, and items analysed per hour by 1 and 2 workers.
+printf '\nArchive: job queue and workers (bench/archive/run.sh)\n'
+"$(dirname "$0")/archive/run.sh" "$BUILD" || echo "(archive bench failed: see above)"
+
+# The sharded frame-hash index (bench/shards/): build, memory, query latency and recall against a
+# flat scan for 10M hashes in 2-8 shards (100M with BENCH_SHARDS_100M=1), and how long a new row
+# takes to become searchable through a shard's tail of the catalogue.
+if [ -x "$(dirname "$0")/shards/run.sh" ]; then
+  printf '\nSharded frame-hash index (bench/shards/run.sh)\n'
+  "$(dirname "$0")/shards/run.sh" "$BUILD" || echo "(shards bench failed: see above)"
+fi

@@ -112,6 +112,63 @@ TEST_F(ArchiveCli, ADamagedObjectIsNamedAndSetAsideForRetry) {
   EXPECT_EQ(JsonOf(Archive({"status", "--json"}))["jobs"]["queued"], 1);
 }
 
+// With shard processes registered, search and compare go through them, and find what the scan
+// finds; a dead shard makes the search fail rather than answer from half the index.
+TEST_F(ArchiveCli, ShardsAnswerLikeTheScanAndADeadShardFailsTheSearch) {
+  ASSERT_EQ(Archive({"add", "--case", scratch_ / "case"}).exit_code, 0);
+  ASSERT_EQ(Worker().exit_code, 0);
+  CommandResult scanned = Archive({"search", "--item", "copy002.mp4", "--json"});
+  ASSERT_EQ(scanned.exit_code, 0) << scanned.err;
+  nlohmann::json by_scan = JsonOf(scanned);
+  ASSERT_EQ(by_scan["index"]["via"], "scan");
+
+  std::vector<std::unique_ptr<BackgroundSightline>> shards;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> args = {"archive", "shard", "--shard", std::to_string(i) + "/2"};
+    auto where = Where();
+    args.insert(args.begin() + 2, where.begin(), where.end());
+    const std::string log = scratch_ / ("shard" + std::to_string(i));
+    shards.push_back(std::make_unique<BackgroundSightline>(args, log + ".out", log + ".err"));
+  }
+  bool ready = false;
+  for (int tries = 0; tries < 300 && !ready; ++tries) {
+    nlohmann::json s = JsonOf(Archive({"status", "--json"}));
+    int n = 0;
+    for (const auto& shard : s["shards"]) n += shard["state"] == "ready" ? 1 : 0;
+    ready = n == 2;
+    if (!ready) usleep(100000);
+  }
+  ASSERT_TRUE(ready) << ReadFile(scratch_ / "shard0.err") << ReadFile(scratch_ / "shard1.err");
+  CommandResult sharded = Archive({"search", "--item", "copy002.mp4", "--json"});
+  ASSERT_EQ(sharded.exit_code, 0) << sharded.err;
+  nlohmann::json by_shards = JsonOf(sharded);
+  EXPECT_EQ(by_shards["index"]["via"], "shards");
+  EXPECT_EQ(by_shards["index"]["shards"], 2);
+  EXPECT_EQ(by_shards["index"]["candidates"], by_scan["index"]["candidates"]);
+  EXPECT_EQ(by_shards["matches"], by_scan["matches"]);
+
+  shards[1]->Kill9();
+  CommandResult half = Archive({"search", "--item", "copy002.mp4", "--json"});
+  EXPECT_EQ(half.exit_code, 1) << half.out;
+  EXPECT_NE(half.err.find("1/2"), std::string::npos) << half.err;
+}
+
+TEST_F(ArchiveCli, AWorkerRemovesTheScratchLeftByAKilledOne) {
+  const std::string tmp = scratch_ / "tmp";
+  ASSERT_EQ(mkdir(tmp.c_str(), 0700), 0);
+  // PID 4194304 is above Linux's largest (pid_max), so no process has it.
+  const std::string left = tmp + "/sightline-worker-4194304";
+  ASSERT_EQ(mkdir(left.c_str(), 0700), 0);
+  WriteFile(left + "/half-fetched", "x");
+  auto args = Where();
+  args.insert(args.begin(), "worker");
+  for (const char* a : {"--idle-exit", "0"}) args.push_back(a);
+  CommandResult r = RunSightline(args, {"TMPDIR=" + tmp});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  EXPECT_NE(stat(left.c_str(), &st), 0) << left << " is still there";
+}
+
 TEST_F(ArchiveCli, UsageErrorsExitTwo) {
   EXPECT_EQ(RunSightline({"archive", "status"}).exit_code, 2);  // no --catalog
   EXPECT_EQ(Archive({"frobnicate"}).exit_code, 2);

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "archive/archive_catalog.h"
+#include "archive/shard_query.h"
+#include "archive/shard_registry.h"
 
 namespace sightline::archive {
 
@@ -39,10 +41,21 @@ Result<CandidateLookup> FindCandidates(evidence::SqlConnection& db,
   std::vector<double> times;
   evidence::QueryFrames(sig, &queries, &times);
   out.query_hashes = queries.size();
-  out.via = "scan";
+  SL_ASSIGN_OR_RETURN(std::vector<ShardRecord> registered, ListShards(db));
+  out.via = registered.empty() ? "scan" : "shards";
   if (queries.empty()) return out;
-  const std::int64_t scan_after = 0;
+  std::int64_t scan_after = 0;
   std::vector<am::HashHit> hits;
+  if (!registered.empty()) {
+    SL_ASSIGN_OR_RETURN(ShardedHits sharded, QueryArchiveIndex(db, queries, radius));
+    out.shards = static_cast<int>(sharded.shards.size());
+    hits = std::move(sharded.hits);
+    // Rows the shards have not settled yet (their tail runs about a second behind, and ids can
+    // commit out of order) are looked up here, so that an item is found as soon as its analysis
+    // has committed. Hits found twice are merged by HitsByItem.
+    scan_after = std::numeric_limits<std::int64_t>::max();
+    for (const ShardReply& r : sharded.shards) scan_after = std::min(scan_after, r.checkpoint);
+  }
   SL_ASSIGN_OR_RETURN(std::vector<am::HashHit> recent,
                       ScanRowsAfter(db, scan_after, queries, radius));
   hits.insert(hits.end(), recent.begin(), recent.end());

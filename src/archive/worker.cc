@@ -1,6 +1,10 @@
 #include "archive/worker.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include <chrono>
 #include <condition_variable>
@@ -105,6 +109,22 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
+// A worker killed outright leaves its scratch directory (an original half fetched): the next
+// worker to start on the machine removes those whose process is gone.
+void RemoveScratchOfDeadWorkers(const std::string& base) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::string prefix = "sightline-worker-";
+    if (name.rfind(prefix, 0) != 0) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid <= 0 || (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+      std::error_code ignored;
+      std::filesystem::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
 class WorkerLoop {
  public:
   WorkerLoop(std::string url, BlobStore* objects, WorkerOptions options)
@@ -117,6 +137,7 @@ class WorkerLoop {
     SL_RETURN_IF_ERROR(Retrying([&] { return ArchiveCatalog(db_.get()).CreateSchema(); }));
     std::string base = o_.scratch_dir;
     if (base.empty()) base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    RemoveScratchOfDeadWorkers(base);
     scratch_ = JoinPath(base, "sightline-worker-" + std::to_string(getpid()));
     SL_RETURN_IF_ERROR(MakeDirs(scratch_, 0700));
     Result<WorkerStats> out = Loop();

@@ -9,6 +9,7 @@
 #include "archive/blob_store.h"
 #include "archive/candidates.h"
 #include "archive/job_queue.h"
+#include "archive/shard_registry.h"
 #include "archive/worker.h"
 #include "base/file.h"
 #include "cli/command.h"
@@ -26,6 +27,7 @@ const char kUsage[] =
     "       sightline archive status --catalog URL [--json]\n"
     "       sightline archive search --catalog URL (FILE | --item REF) [--radius BITS] [--json]\n"
     "       sightline archive retry --catalog URL (JOB | --all)\n"
+    "       sightline archive shard --catalog URL --objects URL --shard I/N [--listen H:P] …\n"
     "\n"
     "An archive holds the items of many cases for search across them, on shared infrastructure:\n"
     "its catalogue and job queue in PostgreSQL (or a SQLite file on one machine), its originals\n"
@@ -39,6 +41,7 @@ const char kUsage[] =
     "  search  items sharing footage with FILE (analysed here) or with an archived item: the\n"
     "          frame-hash index gives candidates, the exact segment match decides\n"
     "  retry   queues a failed job (or all) again\n"
+    "  shard   runs one shard of the frame-hash index (see `sightline archive shard --help`)\n"
     "\n"
     "  --catalog URL   postgresql://… or a SQLite file\n"
     "  --objects URL   a directory or s3://BUCKET[/PREFIX]?endpoint=…&region=… (credentials in\n"
@@ -46,7 +49,7 @@ const char kUsage[] =
     "  --radius BITS   frame-hash radius for candidates (default 31)\n"
     "  --json          add: {\"case_id\",\"custody_head\",\"items\",\"new_items\",\"queued\",\n"
     "                  \"failed\"}; status: {\"items\",\"cases\",\"signals\",\"findings\",\n"
-    "                  \"frame_hashes\",\"jobs\",\"failed_jobs\" }; search: {\"query\",\n"
+    "                  \"frame_hashes\",\"jobs\",\"failed_jobs\",\"shards\"}; search: {\"query\",\n"
     "                  \"index\",\"matches\"}\n";
 
 Result<std::unique_ptr<evidence::SqlConnection>> OpenCatalogue(const Args& args) {
@@ -134,6 +137,8 @@ int StatusCmd(const Args& args) {
   if (!jobs.ok()) return FailWith("archive", jobs.status());
   auto failed = queue.ListFailed();
   if (!failed.ok()) return FailWith("archive", failed.status());
+  auto shards = archive::ListShards(**db);
+  if (!shards.ok()) return FailWith("archive", shards.status());
   if (args.Has("json")) {
     nlohmann::json failed_json = nlohmann::json::array();
     for (const auto& j : *failed) {
@@ -142,6 +147,15 @@ int StatusCmd(const Args& args) {
                              {"subject", j.subject},
                              {"attempts", j.attempts},
                              {"error", j.last_error}});
+    }
+    nlohmann::json shards_json = nlohmann::json::array();
+    for (const auto& s : *shards) {
+      shards_json.push_back({{"shard", s.spec.shard},
+                             {"shard_count", s.spec.count},
+                             {"address", s.address},
+                             {"state", s.state},
+                             {"rows", s.rows},
+                             {"heartbeat_age_s", s.heartbeat_age}});
     }
     PrintJson({{"items", counts->items},
                {"cases", counts->cases},
@@ -153,7 +167,8 @@ int StatusCmd(const Args& args) {
                  {"running", jobs->running},
                  {"done", jobs->done},
                  {"failed", jobs->failed}}},
-               {"failed_jobs", failed_json}});
+               {"failed_jobs", failed_json},
+               {"shards", shards_json}});
     return kExitOk;
   }
   std::printf("catalogue  %s\n", (*db)->description().c_str());
@@ -164,6 +179,11 @@ int StatusCmd(const Args& args) {
   std::printf("jobs       %lld queued, %lld running, %lld done, %lld failed\n",
               static_cast<long long>(jobs->queued), static_cast<long long>(jobs->running),
               static_cast<long long>(jobs->done), static_cast<long long>(jobs->failed));
+  for (const auto& s : *shards) {
+    std::printf("shard      %d/%d at %s: %s, %lld rows, heartbeat %.0f s ago\n", s.spec.shard,
+                s.spec.count, s.address.c_str(), s.state.c_str(), static_cast<long long>(s.rows),
+                s.heartbeat_age);
+  }
   for (const auto& j : *failed) {
     std::printf("failed     job %lld %s %s after %d attempts: %s\n", static_cast<long long>(j.id),
                 j.kind.c_str(), j.subject.substr(0, 16).c_str(), j.attempts, j.last_error.c_str());
@@ -280,7 +300,7 @@ int Search(const Args& args) {
 
 int Run(const Args& args) {
   const auto& pos = args.positional();
-  if (pos.empty()) return UsageError("archive", "give add, status, search or retry");
+  if (pos.empty()) return UsageError("archive", "give add, status, search, retry or shard");
   if (args.Get("catalog").empty()) return UsageError("archive", "--catalog URL is required");
   const std::string& verb = pos[0];
   if (verb == "add" || verb == "status") {
@@ -289,13 +309,13 @@ int Run(const Args& args) {
   }
   if (verb == "search") return Search(args);
   if (verb == "retry") return Retry(args);
-  return UsageError("archive", "unknown action '" + verb + "' (add, status, search, retry)");
+  return UsageError("archive", "unknown action '" + verb + "' (add, status, search, retry, shard)");
 }
 
 }  // namespace
 
 extern const Command kArchiveCommand = {
-    "archive", "a shared archive across cases: add, status, search, retry",
+    "archive", "a shared archive across cases: add, status, search, retry, shard",
     kUsage,    {{"json", "all"}, {"catalog", "objects", "case", "item", "radius"}, {}},
     Run,
 };

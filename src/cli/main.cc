@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/archive_commands.h"
 #include "cli/command.h"
 #include "cli/output.h"
 #include "media/probe.h"
@@ -75,6 +76,10 @@ static int Main(int argc, char** argv) {
     return kExitUsage;
   }
   rest.erase(rest.begin());
+  // `archive shard` is a long-running process with options of its own (cmd_archive_shard.cc).
+  if (std::string(c->name) == "archive" && !rest.empty() && rest[0] == "shard") {
+    return RunArchiveShard(std::vector<std::string>(rest.begin() + 1, rest.end()));
+  }
   Result<Args> args = Args::Parse(rest, c->options);
   if (!args.ok()) return UsageError(c->name, args.status().message());
   if (args->Has("help")) {
