@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <random>
 #include <vector>
 
 #include "archive/blob_store_internal.h"
@@ -22,11 +21,6 @@ namespace sightline::archive {
 namespace {
 
 constexpr std::size_t kCopyBuffer = 1 << 20;
-
-std::string UniqueSuffix() {
-  std::random_device rd;
-  return std::to_string(::getpid()) + "-" + std::to_string(rd()) + std::to_string(rd());
-}
 
 // Copies the rest of `src_fd` (named `src_path` in messages) into `out`.
 Status CopyInto(int src_fd, const std::string& src_path, HashingFileWriter* out) {

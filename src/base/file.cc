@@ -97,9 +97,13 @@ Result<std::string> ReadFileToString(const std::string& path, std::uint64_t max_
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
+std::string UniqueSuffix() {
   std::random_device rd;
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
+  return std::to_string(::getpid()) + "-" + std::to_string(rd()) + std::to_string(rd());
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
+  std::string tmp = path + ".tmp." + UniqueSuffix();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return ErrnoStatus(tmp, "cannot create", errno);
   UniqueFd guard(fd);

@@ -59,6 +59,10 @@ Result<std::vector<std::string>> ListDirectory(const std::string& dir);
 bool PathExists(const std::string& path);
 bool IsDirectory(const std::string& path);
 
+// "PID-RANDOM": a part for temporary file names that no other process, nor another call in this
+// one, is likely to pick.
+std::string UniqueSuffix();
+
 std::string JoinPath(const std::string& a, const std::string& b);
 std::string BaseName(const std::string& path);
 std::string DirName(const std::string& path);

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <random>
 
 #include "base/file.h"
 
@@ -80,8 +79,7 @@ Result<SigningKey> LoadOrCreateSigningKey(const std::string& dir) {
   sodium_memzero(sk, sizeof sk);
   // Write a private temporary file, then link() it into place: link fails if another process got
   // there first, and then we use that process's key.
-  std::random_device rd;
-  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
+  std::string tmp = path + ".tmp." + UniqueSuffix();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoStatus(tmp, "cannot create signing key", errno);
   UniqueFd guard(fd);

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <memory>
-#include <random>
 #include <vector>
 
 #include "base/sha256.h"
@@ -17,11 +16,6 @@ namespace sightline::evidence {
 namespace {
 
 constexpr std::size_t kCopyBuffer = 1 << 20;
-
-std::string UniqueSuffix() {
-  std::random_device rd;
-  return std::to_string(::getpid()) + "-" + std::to_string(rd()) + std::to_string(rd());
-}
 
 // Opens `path` and takes an exclusive flock without waiting; an invalid fd when another process
 // holds it (or it vanished).

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <random>
 
 #include "base/file.h"
 
@@ -28,8 +27,7 @@ struct ZipFileCloser {
 }  // namespace
 
 Result<std::unique_ptr<ZipWriter>> ZipWriter::Create(const std::string& path) {
-  std::random_device rd;
-  std::string tmp = path + ".partial." + std::to_string(getpid()) + "." + std::to_string(rd());
+  std::string tmp = path + ".partial." + UniqueSuffix();
   int err = 0;
   zip_t* z = zip_open(tmp.c_str(), ZIP_CREATE | ZIP_EXCL, &err);
   if (!z) return IoError(DisplayPath(tmp) + ": cannot create archive: " + ZipErrorText(err));
