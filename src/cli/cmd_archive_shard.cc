@@ -11,12 +11,11 @@
 #include <vector>
 
 #include "archive/shard_server.h"
+#include "cli/archive_commands.h"
 #include "cli/command.h"
 #include "cli/output.h"
 
 namespace sightline::cli {
-
-int RunArchiveShard(const std::vector<std::string>& args);  // cli/archive_commands.h
 
 namespace {
 
