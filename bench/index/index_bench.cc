@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "../synthetic_hashes.h"
 #include "analysis/match/hash_index.h"
 
 namespace {
@@ -33,128 +34,27 @@ using sightline::analysis::match::HashFrame;
 using sightline::analysis::match::HashHit;
 using sightline::analysis::match::HashIndex;
 using Clock = std::chrono::steady_clock;
+using sightline::bench::CpuSeconds;
+using sightline::bench::Flip;
+using sightline::bench::kClipFrames;
+using sightline::bench::PeakRssMiB;
+using sightline::bench::RandomHash;
+using sightline::bench::Repost;
+using sightline::bench::Rng;
+using sightline::bench::Seconds;
+using sightline::bench::Stats;
+using sightline::bench::Summarize;
 
-double Seconds(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// CPU time of this thread: the machine may be shared, and a query runs on one core.
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// xoshiro256** (Blackman and Vigna), seeded through splitmix64: fast and deterministic.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) {
-    for (auto& w : s_) {
-      seed += 0x9E3779B97F4A7C15ull;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      w = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t Next() {
-    std::uint64_t r = Rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return r;
-  }
-  int Uniform(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-  double Real() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
- private:
-  static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
-
-Hash256 RandomHash(Rng& rng) {
-  Hash256 h;
-  for (int i = 0; i < 32; i += 8) {
-    std::uint64_t w = rng.Next();
-    std::memcpy(h.data() + i, &w, 8);
-  }
-  return h;
-}
-
-void Flip(Hash256& h, int bits, Rng& rng) {
-  for (int i = 0; i < bits; ++i) {
-    int b = rng.Uniform(256);
-    h[b / 8] ^= static_cast<std::uint8_t>(1u << (b % 8));
-  }
-}
-
-constexpr int kClipFrames = 60;
-
-// A source clip: 1–3 shots; a static shot's frames are its key frame with 0–8 bits flipped, a
-// moving shot's drift by 6 bits a frame (so its ends are far apart), as PDQ hashes of video
-// sampled at one frame a second behave. Key frames are random, or with --families P, one of P
-// scene prototypes with 60 bits flipped: real PDQ hashes are far from uniform (pairs of corpus
-// frames more than 64 bits apart pass a table's test 5.6 times as often as random pairs;
-// doc/hash-index.md), and 50 families give somewhat more (7 times random).
 std::vector<Hash256> g_prototypes;
 
 std::vector<Hash256> SourceClip(Rng& rng) {
-  std::vector<Hash256> frames;
-  int shots = 1 + rng.Uniform(3);
-  for (int s = 0; s < shots; ++s) {
-    int len = s + 1 == shots ? kClipFrames - static_cast<int>(frames.size()) : kClipFrames / shots;
-    Hash256 key = RandomHash(rng);
-    if (!g_prototypes.empty()) {
-      key = g_prototypes[rng.Uniform(static_cast<int>(g_prototypes.size()))];
-      Flip(key, 60, rng);
-    }
-    bool moving = rng.Uniform(2) == 1;
-    for (int i = 0; i < len; ++i) {
-      Hash256 f = key;
-      if (moving) {
-        Flip(key, 6, rng);
-      } else {
-        Flip(f, rng.Uniform(9), rng);
-      }
-      frames.push_back(f);
-    }
-  }
-  return frames;
-}
-
-// A re-post: every frame re-encoded (4–20 bits flipped).
-std::vector<Hash256> Repost(const std::vector<Hash256>& source, Rng& rng) {
-  std::vector<Hash256> frames = source;
-  for (Hash256& f : frames) Flip(f, 4 + rng.Uniform(17), rng);
-  return frames;
+  return sightline::bench::SourceClip(rng, g_prototypes);
 }
 
 std::vector<HashFrame> AsFrames(const std::vector<Hash256>& hashes) {
   std::vector<HashFrame> frames(hashes.size());
   for (std::size_t i = 0; i < hashes.size(); ++i) frames[i] = {static_cast<double>(i), hashes[i]};
   return frames;
-}
-
-struct Stats {
-  double median = 0, p95 = 0, max = 0;
-};
-
-Stats Summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  if (v.empty()) return {};
-  auto at = [&](double q) {
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
-  };
-  return {at(0.5), at(0.95), v.back()};
-}
-
-long PeakRssMiB() {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
 }
 
 bool g_failed = false;
@@ -279,8 +179,8 @@ int main(int argc, char** argv) {
       hits.push_back(r.ok() ? static_cast<double>(r->size()) : -1);
     }
     Stats c = Summarize(cpu_ms), w = Summarize(wall_ms), h = Summarize(hits);
-    std::printf("%-40s %6.1f %6.1f %6.1f  %6.1f %6.1f %6.1f  %6.0f %6.0f\n", label, c.median, c.p95,
-                c.max, w.median, w.p95, w.max, h.median, h.max);
+    std::printf("%-40s %6.1f %6.1f %6.1f  %6.1f %6.1f %6.1f  %6.0f %6.0f\n", label, c.p50, c.p95,
+                c.max, w.p50, w.p95, w.max, h.p50, h.max);
     return c;
   };
   std::printf(
@@ -307,7 +207,7 @@ int main(int argc, char** argv) {
   }
   Stats sb = Summarize(brute_ms);
   std::printf("%-52s %8.0f ms  (%zu queries, hits identical: %s)\n",
-              "  brute-force scan (Scan), CPU median", sb.median, brute_ms.size(),
+              "  brute-force scan (Scan), CPU median", sb.p50, brute_ms.size(),
               g_failed ? "NO" : "yes");
 
   // --- Other radii: time of a stored-clip query and agreement with brute force.
@@ -364,7 +264,7 @@ int main(int argc, char** argv) {
   }
   Stats si = Summarize(insert_ms);
   std::printf("%-52s %6.3f / %6.3f / %6.1f ms\n", "insert of a 60-frame clip, median / p95 / max",
-              si.median, si.p95, si.max);
+              si.p50, si.p95, si.max);
   auto a0 = Clock::now();
   sightline::Status appended = loaded->Append(path);
   double append_s = Seconds(a0);
@@ -411,7 +311,7 @@ int main(int argc, char** argv) {
       std::printf(
           "  %-50s add %6.1f s, query CPU median %7.1f ms, max %7.1f ms, hit counts "
           "as ours: %s\n",
-          label, add_s, s.median, s.max, same ? "yes" : "NO");
+          label, add_s, s.p50, s.max, same ? "yes" : "NO");
     };
     {
       faiss::IndexBinaryFlat flat(256);

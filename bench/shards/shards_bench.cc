@@ -33,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "../synthetic_hashes.h"
 #include "archive/archive_catalog.h"
 #include "archive/shard_index.h"
 #include "archive/shard_query.h"
@@ -49,23 +50,14 @@ using sightline::archive::ShardIndex;
 using sightline::archive::ShardIndexOptions;
 using sightline::archive::ShardSpec;
 using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// CPU time of this thread: the machine is shared, and each shard's query runs on one core.
-double CpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-long PeakRssMiB() {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
-}
+using sightline::bench::CpuSeconds;
+using sightline::bench::kClipFrames;
+using sightline::bench::PeakRssMiB;
+using sightline::bench::RandomHash;
+using sightline::bench::Rng;
+using sightline::bench::Seconds;
+using sightline::bench::Stats;
+using sightline::bench::Summarize;
 
 long CurrentRssMiB() {
   FILE* f = std::fopen("/proc/self/statm", "r");
@@ -75,53 +67,6 @@ long CurrentRssMiB() {
   std::fclose(f);
   return resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024;
 }
-
-// xoshiro256** (Blackman and Vigna), seeded through splitmix64: fast and deterministic.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) {
-    for (auto& w : s_) {
-      seed += 0x9E3779B97F4A7C15ull;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-      w = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t Next() {
-    const std::uint64_t r = Rotl(s_[1] * 5, 7) * 9, t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return r;
-  }
-  int Uniform(int n) { return static_cast<int>(Next() % static_cast<std::uint64_t>(n)); }
-
- private:
-  static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
-
-Hash256 RandomHash(Rng& rng) {
-  Hash256 h;
-  for (int i = 0; i < 32; i += 8) {
-    const std::uint64_t w = rng.Next();
-    std::memcpy(h.data() + i, &w, 8);
-  }
-  return h;
-}
-
-void Flip(Hash256& h, int bits, Rng& rng) {
-  for (int i = 0; i < bits; ++i) {
-    const int b = rng.Uniform(256);
-    h[static_cast<std::size_t>(b / 8)] ^= static_cast<std::uint8_t>(1u << (b % 8));
-  }
-}
-
-constexpr int kClipFrames = 60;
 
 // Clips shaped like PDQ hashes of video at one frame a second (bench/index/index_bench.cc has the
 // reasoning): 1–3 shots, static shots within 8 bits of a key frame, moving shots drifting 6 bits a
@@ -134,35 +79,9 @@ class ClipSource {
   }
   Rng& rng() { return rng_; }
 
-  std::vector<Hash256> Source() {
-    std::vector<Hash256> frames;
-    const int shots = 1 + rng_.Uniform(3);
-    for (int s = 0; s < shots; ++s) {
-      const int len =
-          s + 1 == shots ? kClipFrames - static_cast<int>(frames.size()) : kClipFrames / shots;
-      Hash256 key = RandomHash(rng_);
-      if (!prototypes_.empty()) {
-        key = prototypes_[static_cast<std::size_t>(
-            rng_.Uniform(static_cast<int>(prototypes_.size())))];
-        Flip(key, 60, rng_);
-      }
-      const bool moving = rng_.Uniform(2) == 1;
-      for (int i = 0; i < len; ++i) {
-        Hash256 f = key;
-        if (moving) {
-          Flip(key, 6, rng_);
-        } else {
-          Flip(f, rng_.Uniform(9), rng_);
-        }
-        frames.push_back(f);
-      }
-    }
-    return frames;
-  }
-  // A re-post: every frame re-encoded (4–20 bits flipped).
+  std::vector<Hash256> Source() { return sightline::bench::SourceClip(rng_, prototypes_); }
   std::vector<Hash256> Repost(std::vector<Hash256> frames) {
-    for (Hash256& f : frames) Flip(f, 4 + rng_.Uniform(17), rng_);
-    return frames;
+    return sightline::bench::Repost(std::move(frames), rng_);
   }
   // The next batch of clips as the archive receives them: a source and its re-posts, or one clip
   // of unrelated frames.
@@ -184,19 +103,6 @@ class ClipSource {
   Rng rng_;
   std::vector<Hash256> prototypes_;
 };
-
-struct Stats {
-  double p50 = 0, p95 = 0, max = 0;
-};
-
-Stats Summarize(std::vector<double> v) {
-  if (v.empty()) return {};
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) {
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-  };
-  return {at(0.5), at(0.95), v.back()};
-}
 
 void SortHits(std::vector<HashHit>* hits) {
   std::sort(hits->begin(), hits->end(), [](const HashHit& a, const HashHit& b) {
