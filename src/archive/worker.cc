@@ -195,16 +195,22 @@ class WorkerLoop {
     return InvalidArgument("unknown job kind '" + job.kind + "'");
   }
 
-  Status Analyze(const Job& job) {
+  // The job's item; kNotFound when the catalogue has no such item.
+  Result<ArchiveItem> LoadItem(const std::string& sha256) {
     std::optional<ArchiveItem> item;
     SL_RETURN_IF_ERROR(Retrying([&]() -> Status {
-      SL_ASSIGN_OR_RETURN(item, ArchiveCatalog(db_.get()).FindItem(job.subject));
+      SL_ASSIGN_OR_RETURN(item, ArchiveCatalog(db_.get()).FindItem(sha256));
       return Status::Ok();
     }));
-    if (!item) return NotFound("item " + job.subject + " is not in the archive's catalogue");
+    if (!item) return NotFound("item " + sha256 + " is not in the archive's catalogue");
+    return *item;
+  }
+
+  Status Analyze(const Job& job) {
+    SL_ASSIGN_OR_RETURN(const ArchiveItem item, LoadItem(job.subject));
     std::string data;
     std::vector<am::HashFrame> frames;
-    const bool has_picture = item->media_kind == "video" || item->media_kind == "image";
+    const bool has_picture = item.media_kind == "video" || item.media_kind == "image";
     if (has_picture) {
       const std::string local = JoinPath(scratch_, job.subject);
       Status got = objects_->Get(job.subject, local);
@@ -222,7 +228,7 @@ class WorkerLoop {
       ArchiveCatalog catalog(db_.get());
       if (has_picture) {
         SL_RETURN_IF_ERROR(
-            catalog.PutSignal(item->id, kSignatureKind, version, data, frames).status());
+            catalog.PutSignal(item.id, kSignatureKind, version, data, frames).status());
         SL_RETURN_IF_ERROR(JobQueue(db_.get()).Enqueue("compare", job.subject).status());
       }
       SL_RETURN_IF_ERROR(JobQueue(db_.get()).Finish(job));
@@ -242,13 +248,8 @@ class WorkerLoop {
   }
 
   Status Compare(const Job& job) {
-    std::optional<ArchiveItem> item;
-    SL_RETURN_IF_ERROR(Retrying([&]() -> Status {
-      SL_ASSIGN_OR_RETURN(item, ArchiveCatalog(db_.get()).FindItem(job.subject));
-      return Status::Ok();
-    }));
-    if (!item) return NotFound("item " + job.subject + " is not in the archive's catalogue");
-    SL_ASSIGN_OR_RETURN(sv::MatchSignature sig, LoadSignature(item->id));
+    SL_ASSIGN_OR_RETURN(const ArchiveItem item, LoadItem(job.subject));
+    SL_ASSIGN_OR_RETURN(sv::MatchSignature sig, LoadSignature(item.id));
     std::vector<evidence::FrameIndexHit> hits;
     SL_RETURN_IF_ERROR(Retrying([&]() -> Status {
       SL_ASSIGN_OR_RETURN(CandidateLookup found, FindCandidates(*db_, sig, o_.radius));
@@ -258,15 +259,15 @@ class WorkerLoop {
     std::vector<ArchiveFinding> findings;
     const std::string version = MatchVersion(o_.signature);
     for (const evidence::FrameIndexHit& hit : hits) {
-      if (hit.item_id == item->id) continue;
+      if (hit.item_id == item.id) continue;
       Result<sv::MatchSignature> other = LoadSignature(hit.item_id);
       if (!other.ok()) continue;  // not analysed yet: its own compare will meet this item
-      const bool this_first = item->id < hit.item_id;
+      const bool this_first = item.id < hit.item_id;
       const sv::MatchSignature& a = this_first ? sig : *other;
       const sv::MatchSignature& b = this_first ? *other : sig;
       am::PairMatch m = am::MatchSignatures(a, b);
       if (!m.matched) continue;
-      findings.push_back({std::min(item->id, hit.item_id), std::max(item->id, hit.item_id),
+      findings.push_back({std::min(item.id, hit.item_id), std::max(item.id, hit.item_id),
                           "same_footage", version, m.score, am::PairMatchJson(m, nullptr).dump()});
     }
     return Retrying([&]() -> Status {
