@@ -41,6 +41,7 @@ SANITIZE_DIR ?= build-asan
 check-sanitize: setup
 	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGHTLINE_SANITIZE=ON
 	$(SANITIZE_ENV) cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@if [ -x scripts/build-web.sh ]; then ./scripts/build-web.sh; fi
 	cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) --timeout 1800
 
 # fuzz-smoke: every libFuzzer target under fuzz/ for FUZZ_SECONDS each (clang, ASan, UBSan).

@@ -16,6 +16,7 @@
 #include "evidence/ingest.h"
 #include "evidence/verify.h"
 #include "server/http_server.h"
+#include "sql_backends.h"
 #include "test_util.h"
 
 namespace sightline::server {
@@ -33,14 +34,15 @@ struct Login {
   std::string csrf;
 };
 
-class ServerApi : public ::testing::Test {
+class ServerApi : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
     ASSERT_TRUE(key.ok()) << key.status().message();
     evidence::Identity who{"desk@newsroom", *key};
     {
-      auto c = evidence::Case::Create(case_dir(), who);
+      auto c =
+          evidence::Case::Create(case_dir(), who, sightline::testing::CaseCatalogUrl(GetParam()));
       ASSERT_TRUE(c.ok()) << c.status().message();
       MakeTestVideo(dir_ / "a.mp4", 2.0);
       MakeMedia({"-f", "lavfi", "-i", "mandelbrot=size=160x120:rate=10", "-t", "1", "-pix_fmt",
@@ -135,7 +137,7 @@ class ServerApi : public ::testing::Test {
   int port_ = 0;
 };
 
-TEST_F(ServerApi, AnonymousApiRequestsGet401) {
+TEST_P(ServerApi, AnonymousApiRequestsGet401) {
   auto cli = Client();
   for (const char* path :
        {"/api/items", "/api/me", "/api/case", "/api/items/1/media", "/api/no-such-thing"}) {
@@ -153,7 +155,7 @@ TEST_F(ServerApi, AnonymousApiRequestsGet401) {
             std::string::npos);
 }
 
-TEST_F(ServerApi, LoginGivesAStrictCookieAndLogoutEndsTheSession) {
+TEST_P(ServerApi, LoginGivesAStrictCookieAndLogoutEndsTheSession) {
   auto res = Client().Post("/api/login", R"({"user":"ed","password":"editor-password"})",
                            "application/json");
   ASSERT_TRUE(res);
@@ -177,7 +179,7 @@ TEST_F(ServerApi, LoginGivesAStrictCookieAndLogoutEndsTheSession) {
   EXPECT_EQ(after->status, 401);
 }
 
-TEST_F(ServerApi, WrongPasswordIs401AndRepeatedFailuresAre429) {
+TEST_P(ServerApi, WrongPasswordIs401AndRepeatedFailuresAre429) {
   auto cli = Client();
   for (int i = 0; i < 3; ++i) {
     auto res =
@@ -202,7 +204,7 @@ TEST_F(ServerApi, WrongPasswordIs401AndRepeatedFailuresAre429) {
   EXPECT_EQ(other->status, 200);
 }
 
-TEST_F(ServerApi, ViewerReadsButCannotWrite) {
+TEST_P(ServerApi, ViewerReadsButCannotWrite) {
   Login vi = LogIn("vi", "viewer-password");
   auto items = Client().Get("/api/items", With(vi, false));
   ASSERT_TRUE(items);
@@ -219,7 +221,7 @@ TEST_F(ServerApi, ViewerReadsButCannotWrite) {
   EXPECT_EQ(users->status, 403);
 }
 
-TEST_F(ServerApi, WritesWithoutTheCsrfTokenAre403) {
+TEST_P(ServerApi, WritesWithoutTheCsrfTokenAre403) {
   Login ed = LogIn("ed", "editor-password");
   auto none = Post(ed, "/api/findings/1/accept", {{"reason", "x"}}, /*csrf=*/false);
   ASSERT_TRUE(none);
@@ -234,7 +236,7 @@ TEST_F(ServerApi, WritesWithoutTheCsrfTokenAre403) {
   EXPECT_EQ(Json(finding)["status"], "suggested");  // nothing was decided
 }
 
-TEST_F(ServerApi, PathTraversalIsRefusedInEveryParameter) {
+TEST_P(ServerApi, PathTraversalIsRefusedInEveryParameter) {
   Login ed = LogIn("ed", "editor-password");
   const std::vector<std::string> paths = {
       "/api/items/..%2F..",
@@ -272,7 +274,7 @@ TEST_F(ServerApi, PathTraversalIsRefusedInEveryParameter) {
   EXPECT_TRUE(IsDirectory(case_dir() + "/objects"));
 }
 
-TEST_F(ServerApi, AnAcceptedFindingIsInCustodyUnderTheUsersName) {
+TEST_P(ServerApi, AnAcceptedFindingIsInCustodyUnderTheUsersName) {
   Login ed = LogIn("ed", "editor-password");
   auto reject = Post(ed, "/api/findings/1/reject", nlohmann::json::object());
   ASSERT_TRUE(reject);
@@ -310,7 +312,7 @@ TEST_F(ServerApi, AnAcceptedFindingIsInCustodyUnderTheUsersName) {
   EXPECT_TRUE(report.ok());
 }
 
-TEST_F(ServerApi, ReadsAnswerWhatTheCliPrints) {
+TEST_P(ServerApi, ReadsAnswerWhatTheCliPrints) {
   Login vi = LogIn("vi", "viewer-password");
   auto items = Client().Get("/api/items", With(vi, false));
   ASSERT_TRUE(items);
@@ -337,7 +339,7 @@ TEST_F(ServerApi, ReadsAnswerWhatTheCliPrints) {
   EXPECT_EQ(Json(summary)["findings"]["suggested"], 1);
 }
 
-TEST_F(ServerApi, MediaAnswersRangeRequests) {
+TEST_P(ServerApi, MediaAnswersRangeRequests) {
   Login vi = LogIn("vi", "viewer-password");
   const std::string bytes = ReadFile(dir_ / "a.mp4");
   ASSERT_GT(bytes.size(), 100u);
@@ -370,7 +372,7 @@ TEST_F(ServerApi, MediaAnswersRangeRequests) {
   EXPECT_EQ(missing->status, 404);
 }
 
-TEST_F(ServerApi, ChunkedUploadIngestsTheFileAndADuplicateIs409) {
+TEST_P(ServerApi, ChunkedUploadIngestsTheFileAndADuplicateIs409) {
   MakeMedia(
       {"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "3", "-pix_fmt", "yuv420p"},
       dir_ / "c.mp4");
@@ -411,7 +413,7 @@ TEST_F(ServerApi, ChunkedUploadIngestsTheFileAndADuplicateIs409) {
   EXPECT_EQ(Json(show)["custody"][0]["actor"], "ed");
 }
 
-TEST_F(ServerApi, AnUnfinishedUploadLeavesTheCaseUnchanged) {
+TEST_P(ServerApi, AnUnfinishedUploadLeavesTheCaseUnchanged) {
   Login ed = LogIn("ed", "editor-password");
   auto before = Client().Get("/api/items", With(ed, false));
   auto start = Post(ed, "/api/uploads", {{"name", "half.mp4"}, {"size", 1000}});
@@ -454,7 +456,7 @@ TEST_F(ServerApi, AnUnfinishedUploadLeavesTheCaseUnchanged) {
   EXPECT_EQ(slash->status, 400);
 }
 
-TEST_F(ServerApi, KeyframesAndMatchPictureAreJpeg) {
+TEST_P(ServerApi, KeyframesAndMatchPictureAreJpeg) {
   Login vi = LogIn("vi", "viewer-password");
   auto list = Client().Get("/api/items/1/keyframes", With(vi, false));
   ASSERT_TRUE(list);
@@ -475,7 +477,7 @@ TEST_F(ServerApi, KeyframesAndMatchPictureAreJpeg) {
   EXPECT_EQ(picture->body.substr(0, 2), "\xFF\xD8");
 }
 
-TEST_F(ServerApi, StaticFilesHaveTypesAndASecurityPolicy) {
+TEST_P(ServerApi, StaticFilesHaveTypesAndASecurityPolicy) {
   auto index = Client().Get("/");
   ASSERT_TRUE(index);
   EXPECT_EQ(index->status, 200);
@@ -492,7 +494,7 @@ TEST_F(ServerApi, StaticFilesHaveTypesAndASecurityPolicy) {
   EXPECT_EQ(missing->status, 404);
 }
 
-TEST_F(ServerApi, AdminManagesAccounts) {
+TEST_P(ServerApi, AdminManagesAccounts) {
   Login ad = LogIn("ad", "admin-password");
   auto add = Post(ad, "/api/users",
                   {{"user", "new.one"}, {"password", "new-password"}, {"role", "viewer"}});
@@ -510,6 +512,8 @@ TEST_F(ServerApi, AdminManagesAccounts) {
   ASSERT_TRUE(gone);
   EXPECT_EQ(gone->status, 401);
 }
+
+SIGHTLINE_ON_BACKENDS(ServerApi);
 
 }  // namespace
 }  // namespace sightline::server

@@ -10,6 +10,7 @@
 
 #include "evidence/case.h"
 #include "evidence/ingest.h"
+#include "sql_backends.h"
 #include "test_util.h"
 
 namespace sightline::investigation {
@@ -22,10 +23,12 @@ class EmptyCase : public ::testing::Test {
     auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
     ASSERT_TRUE(key.ok()) << key.status().message();
     who_ = evidence::Identity{"desk@newsroom", *key};
-    auto c = evidence::Case::Create(dir_ / "case", who_);
+    auto c = evidence::Case::Create(dir_ / "case", who_, CatalogUrl());
     ASSERT_TRUE(c.ok()) << c.status().message();
     case_ = std::move(c).value();
   }
+  // Where the case keeps its catalogue: "" for its own case.db.
+  virtual std::string CatalogUrl() { return ""; }
 
   sightline::testing::ScratchDir dir_;
   evidence::Identity who_;
@@ -52,6 +55,14 @@ class CaseWithItems : public EmptyCase {
     for (const auto& e : *all) out.push_back(e.action);
     return out;
   }
+};
+
+// `Fixture` with its catalogue on the back-end given as the test's parameter, for TEST_P bodies
+// that end with SIGHTLINE_ON_BACKENDS (tests/sql_backends.h).
+template <typename Fixture>
+class OnBackend : public Fixture, public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::string CatalogUrl() override { return sightline::testing::CaseCatalogUrl(GetParam()); }
 };
 
 }  // namespace sightline::investigation

@@ -25,11 +25,10 @@ Status CheckReference(evidence::Case& c, const ClaimEvidence& e) {
     return InvalidArgument("unknown evidence kind \"" + e.ref_kind + "\" (" +
                            Alternatives(kEvidenceKinds) + ")");
   }
-  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
-                      c.db()->Prepare("SELECT 1 FROM " + TableOf(e.ref_kind) + " WHERE id = ?1"));
-  s.Bind(1, e.ref_id);
-  SL_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) {
+  SL_ASSIGN_OR_RETURN(
+      evidence::SqlRows s,
+      c.sql()->Query("SELECT 1 FROM " + TableOf(e.ref_kind) + " WHERE id = $1", {e.ref_id}));
+  if (s.empty()) {
     return NotFound("no " + e.ref_kind + " #" + std::to_string(e.ref_id) + " in this case");
   }
   return Status::Ok();
@@ -42,24 +41,22 @@ Status CheckLevel(const std::string& confidence) {
 }
 
 Result<std::vector<ClaimEvidence>> EvidenceOf(evidence::Case& c, std::int64_t claim_id) {
-  SL_ASSIGN_OR_RETURN(
-      evidence::SqliteStmt s,
-      c.db()->Prepare(std::string("SELECT id, claim_id, role, ref_kind, ref_id, "
-                                  "note, ") +
-                      kProvenanceColumns + " FROM claim_evidence WHERE claim_id = ?1 ORDER BY id"));
-  s.Bind(1, claim_id);
+  SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
+                      c.sql()->Query(std::string("SELECT id, claim_id, role, ref_kind, ref_id, "
+                                                 "note, ") +
+                                         kProvenanceColumns +
+                                         " FROM claim_evidence WHERE claim_id = $1 ORDER BY id",
+                                     {claim_id}));
   std::vector<ClaimEvidence> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     ClaimEvidence e;
-    e.id = s.Int(0);
-    e.claim_id = s.Int(1);
-    e.supports = s.Text(2) == "supports";
-    e.ref_kind = s.Text(3);
-    e.ref_id = s.Int(4);
-    e.note = s.Text(5);
-    e.provenance = ProvenanceAt(s, 6);
+    e.id = s.Int(i, 0);
+    e.claim_id = s.Int(i, 1);
+    e.supports = s.Text(i, 2) == "supports";
+    e.ref_kind = s.Text(i, 3);
+    e.ref_id = s.Int(i, 4);
+    e.note = s.Text(i, 5);
+    e.provenance = ProvenanceAt(s, i, 6);
     out.push_back(std::move(e));
   }
   return out;
@@ -69,24 +66,23 @@ Result<std::vector<Claim>> Query(evidence::Case& c, const std::string& where, st
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<Claim>();
   SL_ASSIGN_OR_RETURN(
-      evidence::SqliteStmt s,
-      c.db()->Prepare(std::string("SELECT id, statement, confidence, reason, "
-                                  "COALESCE(decided_by, actor), "
-                                  "COALESCE(decided_at, created_at), ") +
-                      kProvenanceColumns + " FROM claims " + where + " ORDER BY id"));
-  if (arg != 0) s.Bind(1, arg);
+      evidence::SqlRows s,
+      c.sql()->Query(
+          std::string("SELECT id, statement, confidence, reason, "
+                      "COALESCE(decided_by, actor), "
+                      "COALESCE(decided_at, created_at), ") +
+              kProvenanceColumns + " FROM claims " + where + " ORDER BY id",
+          arg != 0 ? std::vector<evidence::SqlValue>{arg} : std::vector<evidence::SqlValue>{}));
   std::vector<Claim> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Claim cl;
-    cl.id = s.Int(0);
-    cl.statement = s.Text(1);
-    cl.confidence = s.Text(2);
-    cl.reason = s.Text(3);
-    cl.decided_by = s.Text(4);
-    cl.decided_at = s.Text(5);
-    cl.provenance = ProvenanceAt(s, 6);
+    cl.id = s.Int(i, 0);
+    cl.statement = s.Text(i, 1);
+    cl.confidence = s.Text(i, 2);
+    cl.reason = s.Text(i, 3);
+    cl.decided_by = s.Text(i, 4);
+    cl.decided_at = s.Text(i, 5);
+    cl.provenance = ProvenanceAt(s, i, 6);
     out.push_back(std::move(cl));
   }
   for (Claim& cl : out) {
@@ -173,11 +169,11 @@ Result<Claim> SetConfidence(evidence::Case& c, const evidence::Identity& who, st
   Result<evidence::CustodyEntry> entry =
       c.Write(who, [&](evidence::Case::WriteContext& ctx) -> Result<evidence::CustodyRecord> {
         SL_ASSIGN_OR_RETURN(Claim before, GetClaim(c, id));
-        SL_ASSIGN_OR_RETURN(evidence::SqliteStmt up,
-                            c.db()->Prepare("UPDATE claims SET confidence = ?1, reason = ?2, "
-                                            "decided_by = ?3, decided_at = ?4 WHERE id = ?5"));
-        up.Bind(1, confidence).Bind(2, reason).Bind(3, who.actor).Bind(4, ctx.time).Bind(5, id);
-        SL_RETURN_IF_ERROR(up.Run());
+        SL_RETURN_IF_ERROR(c.sql()
+                               ->Query("UPDATE claims SET confidence = $1, reason = $2, "
+                                       "decided_by = $3, decided_at = $4 WHERE id = $5",
+                                       {confidence, reason, who.actor, ctx.time, id})
+                               .status());
         nlohmann::json details = {{"claim", id},
                                   {"confidence", confidence},
                                   {"was", before.confidence},
@@ -192,7 +188,7 @@ Result<Claim> SetConfidence(evidence::Case& c, const evidence::Identity& who, st
 Result<std::vector<Claim>> ListClaims(evidence::Case& c) { return Query(c, "", 0); }
 
 Result<Claim> GetClaim(evidence::Case& c, std::int64_t id) {
-  SL_ASSIGN_OR_RETURN(std::vector<Claim> found, Query(c, "WHERE id = ?1", id));
+  SL_ASSIGN_OR_RETURN(std::vector<Claim> found, Query(c, "WHERE id = $1", id));
   if (found.empty()) {
     return NotFound("no claim #" + std::to_string(id) +
                     " in this case (see `sightline claim list`)");

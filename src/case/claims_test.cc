@@ -15,9 +15,9 @@
 namespace sightline::investigation {
 namespace {
 
-using ModelTest = CaseWithItems;
+class ModelTest : public OnBackend<CaseWithItems> {};
 
-TEST_F(ModelTest, SourcesAndTheirItems) {
+TEST_P(ModelTest, SourcesAndTheirItems) {
   Source s;
   s.kind = "blogger";
   s.name = "x";
@@ -54,7 +54,7 @@ TEST_F(ModelTest, SourcesAndTheirItems) {
   EXPECT_EQ(Actions().back(), "item_source_linked");
 }
 
-TEST_F(ModelTest, ObservationsCheckTimesAndRegions) {
+TEST_P(ModelTest, ObservationsCheckTimesAndRegions) {
   Observation o;
   o.item_id = 1;
   o.kind = "speech";
@@ -98,7 +98,7 @@ TEST_F(ModelTest, ObservationsCheckTimesAndRegions) {
   EXPECT_FALSE(ParseRegion("0.1,0.2,0.3"));
 }
 
-TEST_F(ModelTest, LocationsOfItemsAndEvents) {
+TEST_P(ModelTest, LocationsOfItemsAndEvents) {
   Location l;
   l.item_id = 2;
   l.lat = 50.4501;
@@ -139,7 +139,7 @@ TEST_F(ModelTest, LocationsOfItemsAndEvents) {
   EXPECT_EQ(ListLocations(*case_, 3)->front().observation_id, o->id);
 }
 
-TEST_F(ModelTest, RelationsBetweenItems) {
+TEST_P(ModelTest, RelationsBetweenItems) {
   Relation r;
   r.kind = "before";
   r.item_a = 1;
@@ -158,7 +158,7 @@ TEST_F(ModelTest, RelationsBetweenItems) {
   EXPECT_TRUE(ListRelations(*case_, 2)->empty());
 }
 
-TEST_F(ModelTest, ClaimsCarryEvidenceAndTheirConfidenceHistory) {
+TEST_P(ModelTest, ClaimsCarryEvidenceAndTheirConfidenceHistory) {
   ASSERT_TRUE(
       RecordSuggestions(*case_, who_, {{FindingKind::kSamePlace, 1, 2, "scene", 1, 0.8, "{}"}})
           .ok());
@@ -209,6 +209,8 @@ TEST_F(ModelTest, ClaimsCarryEvidenceAndTheirConfidenceHistory) {
   EXPECT_FALSE(claims->front().evidence[1].supports);
   EXPECT_TRUE(evidence::VerifyCase(*case_).ok());
 }
+
+SIGHTLINE_ON_BACKENDS(ModelTest);
 
 }  // namespace
 }  // namespace sightline::investigation

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <utility>
 
 #include "evidence/schema.h"
@@ -49,23 +50,24 @@ constexpr char kNewestVersion[] =
     "NOT EXISTS (SELECT 1 FROM findings g WHERE g.kind = f.kind AND g.item_a = f.item_a AND "
     "g.item_b = f.item_b AND g.analyzer = f.analyzer AND g.version > f.version)";
 
-Result<std::vector<Decision>> DecisionsOf(evidence::Case& c, std::int64_t finding_id) {
-  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
-                      c.db()->Prepare("SELECT id, status, reason, actor, time, custody_seq FROM "
-                                      "decisions WHERE finding_id = ?1 ORDER BY id"));
-  s.Bind(1, finding_id);
-  std::vector<Decision> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+// The decisions on each finding (`finding_id` 0: on every finding), oldest first.
+Result<std::map<std::int64_t, std::vector<Decision>>> DecisionsOf(evidence::Case& c,
+                                                                  std::int64_t finding_id) {
+  SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
+                      c.sql()->Query("SELECT id, status, reason, actor, time, custody_seq, "
+                                     "finding_id FROM decisions WHERE $1 = 0 OR finding_id = $1 "
+                                     "ORDER BY id",
+                                     {finding_id}));
+  std::map<std::int64_t, std::vector<Decision>> out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Decision d;
-    d.id = s.Int(0);
-    d.status = ParseFindingStatus(s.Text(1)).value_or(FindingStatus::kSuggested);
-    d.reason = s.Text(2);
-    d.actor = s.Text(3);
-    d.time = s.Text(4);
-    d.custody_seq = s.Int(5);
-    out.push_back(std::move(d));
+    d.id = s.Int(i, 0);
+    d.status = ParseFindingStatus(s.Text(i, 1)).value_or(FindingStatus::kSuggested);
+    d.reason = s.Text(i, 2);
+    d.actor = s.Text(i, 3);
+    d.time = s.Text(i, 4);
+    d.custody_seq = s.Int(i, 5);
+    out[s.Int(i, 6)].push_back(std::move(d));
   }
   return out;
 }
@@ -74,35 +76,35 @@ Result<std::vector<Finding>> QueryFindings(evidence::Case& c, const std::string&
                                            const FindingFilter& filter, std::int64_t id) {
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<Finding>();
-  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
-                      c.db()->Prepare(kFindingSelect + where + " ORDER BY f.id"));
-  if (id != 0) s.Bind(1, id);
+  SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
+                      c.sql()->Query(kFindingSelect + where + " ORDER BY f.id",
+                                     id != 0 ? std::vector<evidence::SqlValue>{id}
+                                             : std::vector<evidence::SqlValue>{}));
+  SL_ASSIGN_OR_RETURN(auto decisions, DecisionsOf(c, id));
   std::vector<Finding> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Finding f;
-    f.id = s.Int(0);
-    auto kind = ParseFindingKind(s.Text(1));
+    f.id = s.Int(i, 0);
+    auto kind = ParseFindingKind(s.Text(i, 1));
     if (!kind)
-      return Corrupt("finding #" + std::to_string(f.id) + " has unknown kind " + s.Text(1));
+      return Corrupt("finding #" + std::to_string(f.id) + " has unknown kind " + s.Text(i, 1));
     f.suggestion.kind = *kind;
-    f.suggestion.item_a = s.Int(2);
-    f.suggestion.item_b = s.Int(3);
-    f.suggestion.analyzer = s.Text(4);
-    f.suggestion.version = static_cast<int>(s.Int(5));
-    f.suggestion.score = s.Double(6);
-    f.suggestion.evidence = s.Text(7);
-    f.provenance.created_at = s.Text(8);
-    f.provenance.custody_seq = s.Int(9);
-    f.provenance.actor = s.Text(10);
+    f.suggestion.item_a = s.Int(i, 2);
+    f.suggestion.item_b = s.Int(i, 3);
+    f.suggestion.analyzer = s.Text(i, 4);
+    f.suggestion.version = static_cast<int>(s.Int(i, 5));
+    f.suggestion.score = s.Double(i, 6);
+    f.suggestion.evidence = s.Text(i, 7);
+    f.provenance.created_at = s.Text(i, 8);
+    f.provenance.custody_seq = s.Int(i, 9);
+    f.provenance.actor = s.Text(i, 10);
     if (filter.kind && f.suggestion.kind != *filter.kind) continue;
     if (filter.item != 0 && f.suggestion.item_a != filter.item &&
         f.suggestion.item_b != filter.item) {
       continue;
     }
     if (f.suggestion.score < filter.min_score) continue;
-    SL_ASSIGN_OR_RETURN(f.decisions, DecisionsOf(c, f.id));
+    if (auto d = decisions.find(f.id); d != decisions.end()) f.decisions = std::move(d->second);
     if (!f.decisions.empty()) f.status = f.decisions.back().status;
     if (filter.status && f.status != *filter.status) continue;
     out.push_back(std::move(f));
@@ -137,34 +139,29 @@ Result<int> RecordRun(evidence::Case& c, const evidence::Identity& who, const An
       c.Write(who, [&](evidence::Case::WriteContext& ctx) -> Result<evidence::CustodyRecord> {
         added = 0;
         nlohmann::json ids = nlohmann::json::array();
-        SL_ASSIGN_OR_RETURN(evidence::SqliteStmt ins,
-                            c.db()->Prepare("INSERT OR IGNORE INTO findings (kind, item_a, item_b, "
-                                            "analyzer, version, score, evidence, created_at, "
-                                            "custody_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                            "?9)"));
         for (const Suggestion& s : run.suggestions) {
-          SL_RETURN_IF_ERROR(ins.Reset());
-          ins.Bind(1, FindingKindName(s.kind))
-              .Bind(2, std::min(s.item_a, s.item_b))
-              .Bind(3, std::max(s.item_a, s.item_b));
-          ins.Bind(4, s.analyzer).Bind(5, static_cast<std::int64_t>(s.version));
-          ins.BindDouble(6, s.score).Bind(7, s.evidence.empty() ? "{}" : s.evidence);
-          ins.Bind(8, ctx.time).Bind(9, ctx.seq);
-          SL_RETURN_IF_ERROR(ins.Run());
-          if (c.db()->Changes() > 0) {
+          SL_ASSIGN_OR_RETURN(
+              evidence::SqlRows ins,
+              c.sql()->Query(
+                  "INSERT INTO findings (kind, item_a, item_b, analyzer, version, "
+                  "score, evidence, created_at, custody_seq) VALUES ($1, $2, $3, $4, "
+                  "$5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
+                  {std::string(FindingKindName(s.kind)), std::min(s.item_a, s.item_b),
+                   std::max(s.item_a, s.item_b), s.analyzer, std::int64_t{s.version}, s.score,
+                   s.evidence.empty() ? std::string("{}") : s.evidence, ctx.time, ctx.seq}));
+          if (!ins.empty()) {
             ++added;
-            ids.push_back(c.db()->LastInsertId());
+            ids.push_back(ins.Int(0, 0));
           }
         }
-        SL_ASSIGN_OR_RETURN(evidence::SqliteStmt mark,
-                            c.db()->Prepare("INSERT OR IGNORE INTO analyzed (item_id, analyzer, "
-                                            "version, custody_seq) VALUES (?1, ?2, ?3, ?4)"));
         int marked = 0;
         for (std::int64_t id : run.items) {
-          SL_RETURN_IF_ERROR(mark.Reset());
-          mark.Bind(1, id).Bind(2, run.analyzer).Bind(3, static_cast<std::int64_t>(run.version));
-          SL_RETURN_IF_ERROR(mark.Bind(4, ctx.seq).Run());
-          marked += c.db()->Changes();
+          SL_ASSIGN_OR_RETURN(
+              evidence::SqlRows mark,
+              c.sql()->Query("INSERT INTO analyzed (item_id, analyzer, version, custody_seq) "
+                             "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING item_id",
+                             {id, run.analyzer, std::int64_t{run.version}, ctx.seq}));
+          marked += static_cast<int>(mark.size());
         }
         if (added == 0 && marked == 0) return Status(StatusCode::kAlreadyExists, "nothing new");
         nlohmann::json details = {{"analyzer", run.analyzer},
@@ -189,17 +186,15 @@ Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
 
 Result<std::vector<std::int64_t>> AnalyzedItems(evidence::Case& c, const std::string& analyzer,
                                                 int version) {
-  SL_ASSIGN_OR_RETURN(int schema, evidence::StoredSchemaVersion(c.db()));
+  SL_ASSIGN_OR_RETURN(int schema, evidence::StoredSchemaVersion(c.sql()));
   if (schema < 4) return std::vector<std::int64_t>();
-  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
-                      c.db()->Prepare("SELECT item_id FROM analyzed WHERE analyzer = ?1 AND "
-                                      "version = ?2 ORDER BY item_id"));
-  s.Bind(1, analyzer).Bind(2, static_cast<std::int64_t>(version));
+  SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
+                      c.sql()->Query("SELECT item_id FROM analyzed WHERE analyzer = $1 AND "
+                                     "version = $2 ORDER BY item_id",
+                                     {analyzer, std::int64_t{version}}));
   std::vector<std::int64_t> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(s.Int(0));
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out.push_back(s.Int(i, 0));
   }
   return out;
 }
@@ -210,7 +205,7 @@ Result<std::vector<Finding>> ListFindings(evidence::Case& c, const FindingFilter
 
 Result<Finding> GetFinding(evidence::Case& c, std::int64_t id) {
   SL_ASSIGN_OR_RETURN(std::vector<Finding> found,
-                      QueryFindings(c, "WHERE f.id = ?1", FindingFilter{}, id));
+                      QueryFindings(c, "WHERE f.id = $1", FindingFilter{}, id));
   if (found.empty()) {
     return NotFound("no finding #" + std::to_string(id) +
                     " in this case (see `sightline findings`)");
@@ -233,14 +228,14 @@ Result<Decision> Decide(evidence::Case& c, const evidence::Identity& who, std::i
   Result<evidence::CustodyEntry> entry =
       c.Write(who, [&](evidence::Case::WriteContext& ctx) -> Result<evidence::CustodyRecord> {
         SL_ASSIGN_OR_RETURN(Finding f, GetFinding(c, id));
-        SL_ASSIGN_OR_RETURN(evidence::SqliteStmt ins,
-                            c.db()->Prepare("INSERT INTO decisions (finding_id, status, reason, "
-                                            "actor, time, custody_seq) VALUES (?1, ?2, ?3, ?4, "
-                                            "?5, ?6)"));
-        ins.Bind(1, id).Bind(2, FindingStatusName(status)).Bind(3, reason).Bind(4, who.actor);
-        ins.Bind(5, ctx.time).Bind(6, ctx.seq);
-        SL_RETURN_IF_ERROR(ins.Run());
-        d.id = c.db()->LastInsertId();
+        SL_ASSIGN_OR_RETURN(
+            evidence::SqlRows ins,
+            c.sql()->Query("INSERT INTO decisions (finding_id, status, reason, actor, time, "
+                           "custody_seq) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                           {id, std::string(FindingStatusName(status)), reason, who.actor, ctx.time,
+                            ctx.seq}));
+        if (ins.empty()) return Internal("INSERT INTO decisions returned no id");
+        d.id = ins.Int(0, 0);
         d.time = ctx.time;
         d.custody_seq = ctx.seq;
         nlohmann::json details = {{"finding", id},

@@ -8,13 +8,13 @@
 namespace sightline::investigation {
 namespace {
 
-using FindingsTest = CaseWithItems;
+class FindingsTest : public OnBackend<CaseWithItems> {};
 
 Suggestion Footage(std::int64_t a, std::int64_t b, double score, int version = 1) {
   return {FindingKind::kSameFootage, a, b, "match", version, score, R"({"offset_s":2.5})"};
 }
 
-TEST_F(FindingsTest, SuggestionsAreStoredOnceAndOrderedPairs) {
+TEST_P(FindingsTest, SuggestionsAreStoredOnceAndOrderedPairs) {
   auto added = RecordSuggestions(*case_, who_, {Footage(2, 1, 0.9), Footage(1, 3, 0.4)});
   ASSERT_TRUE(added.ok()) << added.status().message();
   EXPECT_EQ(*added, 2);
@@ -35,7 +35,7 @@ TEST_F(FindingsTest, SuggestionsAreStoredOnceAndOrderedPairs) {
   EXPECT_EQ(Actions().back(), "findings_suggested");
 }
 
-TEST_F(FindingsTest, UnknownItemOrSelfPairWritesNothing) {
+TEST_P(FindingsTest, UnknownItemOrSelfPairWritesNothing) {
   std::size_t entries = Actions().size();
   EXPECT_EQ(
       RecordSuggestions(*case_, who_, {Footage(1, 2, 0.9), Footage(1, 9, 0.9)}).status().code(),
@@ -45,7 +45,7 @@ TEST_F(FindingsTest, UnknownItemOrSelfPairWritesNothing) {
   EXPECT_TRUE(ListFindings(*case_, {})->empty());
 }
 
-TEST_F(FindingsTest, DecisionsAreKeptAndTheLastOneCounts) {
+TEST_P(FindingsTest, DecisionsAreKeptAndTheLastOneCounts) {
   ASSERT_TRUE(RecordSuggestions(*case_, who_, {Footage(1, 2, 0.9), Footage(2, 3, 0.3)}).ok());
   EXPECT_FALSE(Decide(*case_, who_, 1, FindingStatus::kRejected, "").ok());  // reason required
   EXPECT_EQ(Decide(*case_, who_, 7, FindingStatus::kAccepted, "").status().code(),
@@ -78,7 +78,7 @@ TEST_F(FindingsTest, DecisionsAreKeptAndTheLastOneCounts) {
   EXPECT_TRUE(evidence::VerifyCase(*case_).ok());
 }
 
-TEST_F(FindingsTest, ANewAnalyzerVersionSupersedesTheListing) {
+TEST_P(FindingsTest, ANewAnalyzerVersionSupersedesTheListing) {
   ASSERT_TRUE(RecordSuggestions(*case_, who_, {Footage(1, 2, 0.6, 1)}).ok());
   ASSERT_TRUE(RecordSuggestions(*case_, who_, {Footage(1, 2, 0.8, 2)}).ok());
   auto all = ListFindings(*case_, {});
@@ -95,6 +95,8 @@ TEST(FindingNames, RoundTrip) {
   EXPECT_FALSE(ParseFindingKind("same_truck"));
   EXPECT_EQ(ParseFindingStatus("rejected"), FindingStatus::kRejected);
 }
+
+SIGHTLINE_ON_BACKENDS(FindingsTest);
 
 }  // namespace
 }  // namespace sightline::investigation

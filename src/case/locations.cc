@@ -58,26 +58,24 @@ Result<std::vector<Location>> ListLocations(evidence::Case& c, std::int64_t item
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<Location>();
   SL_ASSIGN_OR_RETURN(
-      evidence::SqliteStmt s,
-      c.db()->Prepare(std::string("SELECT id, item_id, observation_id, lat, lon, radius_m, "
-                                  "method, note, ") +
-                      kProvenanceColumns +
-                      " FROM locations WHERE ?1 = 0 OR item_id = ?1 ORDER BY id"));
-  s.Bind(1, item_id);
+      evidence::SqlRows s,
+      c.sql()->Query(std::string("SELECT id, item_id, observation_id, lat, lon, radius_m, "
+                                 "method, note, ") +
+                         kProvenanceColumns +
+                         " FROM locations WHERE $1 = 0 OR item_id = $1 ORDER BY id",
+                     {item_id}));
   std::vector<Location> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Location l;
-    l.id = s.Int(0);
-    l.item_id = s.Int(1);
-    l.observation_id = s.Int(2);
-    l.lat = s.Double(3);
-    l.lon = s.Double(4);
-    l.radius_m = s.Double(5);
-    l.method = s.Text(6);
-    l.note = s.Text(7);
-    l.provenance = ProvenanceAt(s, 8);
+    l.id = s.Int(i, 0);
+    l.item_id = s.Int(i, 1);
+    l.observation_id = s.Int(i, 2);
+    l.lat = s.Double(i, 3);
+    l.lon = s.Double(i, 4);
+    l.radius_m = s.Double(i, 5);
+    l.method = s.Text(i, 6);
+    l.note = s.Text(i, 7);
+    l.provenance = ProvenanceAt(s, i, 8);
     out.push_back(std::move(l));
   }
   return out;

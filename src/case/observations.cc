@@ -40,32 +40,29 @@ Status CheckObservation(const Observation& o) {
   return Status::Ok();
 }
 
-std::optional<double> OptReal(const evidence::SqliteStmt& s, int col) {
-  return s.IsNull(col) ? std::nullopt : std::optional<double>(s.Double(col));
+std::optional<double> OptReal(const evidence::SqlRows& s, std::size_t row, int col) {
+  return s.IsNull(row, col) ? std::nullopt : std::optional<double>(s.Double(row, col));
 }
 
 Result<std::vector<Observation>> Query(evidence::Case& c, const std::string& where,
                                        std::int64_t arg) {
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<Observation>();
-  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s, c.db()->Prepare(kObservationSelect + where));
-  s.Bind(1, arg);
+  SL_ASSIGN_OR_RETURN(evidence::SqlRows s, c.sql()->Query(kObservationSelect + where, {arg}));
   std::vector<Observation> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Observation o;
-    o.id = s.Int(0);
-    o.item_id = s.Int(1);
-    o.kind = s.Text(2);
-    o.start_s = OptReal(s, 3);
-    o.end_s = OptReal(s, 4);
-    if (!s.IsNull(5)) o.region = ParseRegion(s.Text(5));
-    o.text = s.Text(6);
-    o.language = s.Text(7);
-    o.original = s.Text(8);
-    o.translation = s.Text(9);
-    o.provenance = ProvenanceAt(s, 10);
+    o.id = s.Int(i, 0);
+    o.item_id = s.Int(i, 1);
+    o.kind = s.Text(i, 2);
+    o.start_s = OptReal(s, i, 3);
+    o.end_s = OptReal(s, i, 4);
+    if (!s.IsNull(i, 5)) o.region = ParseRegion(s.Text(i, 5));
+    o.text = s.Text(i, 6);
+    o.language = s.Text(i, 7);
+    o.original = s.Text(i, 8);
+    o.translation = s.Text(i, 9);
+    o.provenance = ProvenanceAt(s, i, 10);
     out.push_back(std::move(o));
   }
   return out;
@@ -113,11 +110,12 @@ Result<Observation> AddObservation(evidence::Case& c, const evidence::Identity& 
 }
 
 Result<std::vector<Observation>> ListObservations(evidence::Case& c, std::int64_t item_id) {
-  return Query(c, "WHERE ?1 = 0 OR item_id = ?1 ORDER BY item_id, start_s, id", item_id);
+  return Query(c, "WHERE $1 = 0 OR item_id = $1 ORDER BY item_id, start_s NULLS FIRST, id",
+               item_id);
 }
 
 Result<Observation> GetObservation(evidence::Case& c, std::int64_t id) {
-  SL_ASSIGN_OR_RETURN(std::vector<Observation> found, Query(c, "WHERE id = ?1", id));
+  SL_ASSIGN_OR_RETURN(std::vector<Observation> found, Query(c, "WHERE id = $1", id));
   if (found.empty()) return NotFound("no observation #" + std::to_string(id) + " in this case");
   return found.front();
 }

@@ -31,17 +31,17 @@ std::string Alternatives(const char* const* names) {
   return out;
 }
 
-Provenance ProvenanceAt(const evidence::SqliteStmt& s, int col) {
-  return {s.Text(col), s.Text(col + 1), s.Int(col + 2)};
+Provenance ProvenanceAt(const evidence::SqlRows& r, std::size_t row, int col) {
+  return {r.Text(row, col), r.Text(row, col + 1), r.Int(row, col + 2)};
 }
 
 Result<bool> HasInvestigationTables(evidence::Case& c) {
-  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.db()));
+  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.sql()));
   return version >= kInvestigationSchema;
 }
 
 Result<bool> HasPublishedAt(evidence::Case& c) {
-  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.db()));
+  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.sql()));
   return version >= kPublishedAtSchema;
 }
 
@@ -58,37 +58,29 @@ Result<std::pair<std::int64_t, Provenance>> InsertRecord(
     const Columns& columns, const std::string& action, const std::string& object_sha256,
     nlohmann::json details) {
   std::string names, params;
-  int n = 0;
+  std::vector<SqlValue> values;
   for (const auto& column : columns) {
     names += column.first + ", ";
-    params += "?" + std::to_string(++n) + ", ";
+    values.push_back(column.second);
+    params += "$" + std::to_string(values.size()) + ", ";
   }
   names += kProvenanceColumns;
+  const std::size_t n = values.size();
   params +=
-      "?" + std::to_string(n + 1) + ", ?" + std::to_string(n + 2) + ", ?" + std::to_string(n + 3);
-  std::string sql = "INSERT INTO " + table + " (" + names + ") VALUES (" + params + ")";
+      "$" + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" + std::to_string(n + 3);
+  std::string sql =
+      "INSERT INTO " + table + " (" + names + ") VALUES (" + params + ") RETURNING id";
   std::int64_t id = 0;
   Provenance provenance;
   Result<evidence::CustodyEntry> entry =
       c.Write(who, [&](evidence::Case::WriteContext& ctx) -> Result<evidence::CustodyRecord> {
-        SL_ASSIGN_OR_RETURN(evidence::SqliteStmt ins, c.db()->Prepare(sql));
-        int i = 0;
-        for (const auto& column : columns) {
-          ++i;
-          const SqlValue& v = column.second;
-          if (std::holds_alternative<std::int64_t>(v)) {
-            ins.Bind(i, std::get<std::int64_t>(v));
-          } else if (std::holds_alternative<double>(v)) {
-            ins.BindDouble(i, std::get<double>(v));
-          } else if (std::holds_alternative<std::string>(v)) {
-            ins.Bind(i, std::get<std::string>(v));
-          } else {
-            ins.BindNull(i);
-          }
-        }
-        ins.Bind(i + 1, who.actor).Bind(i + 2, ctx.time).Bind(i + 3, ctx.seq);
-        SL_RETURN_IF_ERROR(ins.Run());
-        id = c.db()->LastInsertId();
+        values.resize(n);
+        values.emplace_back(who.actor);
+        values.emplace_back(ctx.time);
+        values.emplace_back(ctx.seq);
+        SL_ASSIGN_OR_RETURN(evidence::SqlRows inserted, c.sql()->Query(sql, values));
+        if (inserted.empty()) return Internal("INSERT INTO " + table + " returned no id");
+        id = inserted.Int(0, 0);
         provenance = {who.actor, ctx.time, ctx.seq};
         details["id"] = id;
         return evidence::CustodyRecord{action, object_sha256, details.dump()};

@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "base/status.h"
@@ -28,8 +27,8 @@ struct Provenance {
 // {"actor","created_at","custody_seq"} merged into `j`.
 void AddProvenanceJson(const Provenance& p, nlohmann::json* j);
 
-// Reads the three provenance columns "actor, created_at, custody_seq" starting at `col`.
-Provenance ProvenanceAt(const evidence::SqliteStmt& s, int col);
+// Reads the three provenance columns "actor, created_at, custody_seq" of `row` starting at `col`.
+Provenance ProvenanceAt(const evidence::SqlRows& r, std::size_t row, int col);
 inline constexpr char kProvenanceColumns[] = "actor, created_at, custody_seq";
 
 // True when `value` is one of `names` (a null-terminated list of names).
@@ -47,7 +46,7 @@ Result<bool> HasPublishedAt(evidence::Case& c);
 Result<evidence::Item> ItemById(evidence::Case& c, std::int64_t id);
 
 // A column value: NULL, an integer, a real or a text.
-using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+using SqlValue = evidence::SqlValue;
 using Columns = std::vector<std::pair<std::string, SqlValue>>;
 inline SqlValue OptionalText(const std::string& s) { return s.empty() ? SqlValue() : SqlValue(s); }
 inline SqlValue OptionalReal(const std::optional<double>& v) {

@@ -39,23 +39,21 @@ Result<std::vector<Relation>> ListRelations(evidence::Case& c, std::int64_t item
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<Relation>();
   SL_ASSIGN_OR_RETURN(
-      evidence::SqliteStmt s,
-      c.db()->Prepare(std::string("SELECT id, kind, item_a, item_b, offset_s, note, ") +
-                      kProvenanceColumns +
-                      " FROM relations WHERE ?1 = 0 OR item_a = ?1 OR item_b = ?1 ORDER BY id"));
-  s.Bind(1, item_id);
+      evidence::SqlRows s,
+      c.sql()->Query(std::string("SELECT id, kind, item_a, item_b, offset_s, note, ") +
+                         kProvenanceColumns +
+                         " FROM relations WHERE $1 = 0 OR item_a = $1 OR item_b = $1 ORDER BY id",
+                     {item_id}));
   std::vector<Relation> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Relation r;
-    r.id = s.Int(0);
-    r.kind = s.Text(1);
-    r.item_a = s.Int(2);
-    r.item_b = s.Int(3);
-    if (!s.IsNull(4)) r.offset_s = s.Double(4);
-    r.note = s.Text(5);
-    r.provenance = ProvenanceAt(s, 6);
+    r.id = s.Int(i, 0);
+    r.kind = s.Text(i, 1);
+    r.item_a = s.Int(i, 2);
+    r.item_b = s.Int(i, 3);
+    if (!s.IsNull(i, 4)) r.offset_s = s.Double(i, 4);
+    r.note = s.Text(i, 5);
+    r.provenance = ProvenanceAt(s, i, 6);
     out.push_back(std::move(r));
   }
   return out;

@@ -49,23 +49,21 @@ Result<Source> AddSource(evidence::Case& c, const evidence::Identity& who, Sourc
 Result<std::vector<Source>> ListSources(evidence::Case& c) {
   SL_ASSIGN_OR_RETURN(bool has_tables, HasInvestigationTables(c));
   if (!has_tables) return std::vector<Source>();
-  SL_ASSIGN_OR_RETURN(evidence::SqliteStmt s,
-                      c.db()->Prepare(std::string("SELECT id, kind, name, handle, platform, url, "
-                                                  "note, ") +
-                                      kProvenanceColumns + " FROM sources ORDER BY id"));
+  SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
+                      c.sql()->Query(std::string("SELECT id, kind, name, handle, platform, url, "
+                                                 "note, ") +
+                                     kProvenanceColumns + " FROM sources ORDER BY id"));
   std::vector<Source> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     Source src;
-    src.id = s.Int(0);
-    src.kind = s.Text(1);
-    src.name = s.Text(2);
-    src.handle = s.Text(3);
-    src.platform = s.Text(4);
-    src.url = s.Text(5);
-    src.note = s.Text(6);
-    src.provenance = ProvenanceAt(s, 7);
+    src.id = s.Int(i, 0);
+    src.kind = s.Text(i, 1);
+    src.name = s.Text(i, 2);
+    src.handle = s.Text(i, 3);
+    src.platform = s.Text(i, 4);
+    src.url = s.Text(i, 5);
+    src.note = s.Text(i, 6);
+    src.provenance = ProvenanceAt(s, i, 7);
     out.push_back(std::move(src));
   }
   return out;
@@ -129,24 +127,22 @@ Result<std::vector<ItemSource>> ListItemSources(evidence::Case& c, std::int64_t 
   if (!has_tables) return std::vector<ItemSource>();
   SL_ASSIGN_OR_RETURN(bool has_published_at, HasPublishedAt(c));
   SL_ASSIGN_OR_RETURN(
-      evidence::SqliteStmt s,
-      c.db()->Prepare(std::string("SELECT id, item_id, source_id, how, url, obtained_at, ") +
-                      kProvenanceColumns + (has_published_at ? ", published_at" : ", NULL") +
-                      " FROM item_sources WHERE ?1 = 0 OR item_id = ?1 ORDER BY id"));
-  s.Bind(1, item_id);
+      evidence::SqlRows s,
+      c.sql()->Query(std::string("SELECT id, item_id, source_id, how, url, obtained_at, ") +
+                         kProvenanceColumns + (has_published_at ? ", published_at" : ", NULL") +
+                         " FROM item_sources WHERE $1 = 0 OR item_id = $1 ORDER BY id",
+                     {item_id}));
   std::vector<ItemSource> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     ItemSource l;
-    l.id = s.Int(0);
-    l.item_id = s.Int(1);
-    l.source_id = s.Int(2);
-    l.how = s.Text(3);
-    l.url = s.Text(4);
-    l.obtained_at = s.Text(5);
-    l.provenance = ProvenanceAt(s, 6);
-    l.published_at = s.Text(9);
+    l.id = s.Int(i, 0);
+    l.item_id = s.Int(i, 1);
+    l.source_id = s.Int(i, 2);
+    l.how = s.Text(i, 3);
+    l.url = s.Text(i, 4);
+    l.obtained_at = s.Text(i, 5);
+    l.provenance = ProvenanceAt(s, i, 6);
+    l.published_at = s.Text(i, 9);
     out.push_back(std::move(l));
   }
   return out;

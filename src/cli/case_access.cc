@@ -37,9 +37,19 @@ std::optional<evidence::Identity> LoadIdentity(const char* command) {
 
 }  // namespace
 
-std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::string& dir) {
+std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::string& dir,
+                                             const std::string& catalog_url) {
   std::optional<evidence::Identity> who = LoadIdentity(command);
   if (!who) return std::nullopt;
+  if (evidence::Case::Exists(dir) && !catalog_url.empty()) {
+    // Create checks that the case's catalogue is the one named, and opens it.
+    auto c = evidence::Case::Create(dir, *who, catalog_url);
+    if (!c.ok()) {
+      Warn(command, c.status().message());
+      return std::nullopt;
+    }
+    return WritableCase{std::move(c).value(), std::move(*who)};
+  }
   if (evidence::Case::Exists(dir)) {
     auto c = OpenCase(command, dir, evidence::Case::Access::kWrite);
     if (!c) return std::nullopt;
@@ -50,13 +60,14 @@ std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::str
          DisplayPath(dir) + " exists and is not a Sightline case; give a new or empty directory");
     return std::nullopt;
   }
-  auto c = evidence::Case::Create(dir, *who);
+  auto c = evidence::Case::Create(dir, *who, catalog_url);
   if (!c.ok()) {
     Warn(command, c.status().message());
     return std::nullopt;
   }
-  std::fprintf(stderr, "sightline %s: created case %s (%s)\n", command, DisplayPath(dir).c_str(),
-               (*c)->case_id().c_str());
+  std::fprintf(stderr, "sightline %s: created case %s (%s)%s\n", command, DisplayPath(dir).c_str(),
+               (*c)->case_id().c_str(),
+               catalog_url.empty() ? "" : (", catalogue on " + (*c)->sql()->description()).c_str());
   return WritableCase{std::move(c).value(), std::move(*who)};
 }
 

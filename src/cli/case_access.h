@@ -24,8 +24,11 @@ struct WritableCase {
 
 // Loads the user's signing identity and opens the case at `dir`, creating it when `dir` is
 // absent or empty (and saying so on stderr). Refuses a non-empty directory that is not a case:
-// it is most likely a mistyped path. Prints the reason and returns nullopt when it cannot.
-std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::string& dir);
+// it is most likely a mistyped path. `catalog_url` (--db) puts a new case's catalogue in that
+// PostgreSQL database, and must name the existing case's own. Prints the reason and returns
+// nullopt when it cannot.
+std::optional<WritableCase> OpenOrCreateCase(const char* command, const std::string& dir,
+                                             const std::string& catalog_url = "");
 
 // Loads the user's signing identity and opens the existing case at `dir` for writing; prints the
 // reason and returns nullopt when either fails.

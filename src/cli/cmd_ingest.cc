@@ -21,21 +21,25 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "evidence/ingest.h"
+#include "evidence/sql.h"
 
 namespace sightline::cli {
 
 namespace {
 
 constexpr char kUsage[] =
-    "Usage: sightline ingest --case DIR [--source TEXT] [--note TEXT] [--json] PATH...\n"
-    "       sightline ingest --case DIR --url URL [--timeout S] [--source TEXT] [--note TEXT]\n"
-    "                        [--json]\n"
+    "Usage: sightline ingest --case DIR [--db URL] [--source TEXT] [--note TEXT] [--json]\n"
+    "                        PATH...\n"
+    "       sightline ingest --case DIR [--db URL] --url URL [--timeout S] [--source TEXT]\n"
+    "                        [--note TEXT] [--json]\n"
     "\n"
     "Copies each file (directories: recursively) into the case, named by its SHA-256, and\n"
     "records who ingested what, when and from where in the signed custody log. The case is\n"
     "created when DIR does not exist yet. Originals are never modified.\n"
     "\n"
     "  --case DIR     the case directory\n"
+    "  --db URL       a new case's catalogue in this PostgreSQL database (postgresql://…), for a\n"
+    "                 desk sharing one server (doc/team-server.md); default: DIR/case.db\n"
     "  --source TEXT  where the files came from (\"Telegram channel @x\", \"USB stick from Y\")\n"
     "  --note TEXT    a note recorded with each file\n"
     "  --json         print a machine-readable summary on stdout\n"
@@ -275,7 +279,7 @@ int RunUrl(const Args& args, const std::string& dir, bool json) {
   Result<std::string> version = inv::YtDlpVersion(*program);
   if (!version.ok()) return FailWith("ingest", version.status());
 
-  std::optional<WritableCase> opened = OpenOrCreateCase("ingest", dir);
+  std::optional<WritableCase> opened = OpenOrCreateCase("ingest", dir, args.Get("db"));
   if (!opened) return kExitFailed;
   evidence::Case* c = opened->c.get();
   const evidence::Identity* who = &opened->who;
@@ -340,12 +344,17 @@ int RunUrl(const Args& args, const std::string& dir, bool json) {
 int Run(const Args& args) {
   std::string dir = args.Get("case");
   if (dir.empty()) return UsageError("ingest", "--case DIR is required");
+  if (args.Has("db") && !evidence::IsPostgresUrl(args.Get("db"))) {
+    return UsageError("ingest",
+                      "--db takes a postgresql://… URL (a case's own catalogue, "
+                      "case.db, needs no option)");
+  }
   bool json = args.Has("json");
   if (args.Has("url")) return RunUrl(args, dir, json);
   if (args.Has("timeout")) return UsageError("ingest", "--timeout goes with --url");
   if (args.positional().empty()) return UsageError("ingest", "no PATH to ingest");
 
-  std::optional<WritableCase> opened = OpenOrCreateCase("ingest", dir);
+  std::optional<WritableCase> opened = OpenOrCreateCase("ingest", dir, args.Get("db"));
   if (!opened) return kExitFailed;
   evidence::Case* c = opened->c.get();
   const evidence::Identity* who = &opened->who;
@@ -392,7 +401,7 @@ int Run(const Args& args) {
 
 extern const Command kIngestCommand = {
     "ingest", "copy files into a case with a signed chain of custody",
-    kUsage,   {{"json"}, {"case", "source", "note", "url", "timeout"}, {}},
+    kUsage,   {{"json"}, {"case", "db", "source", "note", "url", "timeout"}, {}},
     Run,
 };
 

@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "base/file.h"
+#include "cli/case_access.h"
 #include "cli/command.h"
 #include "cli/output.h"
+#include "evidence/sql.h"
 #include "server/http_server.h"
 #include "version.h"
 
@@ -17,13 +19,18 @@ namespace sightline::cli {
 namespace {
 
 const char kUsage[] =
-    "usage: sightline serve --case DIR [--listen HOST:PORT] [--web DIR] [--allow-remote]\n"
-    "                       [--secure-cookies] [--threads N] [--max-upload-mb N]\n"
+    "usage: sightline serve --case DIR [--db URL] [--listen HOST:PORT] [--web DIR]\n"
+    "                       [--allow-remote] [--secure-cookies] [--threads N]\n"
+    "                       [--max-upload-mb N]\n"
     "\n"
     "Serves the workbench for the case DIR: the web app at / and its JSON API under /api/\n"
     "(doc/api.md). Log in with an account made by `sightline user add`; what people do is\n"
     "recorded in the case's custody log under their account name, signed with your key.\n"
     "\n"
+    "  --db URL            the catalogue in a PostgreSQL database (postgresql://…) for a desk\n"
+    "                      sharing one server: a new case DIR is created with it there; an\n"
+    "                      existing case must be the one that database holds\n"
+    "                      (doc/team-server.md). Default: the case's own DIR/case.db\n"
     "  --listen HOST:PORT  where to listen (default 127.0.0.1:8080); port 0 picks a free port.\n"
     "                      The first line on stdout is `listening http://HOST:PORT/`.\n"
     "  --allow-remote      needed to listen on an address other than loopback; put a TLS\n"
@@ -57,6 +64,15 @@ int Run(const Args& args) {
     return UsageError("serve", "listening on " + host +
                                    " exposes the case to the network: give --allow-remote, "
                                    "behind a TLS reverse proxy (doc/serve.md)");
+  }
+  if (args.Has("db") && !evidence::IsPostgresUrl(args.Get("db"))) {
+    return UsageError("serve",
+                      "--db takes a postgresql://… URL (a case's own catalogue, "
+                      "case.db, needs no option)");
+  }
+  if (args.Has("db")) {
+    // Made, or checked to be the case that database holds, before the server opens it.
+    if (!OpenOrCreateCase("serve", dir, args.Get("db"))) return kExitFailed;
   }
   server::ServeOptions options;
   options.case_dir = dir;
@@ -123,7 +139,9 @@ extern const Command kServeCommand = {
     "serve",
     "the workbench web app for a case (JSON API and front-end)",
     kUsage,
-    {{"allow-remote", "secure-cookies"}, {"case", "listen", "web", "threads", "max-upload-mb"}, {}},
+    {{"allow-remote", "secure-cookies"},
+     {"case", "db", "listen", "web", "threads", "max-upload-mb"},
+     {}},
     Run,
 };
 

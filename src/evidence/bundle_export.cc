@@ -55,7 +55,7 @@ struct Snapshot {
 };
 
 Result<Snapshot> ReadSnapshot(Case& c, const std::vector<Item>& chosen) {
-  SqliteReadSnapshot read(c.db());
+  SqlReadSnapshot read(c.sql());
   SL_RETURN_IF_ERROR(read.status());
   Snapshot snap;
   SL_ASSIGN_OR_RETURN(std::vector<Item> all, c.catalog().ListItems());

@@ -14,15 +14,18 @@
 #include "base/time.h"
 #include "evidence/schema.h"
 #include "evidence/sidecar_store.h"
+#include "evidence/sqlite.h"
 
 namespace sightline::evidence {
 
 namespace {
 
 constexpr char kDbName[] = "case.db";
+constexpr char kCatalogUrlName[] = "catalog.url";
 constexpr char kReadme[] =
     "This directory is a Sightline case.\n\n"
     "  case.db    SQLite database: the catalogue of items and the signed custody log\n"
+    "             (or catalog.url: the PostgreSQL database that holds them)\n"
     "  objects/   the originals, named by their SHA-256 (objects/ab/cdef...), never modified\n"
     "  staging/   copies in flight during an ingest\n"
     "  derived/   data computed from the originals; safe to delete, it is rebuilt\n\n"
@@ -59,40 +62,73 @@ Status RemoveAbandonedCreations(const std::string& dir) {
   return Status();
 }
 
+// The URL recorded in dir/catalog.url, "" when the case keeps its catalogue in case.db.
+Result<std::string> RecordedCatalogUrl(const std::string& dir) {
+  const std::string path = JoinPath(dir, kCatalogUrlName);
+  if (!PathExists(path)) return std::string();
+  SL_ASSIGN_OR_RETURN(std::string url, ReadFileToString(path, 64 * 1024));
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r' || url.back() == ' ')) {
+    url.pop_back();
+  }
+  if (!IsPostgresUrl(url)) {
+    return Corrupt(DisplayPath(path) + ": not a postgresql:// URL");
+  }
+  return url;
+}
+
 }  // namespace
 
-Case::Case(std::string dir, std::unique_ptr<SqliteDb> db)
+Case::Case(std::string dir, std::unique_ptr<SqlConnection> sql, std::string catalog_url)
     : dir_(std::move(dir)),
-      db_(std::move(db)),
-      catalog_(db_.get()),
-      log_(db_.get()),
+      sql_(std::move(sql)),
+      catalog_url_(std::move(catalog_url)),
+      catalog_(sql_.get()),
+      log_(sql_.get()),
       objects_(dir_) {}
 
-bool Case::Exists(const std::string& dir) { return PathExists(JoinPath(dir, kDbName)); }
+bool Case::Exists(const std::string& dir) {
+  return PathExists(JoinPath(dir, kDbName)) || PathExists(JoinPath(dir, kCatalogUrlName));
+}
 
 Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) {
   if (!IsDirectory(dir)) return NotFound(DisplayPath(dir) + ": no such case directory");
   if (!Exists(dir)) {
     return NotFound(DisplayPath(dir) + ": not a Sightline case (no case.db)");
   }
-  auto mode = access == Access::kWrite ? SqliteDb::Mode::kReadWrite : SqliteDb::Mode::kReadOnly;
-  SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(JoinPath(dir, kDbName), mode));
-  if (access == Access::kWrite) {
-    SL_RETURN_IF_ERROR(MigrateSchema(db.get()));
+  SL_ASSIGN_OR_RETURN(std::string url, RecordedCatalogUrl(dir));
+  std::unique_ptr<SqlConnection> sql;
+  if (url.empty()) {
+    auto mode = access == Access::kWrite ? SqliteDb::Mode::kReadWrite : SqliteDb::Mode::kReadOnly;
+    SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(JoinPath(dir, kDbName), mode));
+    sql = SqliteConnectionOver(std::move(db));
   } else {
-    SL_ASSIGN_OR_RETURN(int version, StoredSchemaVersion(db.get()));
+    Result<std::unique_ptr<SqlConnection>> opened = OpenSql(url);
+    if (!opened.ok()) {
+      return Status(opened.status().code(),
+                    DisplayPath(dir) + ": its catalogue " + opened.status().message());
+    }
+    sql = std::move(*opened);
+    // A reader cannot write by mistake, whatever it runs.
+    if (access == Access::kRead) {
+      SL_RETURN_IF_ERROR(sql->Query("SET default_transaction_read_only = on").status());
+    }
+  }
+  if (access == Access::kWrite) {
+    SL_RETURN_IF_ERROR(MigrateSchema(sql.get()));
+  } else {
+    SL_ASSIGN_OR_RETURN(int version, StoredSchemaVersion(sql.get()));
     if (version > CurrentSchemaVersion()) {
       return Unsupported(DisplayPath(dir) + ": written by a newer Sightline (schema " +
                          std::to_string(version) + "); upgrade Sightline");
     }
   }
-  std::unique_ptr<Case> c(new Case(dir, std::move(db)));
+  std::unique_ptr<Case> c(new Case(dir, std::move(sql), url));
   if (access == Access::kWrite) {
     for (const char* sub : {"objects", "staging", "derived"}) {
       SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
     }
     Catalog& catalog = c->catalog_;
-    SqliteDb* db = c->db();
+    SqlConnection* db = c->sql();
     auto recovered = c->objects_.Recover([&catalog, db](const std::string& sha) {
       Result<std::optional<Item>> item = catalog.FindBySha(sha);
       if (item.ok() && item->has_value()) return true;
@@ -104,12 +140,29 @@ Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) 
   return c;
 }
 
-Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identity& who) {
+Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identity& who,
+                                           const std::string& catalog_url) {
+  if (!catalog_url.empty() && !IsPostgresUrl(catalog_url)) {
+    return InvalidArgument("catalogue " + catalog_url +
+                           ": give a postgresql://… URL (a SQLite catalogue is the case's own "
+                           "case.db, the default)");
+  }
+  if (Exists(dir)) {
+    SL_ASSIGN_OR_RETURN(std::string recorded, RecordedCatalogUrl(dir));
+    if (recorded != catalog_url) {
+      return InvalidArgument(
+          DisplayPath(dir) + " is a case whose catalogue is " +
+          (recorded.empty() ? std::string("its own case.db") : "on " + recorded) + ", not " +
+          (catalog_url.empty() ? std::string("case.db") : catalog_url) +
+          "; open it without --db, or give another directory");
+    }
+  }
   for (const char* sub : {"objects", "staging", "derived"}) {
     SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
   }
   std::string readme = JoinPath(dir, "README.txt");
   if (!PathExists(readme)) SL_RETURN_IF_ERROR(WriteFileAtomic(readme, kReadme));
+  if (!catalog_url.empty() && !Exists(dir)) return CreateShared(dir, who, catalog_url);
   const std::string db_path = JoinPath(dir, kDbName);
   if (!Exists(dir)) {
     // The catalogue is made under a name of this process's and linked into place once it holds
@@ -122,8 +175,8 @@ Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identit
         dir, std::string(kCreatingPrefix) + std::to_string(::getpid()) + "-" + NewCaseId());
     {
       SL_ASSIGN_OR_RETURN(auto db, SqliteDb::Open(making, SqliteDb::Mode::kCreate));
-      SL_RETURN_IF_ERROR(MigrateSchema(db.get()));
-      std::unique_ptr<Case> c(new Case(dir, std::move(db)));
+      std::unique_ptr<Case> c(new Case(dir, SqliteConnectionOver(std::move(db)), ""));
+      SL_RETURN_IF_ERROR(MigrateSchema(c->sql()));
       Status written = WriteCreated(*c, who).status();
       if (!written.ok()) {
         c.reset();
@@ -149,6 +202,28 @@ Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identit
   return c;
 }
 
+Result<std::unique_ptr<Case>> Case::CreateShared(const std::string& dir, const Identity& who,
+                                                 const std::string& catalog_url) {
+  {
+    SL_ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> sql, OpenSql(catalog_url));
+    SL_RETURN_IF_ERROR(MigrateSchema(sql.get()));
+    std::unique_ptr<Case> c(new Case(dir, std::move(sql), catalog_url));
+    Result<CustodyEntry> created = WriteCreated(*c, who);
+    if (!created.ok() && created.status().code() == StatusCode::kAlreadyExists) {
+      // One database, one case: two directories sharing a catalogue would each hold originals
+      // the other's custody log records.
+      return InvalidArgument(c->sql()->description() + " holds case " + c->case_id() +
+                             " already; give each case a database of its own (createdb)");
+    }
+    SL_RETURN_IF_ERROR(created.status());
+  }
+  const std::string url_path = JoinPath(dir, kCatalogUrlName);
+  // 0600: the URL may name a user, or even a password.
+  SL_RETURN_IF_ERROR(WriteFileAtomic(url_path, catalog_url + "\n", 0600));
+  SL_RETURN_IF_ERROR(FsyncDir(dir));
+  return Open(dir, Access::kWrite);
+}
+
 Result<CustodyEntry> Case::WriteCreated(Case& c, const Identity& who) {
   return c.Write(who, [&](WriteContext& ctx) -> Result<CustodyRecord> {
     SL_ASSIGN_OR_RETURN(std::string existing, ctx.catalog.Info("case_id"));
@@ -164,7 +239,13 @@ Result<CustodyEntry> Case::WriteCreated(Case& c, const Identity& who) {
 }
 
 Result<CustodyEntry> Case::Write(const Identity& who, const Change& change) {
-  SL_ASSIGN_OR_RETURN(auto tx, SqliteTransaction::Begin(db_.get()));
+  SqlTransaction tx(sql_.get());
+  SL_RETURN_IF_ERROR(tx.Begin());
+  if (sql_->dialect() == SqlDialect::kPostgres) {
+    // One writer at a time extends the chain (SQLite's BEGIN IMMEDIATE does this there); readers
+    // are not held up. Released at commit or rollback.
+    SL_RETURN_IF_ERROR(sql_->Query("LOCK TABLE custody_log IN SHARE ROW EXCLUSIVE MODE").status());
+  }
   SL_ASSIGN_OR_RETURN(std::optional<CustodyEntry> head, log_.Head());
   CustodyEntry entry;
   entry.seq = head ? head->seq + 1 : 1;
@@ -192,7 +273,7 @@ Result<CustodyEntry> Case::Write(const Identity& who, const Change& change) {
   entry.details = record.details.empty() ? "{}" : record.details;
   SL_RETURN_IF_ERROR(SignEntry(who.key, &entry));
   SL_RETURN_IF_ERROR(log_.Append(entry));
-  SL_RETURN_IF_ERROR(tx->Commit());
+  SL_RETURN_IF_ERROR(tx.Commit());
   return entry;
 }
 

@@ -1,15 +1,17 @@
 // A case: the directory that holds an investigation's evidence.
 //
-//   case.db     SQLite catalogue (items, names, metadata) and the custody log
-//   objects/    originals named by SHA-256, read-only, never modified
-//   staging/    copies in flight during ingest; cleaned by the next write
-//   derived/    anything rebuildable from the originals (keyframes, fingerprints, …)
+//   case.db      SQLite catalogue (items, names, metadata, the investigation) and the custody log
+//   catalog.url  instead of case.db: the PostgreSQL database that holds the catalogue, for a
+//                desk that shares one server (doc/team-server.md)
+//   objects/     originals named by SHA-256, read-only, never modified
+//   staging/     copies in flight during ingest; cleaned by the next write
+//   derived/     anything rebuildable from the originals (keyframes, fingerprints, …)
 //
-// Every change goes through Case::Write, which runs it in one SQLite transaction together with
-// the signed custody entry that records it: both happen or neither does.
+// Every change goes through Case::Write, which runs it in one transaction together with the
+// signed custody entry that records it: both happen or neither does.
 //
 // Thread safety: a Case is used by one thread. Several processes may open the same case; their
-// writes are serialised by SQLite's write lock.
+// writes are serialised by SQLite's write lock, or on PostgreSQL by a lock on the custody log.
 #ifndef SIGHTLINE_EVIDENCE_CASE_H_
 #define SIGHTLINE_EVIDENCE_CASE_H_
 
@@ -23,7 +25,7 @@
 #include "evidence/custody_log.h"
 #include "evidence/identity.h"
 #include "evidence/object_store.h"
-#include "evidence/sqlite.h"
+#include "evidence/sql.h"
 
 namespace sightline::evidence {
 
@@ -31,14 +33,18 @@ class Case {
  public:
   enum class Access { kRead, kWrite };
 
-  // True when `dir` holds a case (a case.db).
+  // True when `dir` holds a case (a case.db or a catalog.url).
   static bool Exists(const std::string& dir);
   // Opens an existing case. With kWrite, also migrates an older schema and finishes or cleans up
   // ingests that were interrupted (see ObjectStore::Recover).
   static Result<std::unique_ptr<Case>> Open(const std::string& dir, Access access);
   // Creates a case in `dir` (created if absent) and records its creation, signed by `who`.
-  // When another process created it meanwhile, opens that case instead.
-  static Result<std::unique_ptr<Case>> Create(const std::string& dir, const Identity& who);
+  // When another process created it meanwhile, opens that case instead. `catalog_url` empty
+  // keeps the catalogue in dir/case.db; "postgresql://…" puts it in that database, which must
+  // not hold another case, and records the URL in dir/catalog.url. A case that exists already
+  // is opened when its catalogue is the one asked for, and refused (kInvalidArgument) when not.
+  static Result<std::unique_ptr<Case>> Create(const std::string& dir, const Identity& who,
+                                              const std::string& catalog_url = "");
 
   // What a change sees while it runs: the seq and time its custody entry will carry.
   struct WriteContext {
@@ -60,16 +66,22 @@ class Case {
   Catalog& catalog() { return catalog_; }
   CustodyLog& log() { return log_; }
   ObjectStore& objects() { return objects_; }
-  SqliteDb* db() { return db_.get(); }
+  // The catalogue's connection, for the case/ layer's own tables. Writes belong inside Write.
+  SqlConnection* sql() { return sql_.get(); }
+  // The URL in catalog.url for a catalogue on PostgreSQL, "" for dir/case.db.
+  const std::string& catalog_url() const { return catalog_url_; }
   std::string DerivedDir() const;
 
  private:
   // Records "case_created" (the case id, creation time and creator) as the first entry; fails
   // with kAlreadyExists when the case has it already.
   static Result<CustodyEntry> WriteCreated(Case& c, const Identity& who);
-  Case(std::string dir, std::unique_ptr<SqliteDb> db);
+  Case(std::string dir, std::unique_ptr<SqlConnection> sql, std::string catalog_url);
+  static Result<std::unique_ptr<Case>> CreateShared(const std::string& dir, const Identity& who,
+                                                    const std::string& catalog_url);
   std::string dir_;
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlConnection> sql_;
+  std::string catalog_url_;
   Catalog catalog_;
   CustodyLog log_;
   ObjectStore objects_;

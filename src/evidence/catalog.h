@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "evidence/sqlite.h"
+#include "evidence/sql.h"
 
 namespace sightline::evidence {
 
@@ -53,7 +53,7 @@ struct StoredTimestamp {
 
 class Catalog {
  public:
-  explicit Catalog(SqliteDb* db) : db_(db) {}
+  explicit Catalog(SqlConnection* db) : db_(db) {}
 
   Result<std::optional<Item>> FindBySha(const std::string& sha256);
   Result<std::vector<Item>> ListItems();
@@ -75,8 +75,8 @@ class Catalog {
   Status SetInfo(const std::string& key, const std::string& value);
 
  private:
-  Result<std::vector<Item>> QueryItems(const std::string& where, const std::string& arg);
-  SqliteDb* db_;
+  Result<std::vector<Item>> QueryItems(const std::string& where, const SqlValue& arg);
+  SqlConnection* db_;
 };
 
 }  // namespace sightline::evidence

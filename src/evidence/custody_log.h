@@ -10,13 +10,13 @@
 
 #include "base/status.h"
 #include "evidence/custody.h"
-#include "evidence/sqlite.h"
+#include "evidence/sql.h"
 
 namespace sightline::evidence {
 
 class CustodyLog {
  public:
-  explicit CustodyLog(SqliteDb* db) : db_(db) {}
+  explicit CustodyLog(SqlConnection* db) : db_(db) {}
 
   // The last entry, or nullopt for an empty log.
   Result<std::optional<CustodyEntry>> Head();
@@ -34,7 +34,7 @@ class CustodyLog {
 
  private:
   Result<std::vector<CustodyEntry>> Query(const std::string& where, const std::string& arg);
-  SqliteDb* db_;
+  SqlConnection* db_;
 };
 
 }  // namespace sightline::evidence

@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kSidecarSchema = 5;  // evidence/schema.cc: migration 4 -> 5
 
-Result<bool> HasSidecarTable(SqliteDb* db) {
+Result<bool> HasSidecarTable(SqlConnection* db) {
   SL_ASSIGN_OR_RETURN(int version, StoredSchemaVersion(db));
   return version >= kSidecarSchema;
 }
@@ -23,19 +23,19 @@ Result<bool> HasSidecarTable(SqliteDb* db) {
 constexpr char kColumns[] =
     "id, item_id, kind, sha256, size, name, path, summary, actor, created_at, custody_seq";
 
-Sidecar SidecarAt(const SqliteStmt& s) {
+Sidecar SidecarAt(const SqlRows& r, std::size_t i) {
   Sidecar sc;
-  sc.id = s.Int(0);
-  sc.item_id = s.Int(1);
-  sc.kind = s.Text(2);
-  sc.sha256 = s.Text(3);
-  sc.size = static_cast<std::uint64_t>(s.Int(4));
-  sc.name = s.Text(5);
-  sc.path = s.Text(6);
-  sc.summary = s.Text(7);
-  sc.actor = s.Text(8);
-  sc.created_at = s.Text(9);
-  sc.custody_seq = s.Int(10);
+  sc.id = r.Int(i, 0);
+  sc.item_id = r.Int(i, 1);
+  sc.kind = r.Text(i, 2);
+  sc.sha256 = r.Text(i, 3);
+  sc.size = static_cast<std::uint64_t>(r.Int(i, 4));
+  sc.name = r.Text(i, 5);
+  sc.path = r.Text(i, 6);
+  sc.summary = r.Text(i, 7);
+  sc.actor = r.Text(i, 8);
+  sc.created_at = r.Text(i, 9);
+  sc.custody_seq = r.Int(i, 10);
   return sc;
 }
 
@@ -65,37 +65,28 @@ Result<SidecarAdded> AddSidecar(Case& c, const Identity& who, std::int64_t item_
   sc.summary = summary;
   sc.actor = who.actor;
   Result<CustodyEntry> entry = c.Write(who, [&](Case::WriteContext& ctx) -> Result<CustodyRecord> {
-    SL_ASSIGN_OR_RETURN(SqliteStmt item, c.db()->Prepare("SELECT sha256 FROM items WHERE id = ?1"));
-    item.Bind(1, item_id);
-    SL_ASSIGN_OR_RETURN(bool found, item.Step());
-    if (!found) return NotFound("no item #" + std::to_string(item_id) + " in this case");
-    const std::string item_sha = item.Text(0);
-    SL_ASSIGN_OR_RETURN(SqliteStmt existing,
-                        c.db()->Prepare(std::string("SELECT ") + kColumns +
-                                        " FROM sidecars WHERE item_id = ?1 AND sha256 = ?2"));
-    existing.Bind(1, item_id).Bind(2, sc.sha256);
-    SL_ASSIGN_OR_RETURN(bool known, existing.Step());
-    if (known) {
-      sc = SidecarAt(existing);
+    SqlConnection* db = c.sql();
+    SL_ASSIGN_OR_RETURN(SqlRows item,
+                        db->Query("SELECT sha256 FROM items WHERE id = $1", {item_id}));
+    if (item.empty()) return NotFound("no item #" + std::to_string(item_id) + " in this case");
+    const std::string item_sha = item.Text(0, 0);
+    SL_ASSIGN_OR_RETURN(SqlRows existing,
+                        db->Query(std::string("SELECT ") + kColumns +
+                                      " FROM sidecars WHERE item_id = $1 AND sha256 = $2",
+                                  {item_id, sc.sha256}));
+    if (!existing.empty()) {
+      sc = SidecarAt(existing, 0);
       out.already_present = true;
       return Status(StatusCode::kAlreadyExists, "already a sidecar of this item");
     }
-    SL_ASSIGN_OR_RETURN(SqliteStmt ins,
-                        c.db()->Prepare("INSERT INTO sidecars (item_id, kind, sha256, size, name, "
-                                        "path, summary, actor, created_at, custody_seq) VALUES "
-                                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
-    ins.Bind(1, item_id)
-        .Bind(2, kind)
-        .Bind(3, sc.sha256)
-        .Bind(4, static_cast<std::int64_t>(sc.size))
-        .Bind(5, name)
-        .Bind(6, origin)
-        .Bind(7, summary)
-        .Bind(8, who.actor)
-        .Bind(9, ctx.time)
-        .Bind(10, ctx.seq);
-    SL_RETURN_IF_ERROR(ins.Run());
-    sc.id = c.db()->LastInsertId();
+    SL_ASSIGN_OR_RETURN(
+        SqlRows ins, db->Query("INSERT INTO sidecars (item_id, kind, sha256, size, name, path, "
+                               "summary, actor, created_at, custody_seq) VALUES ($1, $2, $3, "
+                               "$4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                               {item_id, kind, sc.sha256, static_cast<std::int64_t>(sc.size), name,
+                                origin, summary, who.actor, ctx.time, ctx.seq}));
+    if (ins.empty()) return Internal(db->description() + ": INSERT INTO sidecars returned no id");
+    sc.id = ins.Int(0, 0);
     sc.created_at = ctx.time;
     sc.custody_seq = ctx.seq;
     nlohmann::json details = {
@@ -119,27 +110,22 @@ Result<SidecarAdded> AddSidecar(Case& c, const Identity& who, std::int64_t item_
 }
 
 Result<std::vector<Sidecar>> ListSidecars(Case& c, std::int64_t item_id) {
-  SL_ASSIGN_OR_RETURN(bool has_table, HasSidecarTable(c.db()));
+  SL_ASSIGN_OR_RETURN(bool has_table, HasSidecarTable(c.sql()));
   std::vector<Sidecar> out;
   if (!has_table) return out;
-  SL_ASSIGN_OR_RETURN(SqliteStmt s,
-                      c.db()->Prepare(std::string("SELECT ") + kColumns +
-                                      " FROM sidecars WHERE ?1 = 0 OR item_id = ?1 ORDER BY id"));
-  s.Bind(1, item_id);
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(SidecarAt(s));
-  }
+  SL_ASSIGN_OR_RETURN(SqlRows r,
+                      c.sql()->Query(std::string("SELECT ") + kColumns +
+                                         " FROM sidecars WHERE $1 = 0 OR item_id = $1 ORDER BY id",
+                                     {item_id}));
+  for (std::size_t i = 0; i < r.size(); ++i) out.push_back(SidecarAt(r, i));
   return out;
 }
 
-Result<bool> IsSidecarObject(SqliteDb* db, const std::string& sha256) {
+Result<bool> IsSidecarObject(SqlConnection* db, const std::string& sha256) {
   SL_ASSIGN_OR_RETURN(bool has_table, HasSidecarTable(db));
   if (!has_table) return false;
-  SL_ASSIGN_OR_RETURN(SqliteStmt s, db->Prepare("SELECT 1 FROM sidecars WHERE sha256 = ?1"));
-  s.Bind(1, sha256);
-  return s.Step();
+  SL_ASSIGN_OR_RETURN(SqlRows r, db->Query("SELECT 1 FROM sidecars WHERE sha256 = $1", {sha256}));
+  return !r.empty();
 }
 
 }  // namespace sightline::evidence

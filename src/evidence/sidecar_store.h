@@ -55,7 +55,7 @@ Result<SidecarAdded> AddSidecar(Case& c, const Identity& who, std::int64_t item_
 Result<std::vector<Sidecar>> ListSidecars(Case& c, std::int64_t item_id);
 
 // True when `sha256` is the content of some sidecar (for verify and the recovery of staging/).
-Result<bool> IsSidecarObject(SqliteDb* db, const std::string& sha256);
+Result<bool> IsSidecarObject(SqlConnection* db, const std::string& sha256);
 
 }  // namespace sightline::evidence
 

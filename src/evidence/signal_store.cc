@@ -1,5 +1,7 @@
 #include "evidence/signal_store.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "base/file.h"
@@ -12,34 +14,59 @@ namespace {
 constexpr char kSignalColumns[] =
     "id, item_id, kind, version, params, path, sha256, summary, created_at, custody_seq";
 
-StoredSignal SignalRow(const SqliteStmt& s) {
+StoredSignal SignalRow(const SqlRows& rows, std::size_t i) {
   StoredSignal r;
-  r.id = s.Int(0);
-  r.item_id = s.Int(1);
-  r.key.kind = s.Text(2);
-  r.key.version = static_cast<int>(s.Int(3));
-  r.key.params = s.Text(4);
-  r.path = s.Text(5);
-  r.sha256 = s.Text(6);
-  r.summary = s.Text(7);
-  r.created_at = s.Text(8);
-  r.custody_seq = s.Int(9);
+  r.id = rows.Int(i, 0);
+  r.item_id = rows.Int(i, 1);
+  r.key.kind = rows.Text(i, 2);
+  r.key.version = static_cast<int>(rows.Int(i, 3));
+  r.key.params = rows.Text(i, 4);
+  r.path = rows.Text(i, 5);
+  r.sha256 = rows.Text(i, 6);
+  r.summary = rows.Text(i, 7);
+  r.created_at = rows.Text(i, 8);
+  r.custody_seq = rows.Int(i, 9);
   return r;
+}
+
+// Frame rows go in statements of this many rows: one round trip each on PostgreSQL, and well
+// under SQLite's limit of 32766 parameters.
+constexpr std::size_t kFrameRowsPerInsert = 250;
+
+Status InsertFrameRows(SqlConnection* db, std::int64_t signal_id,
+                       const std::vector<FrameHashRow>& frames) {
+  for (std::size_t start = 0; start < frames.size(); start += kFrameRowsPerInsert) {
+    const std::size_t end = std::min(frames.size(), start + kFrameRowsPerInsert);
+    std::string sql = "INSERT INTO frame_hashes (signal_id, t, hash, quality) VALUES ";
+    std::vector<SqlValue> params;
+    params.reserve((end - start) * 4);
+    for (std::size_t i = start; i < end; ++i) {
+      const std::size_t p = params.size();
+      sql += (i == start ? "($" : ", ($") + std::to_string(p + 1) + ", $" + std::to_string(p + 2) +
+             ", $" + std::to_string(p + 3) + ", $" + std::to_string(p + 4) + ")";
+      const FrameHashRow& f = frames[i];
+      params.emplace_back(signal_id);
+      params.emplace_back(f.t);
+      params.emplace_back(
+          SqlBlob{std::string(reinterpret_cast<const char*>(f.hash.data()), f.hash.size())});
+      params.emplace_back(static_cast<std::int64_t>(f.quality));
+    }
+    SL_RETURN_IF_ERROR(db->Query(sql, params).status());
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
 Result<std::optional<StoredSignal>> FindSignal(Case& c, std::int64_t item_id,
                                                const SignalKey& key) {
-  SL_ASSIGN_OR_RETURN(SqliteStmt s,
-                      c.db()->Prepare(std::string("SELECT ") + kSignalColumns +
-                                      " FROM signals WHERE item_id = ?1 AND kind = ?2 AND "
-                                      "version = ?3 AND params = ?4"));
-  s.Bind(1, item_id).Bind(2, key.kind).Bind(3, static_cast<std::int64_t>(key.version));
-  s.Bind(4, key.params);
-  SL_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return std::optional<StoredSignal>();
-  return std::optional<StoredSignal>(SignalRow(s));
+  SL_ASSIGN_OR_RETURN(SqlRows r,
+                      c.sql()->Query(std::string("SELECT ") + kSignalColumns +
+                                         " FROM signals WHERE item_id = $1 AND kind = $2 AND "
+                                         "version = $3 AND params = $4",
+                                     {item_id, key.kind, std::int64_t{key.version}, key.params}));
+  if (r.empty()) return std::optional<StoredSignal>();
+  return std::optional<StoredSignal>(SignalRow(r, 0));
 }
 
 Result<StoredSignal> StoreSignal(Case& c, const Identity& who, const Item& item,
@@ -65,33 +92,17 @@ Result<StoredSignal> StoreSignal(Case& c, const Identity& who, const Item& item,
   Result<CustodyEntry> entry = c.Write(who, [&](Case::WriteContext& ctx) -> Result<CustodyRecord> {
     stored.created_at = ctx.time;
     stored.custody_seq = ctx.seq;
-    SL_ASSIGN_OR_RETURN(SqliteStmt ins,
-                        c.db()->Prepare("INSERT INTO signals (item_id, kind, version, params, "
-                                        "path, sha256, summary, created_at, custody_seq) "
-                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-    ins.Bind(1, item.id).Bind(2, key.kind).Bind(3, static_cast<std::int64_t>(key.version));
-    ins.Bind(4, key.params).Bind(5, relative).Bind(6, stored.sha256).Bind(7, summary);
-    ins.Bind(8, ctx.time).Bind(9, ctx.seq);
-    Status inserted = ins.Run();
-    if (!inserted.ok()) {
-      if (inserted.message().find("UNIQUE") != std::string::npos) {
-        return Status(StatusCode::kAlreadyExists, "signal already stored");
-      }
-      return inserted;
-    }
-    stored.id = c.db()->LastInsertId();
-    SL_ASSIGN_OR_RETURN(SqliteStmt row,
-                        c.db()->Prepare("INSERT INTO frame_hashes (signal_id, t, hash, "
-                                        "quality) VALUES (?1, ?2, ?3, ?4)"));
-    for (const FrameHashRow& f : frames) {
-      SL_RETURN_IF_ERROR(row.Reset());
-      row.Bind(1, stored.id).Bind(4, static_cast<std::int64_t>(f.quality));
-      SL_RETURN_IF_ERROR(
-          row.BindDouble(2, f.t)
-              .BindBlob(
-                  3, std::string_view(reinterpret_cast<const char*>(f.hash.data()), f.hash.size()))
-              .Run());
-    }
+    SL_ASSIGN_OR_RETURN(
+        SqlRows ins,
+        c.sql()->Query("INSERT INTO signals (item_id, kind, version, params, path, sha256, "
+                       "summary, created_at, custody_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                       "$8, $9) ON CONFLICT (item_id, kind, version, params) DO NOTHING "
+                       "RETURNING id",
+                       {item.id, key.kind, std::int64_t{key.version}, key.params, relative,
+                        stored.sha256, summary, ctx.time, ctx.seq}));
+    if (ins.empty()) return Status(StatusCode::kAlreadyExists, "signal already stored");
+    stored.id = ins.Int(0, 0);
+    SL_RETURN_IF_ERROR(InsertFrameRows(c.sql(), stored.id, frames));
     nlohmann::json details = {
         {"item_id", item.id},     {"kind", key.kind},
         {"version", key.version}, {"params", nlohmann::json::parse(key.params, nullptr, false)},
@@ -104,18 +115,17 @@ Result<StoredSignal> StoreSignal(Case& c, const Identity& who, const Item& item,
 }
 
 Result<std::vector<FrameHashRow>> FrameRows(Case& c, std::int64_t signal_id) {
-  SL_ASSIGN_OR_RETURN(SqliteStmt s, c.db()->Prepare("SELECT t, hash, quality FROM frame_hashes "
-                                                    "WHERE signal_id = ?1 ORDER BY t"));
-  s.Bind(1, signal_id);
+  SL_ASSIGN_OR_RETURN(SqlRows rows, c.sql()->Query("SELECT t, hash, quality FROM frame_hashes "
+                                                   "WHERE signal_id = $1 ORDER BY t",
+                                                   {signal_id}));
   std::vector<FrameHashRow> out;
-  for (;;) {
-    SL_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
     FrameHashRow r;
-    r.t = s.Double(0);
-    std::string blob = s.Text(1);
+    r.t = rows.Double(i, 0);
+    std::string blob = rows.Text(i, 1);
     if (blob.size() == r.hash.size()) std::copy(blob.begin(), blob.end(), r.hash.begin());
-    r.quality = static_cast<int>(s.Int(2));
+    r.quality = static_cast<int>(rows.Int(i, 2));
     out.push_back(r);
   }
   return out;

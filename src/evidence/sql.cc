@@ -56,10 +56,12 @@ std::string SqlRows::Text(std::size_t row, int col) const {
   return std::visit(AsText{}, rows_[row][static_cast<std::size_t>(col)]);
 }
 
+bool IsPostgresUrl(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
 Result<std::unique_ptr<SqlConnection>> OpenSql(const std::string& url) {
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return OpenPostgres(url);
-  }
+  if (IsPostgresUrl(url)) return OpenPostgres(url);
   if (url.rfind("sqlite:", 0) == 0) return OpenSqlite(url.substr(7));
   if (url.empty()) return InvalidArgument("no catalogue given (a SQLite path or postgresql://…)");
   if (url.find("://") != std::string::npos) {

@@ -75,6 +75,10 @@ class SqlConnection {
   // inside see the state the writes build on; PostgreSQL runs at READ COMMITTED and callers lock
   // the rows they change. Rollback never fails (a lost connection has rolled back already).
   virtual Status Begin() = 0;
+  // A read-only transaction in which every query sees the same committed state of the
+  // database, however other connections commit meanwhile (SQLite: a deferred transaction over
+  // WAL; PostgreSQL: REPEATABLE READ). Ended by Commit or Rollback.
+  virtual Status BeginRead() = 0;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
 
@@ -88,6 +92,8 @@ class SqlConnection {
 // form; the password, if any, better in ~/.pgpass or PGPASSWORD than in the URL), "sqlite:PATH"
 // or a plain path (a SQLite file, created when missing).
 Result<std::unique_ptr<SqlConnection>> OpenSql(const std::string& url);
+// True for a "postgresql://…" or "postgres://…" URL.
+bool IsPostgresUrl(const std::string& url);
 
 // Column types that differ between the dialects.
 struct SqlTypes {
@@ -122,6 +128,26 @@ class SqlTransaction {
   SqlConnection* c_;
   bool open_ = false;
 };
+
+// BeginRead/Commit over a scope: the queries made while it lives read one state of the database.
+// A snapshot that could not begin leaves the queries reading as they come (status() says why).
+class SqlReadSnapshot {
+ public:
+  explicit SqlReadSnapshot(SqlConnection* c) : c_(c), status_(c->BeginRead()) {}
+  ~SqlReadSnapshot() {
+    if (status_.ok()) (void)c_->Commit();
+  }
+  SqlReadSnapshot(const SqlReadSnapshot&) = delete;
+  SqlReadSnapshot& operator=(const SqlReadSnapshot&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  SqlConnection* c_;
+  Status status_;
+};
+
+// A text parameter that is NULL when empty (optional columns).
+inline SqlValue SqlTextOrNull(const std::string& s) { return s.empty() ? SqlValue() : SqlValue(s); }
 
 }  // namespace sightline::evidence
 

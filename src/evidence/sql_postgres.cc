@@ -106,6 +106,17 @@ class PostgresConnection : public SqlConnection {
     }
   }
 
+  Status BeginRead() override {
+    if (!conn_) return Status(StatusCode::kBusy, shown_ + ": not connected");
+    if (work_) return Internal(shown_ + ": a transaction is open already");
+    try {
+      work_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(*conn_);
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      return Failure(e, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    }
+  }
+
   Status Commit() override {
     if (!work_) return Internal(shown_ + ": COMMIT without a transaction");
     try {
@@ -238,7 +249,7 @@ class PostgresConnection : public SqlConnection {
   std::string url_;
   std::string shown_;
   std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<pqxx::work> work_;
+  std::unique_ptr<pqxx::transaction_base> work_;
   bool lost_ = false;
 };
 

@@ -66,6 +66,7 @@ class SqliteConnection : public SqlConnection {
 
   Status ExecScript(std::string_view sql) override { return db_->Exec(sql); }
   Status Begin() override { return db_->Exec("BEGIN IMMEDIATE"); }
+  Status BeginRead() override { return db_->Exec("BEGIN"); }
   Status Commit() override { return db_->Exec("COMMIT"); }
   void Rollback() override { (void)db_->Exec("ROLLBACK"); }
   bool connection_lost() const override { return false; }
@@ -77,9 +78,13 @@ class SqliteConnection : public SqlConnection {
 
 }  // namespace
 
+std::unique_ptr<SqlConnection> SqliteConnectionOver(std::unique_ptr<SqliteDb> db) {
+  return std::unique_ptr<SqlConnection>(new SqliteConnection(std::move(db)));
+}
+
 Result<std::unique_ptr<SqlConnection>> OpenSqlite(const std::string& path) {
   SL_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path, SqliteDb::Mode::kCreate));
-  return std::unique_ptr<SqlConnection>(new SqliteConnection(std::move(db)));
+  return SqliteConnectionOver(std::move(db));
 }
 
 }  // namespace sightline::evidence

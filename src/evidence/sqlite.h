@@ -19,6 +19,7 @@ struct sqlite3_stmt;
 namespace sightline::evidence {
 
 class SqliteStmt;
+class SqlConnection;
 
 class SqliteDb {
  public:
@@ -116,6 +117,9 @@ class SqliteReadSnapshot {
   SqliteDb* db_;
   Status status_;
 };
+
+// The SqlConnection (evidence/sql.h) over an open database, which it owns from then on.
+std::unique_ptr<SqlConnection> SqliteConnectionOver(std::unique_ptr<SqliteDb> db);
 
 }  // namespace sightline::evidence
 

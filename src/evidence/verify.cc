@@ -33,7 +33,7 @@ class Verifier {
 
   VerifyReport Run() {
     // One read transaction: a consistent snapshot even while another process ingests.
-    SqliteReadSnapshot snapshot(case_.db());
+    SqlReadSnapshot snapshot(case_.sql());
     if (!snapshot.status().ok()) return Fatal(snapshot.status());
     Result<std::vector<CustodyEntry>> entries = case_.log().All();
     Result<std::vector<Item>> items = case_.catalog().ListItems();

@@ -8,6 +8,7 @@
 
 #include "evidence/case.h"
 #include "evidence/ingest.h"
+#include "evidence/sqlite.h"
 #include "test_util.h"
 
 namespace sightline::evidence {

@@ -177,7 +177,7 @@ void AddAnalysedFacts(evidence::Case& c, std::int64_t item_id, nlohmann::json* j
 }  // namespace
 
 Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOptions& options) {
-  evidence::SqliteReadSnapshot snapshot(c.db());
+  evidence::SqlReadSnapshot snapshot(c.sql());
   SL_RETURN_IF_ERROR(snapshot.status());
   SL_ASSIGN_OR_RETURN(std::vector<evidence::Item> items, c.catalog().ListItems());
   SL_ASSIGN_OR_RETURN(std::vector<inv::Finding> findings, inv::ListFindings(c, {}));
