@@ -162,6 +162,9 @@ fi
 # against `serve` on loopback; errors (must be 0) and API read latency (goal: p95 < 100 ms).
 printf '\nWorkbench under load (sightline serve, 50 readers + 5 uploaders, 60 s)\n'
 "$(dirname "$0")/serve/run.sh" "$BUILD/sightline" 60 || echo "(serve load bench failed: see above)"
+printf '\nThe same with the catalogue on PostgreSQL (a throwaway server on a Unix socket, fsync off)\n'
+"$(dirname "$0")/serve/run.sh" "$BUILD/sightline" 60 50 5 postgres ||
+  echo "(serve load bench on PostgreSQL failed: see above)"
 
 # Frame-hash index at archive scale (bench/index/): synthetic PDQ-like hashes of re-posted clips;
 # build, save, load, incremental insert and append, memory, and 60-hash clip queries at radius 31

@@ -90,19 +90,22 @@ TEST_F(ArchiveWorkers, KilledWorkerAndRestartedServerLoseNothingAndDuplicateNoth
   const std::string held_by_w1 =
       "SELECT coalesce(max(id), 0) FROM archive_jobs WHERE state = 'running' AND worker = 'w1'";
   ASSERT_TRUE(WaitFor("SELECT count(*) FROM archive_jobs WHERE state = 'done'", items / 4, 120));
+  // w1 is frozen (SIGSTOP) before the check, so that it cannot finish the job between the check
+  // and the kill; when it had finished it already, it goes on and is caught at its next job.
   std::int64_t orphan = 0;
-  for (int tries = 0; tries < 200 && orphan == 0; ++tries) {
-    std::int64_t job = Count(held_by_w1);
-    if (job == 0) {
+  for (int tries = 0; tries < 6000 && orphan == 0; ++tries) {
+    if (Count(held_by_w1) == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       continue;
     }
-    workers[1]->Kill9();
-    if (Count("SELECT count(*) FROM archive_jobs WHERE id = " + std::to_string(job) +
-              " AND state = 'running' AND worker = 'w1'") == 1) {
+    ::kill(workers[1]->pid(), SIGSTOP);
+    const std::int64_t job = Count(held_by_w1);
+    if (job != 0) {
+      workers[1]->Kill9();
       orphan = job;
+    } else {
+      ::kill(workers[1]->pid(), SIGCONT);
     }
-    break;
   }
   ASSERT_NE(orphan, 0) << "w1 was never caught holding a job";
 

@@ -4,17 +4,24 @@
 # and the p95 latency of API reads (goal < 100 ms). Bounded: loopback only, fixed client counts,
 # the duration given (at most 600 s).
 #
+# CATALOG "postgres" puts the case's catalogue in a throwaway PostgreSQL (tests/services/
+# postgres.sh: Unix socket, fsync off) instead of the case's own SQLite case.db.
+#
 # usage: bench/serve/run.sh SIGHTLINE_BIN [DURATION_S=60] [READERS=50] [UPLOADERS=5]
+#                           [CATALOG=sqlite|postgres]
 set -euo pipefail
 BIN=$(realpath "$1")
 DURATION=${2:-60}
 READERS=${3:-50}
 UPLOADERS=${4:-5}
+CATALOG=${5:-sqlite}
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sightline-serve-bench.XXXXXX")
 SERVER=
+PG=
 cleanup() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [ -n "$PG" ]; then "$HERE/../../tests/services/postgres.sh" stop "$PG" >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -35,7 +42,15 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 ffmpeg -nostdin -loglevel error -f lavfi -i "testsrc2=size=1280x720:rate=30" -t 6 \
   -pix_fmt yuv420p "$WORK/upload.mp4"
-"$BIN" ingest --case "$WORK/case" "$WORK/in" >/dev/null
+DB=()
+if [ "$CATALOG" = postgres ]; then
+  PG=$WORK/pg
+  chmod 755 "$WORK"  # the server runs as the postgres user when we are root
+  base=$("$HERE/../../tests/services/postgres.sh" start "$PG")
+  psql -q "$base" -c "CREATE DATABASE serve_bench"
+  DB=(--db "${base/\/postgres\?//serve_bench?}")
+fi
+"$BIN" ingest --case "$WORK/case" "${DB[@]}" "$WORK/in" >/dev/null
 echo bench-viewer-password | "$BIN" user add --case "$WORK/case" --role viewer viewer >/dev/null
 for i in $(seq 0 $((UPLOADERS - 1))); do
   echo bench-editor-password | "$BIN" user add --case "$WORK/case" --role editor "editor$i" >/dev/null

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -97,5 +98,15 @@ int main(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   // FFmpeg and exiv2 log to stderr; their errors reach the user as messages naming the file.
   sightline::media::SilenceMediaLibraryLogs();
-  return sightline::cli::Main(argc, argv);
+  try {
+    return sightline::cli::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    // Under a memory cap (SIGHTLINE_MEMORY_MB, ulimit -v) a file can need more than allowed.
+    // Every write to a case is one transaction, so what was being written is rolled back whole.
+    std::fputs(
+        "sightline: out of memory: this input needs more than the process may use "
+        "(SIGHTLINE_MEMORY_MB or ulimit -v); nothing half-written was kept (doc/limits.md)\n",
+        stderr);
+    return sightline::cli::kExitFailed;
+  }
 }
