@@ -53,11 +53,12 @@ constexpr char kNewestVersion[] =
 // The decisions on each finding (`finding_id` 0: on every finding), oldest first.
 Result<std::map<std::int64_t, std::vector<Decision>>> DecisionsOf(evidence::Case& c,
                                                                   std::int64_t finding_id) {
-  SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
-                      c.sql()->Query("SELECT id, status, reason, actor, time, custody_seq, "
-                                     "finding_id FROM decisions WHERE $1 = 0 OR finding_id = $1 "
-                                     "ORDER BY id",
-                                     {finding_id}));
+  SL_ASSIGN_OR_RETURN(
+      evidence::SqlRows s,
+      c.sql()->Query("SELECT id, status, reason, actor, time, custody_seq, "
+                     "finding_id FROM decisions WHERE CAST($1 AS BIGINT) = 0 OR finding_id = $1 "
+                     "ORDER BY id",
+                     {finding_id}));
   std::map<std::int64_t, std::vector<Decision>> out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     Decision d;

@@ -62,7 +62,7 @@ Result<std::vector<Location>> ListLocations(evidence::Case& c, std::int64_t item
       c.sql()->Query(std::string("SELECT id, item_id, observation_id, lat, lon, radius_m, "
                                  "method, note, ") +
                          kProvenanceColumns +
-                         " FROM locations WHERE $1 = 0 OR item_id = $1 ORDER BY id",
+                         " FROM locations WHERE CAST($1 AS BIGINT) = 0 OR item_id = $1 ORDER BY id",
                      {item_id}));
   std::vector<Location> out;
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -110,8 +110,9 @@ Result<Observation> AddObservation(evidence::Case& c, const evidence::Identity& 
 }
 
 Result<std::vector<Observation>> ListObservations(evidence::Case& c, std::int64_t item_id) {
-  return Query(c, "WHERE $1 = 0 OR item_id = $1 ORDER BY item_id, start_s NULLS FIRST, id",
-               item_id);
+  return Query(
+      c, "WHERE CAST($1 AS BIGINT) = 0 OR item_id = $1 ORDER BY item_id, start_s NULLS FIRST, id",
+      item_id);
 }
 
 Result<Observation> GetObservation(evidence::Case& c, std::int64_t id) {

@@ -42,7 +42,8 @@ Result<std::vector<Relation>> ListRelations(evidence::Case& c, std::int64_t item
       evidence::SqlRows s,
       c.sql()->Query(std::string("SELECT id, kind, item_a, item_b, offset_s, note, ") +
                          kProvenanceColumns +
-                         " FROM relations WHERE $1 = 0 OR item_a = $1 OR item_b = $1 ORDER BY id",
+                         " FROM relations WHERE CAST($1 AS BIGINT) = 0 OR item_a = $1 OR item_b = "
+                         "$1 ORDER BY id",
                      {item_id}));
   std::vector<Relation> out;
   for (std::size_t i = 0; i < s.size(); ++i) {

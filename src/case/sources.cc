@@ -128,10 +128,11 @@ Result<std::vector<ItemSource>> ListItemSources(evidence::Case& c, std::int64_t 
   SL_ASSIGN_OR_RETURN(bool has_published_at, HasPublishedAt(c));
   SL_ASSIGN_OR_RETURN(
       evidence::SqlRows s,
-      c.sql()->Query(std::string("SELECT id, item_id, source_id, how, url, obtained_at, ") +
-                         kProvenanceColumns + (has_published_at ? ", published_at" : ", NULL") +
-                         " FROM item_sources WHERE $1 = 0 OR item_id = $1 ORDER BY id",
-                     {item_id}));
+      c.sql()->Query(
+          std::string("SELECT id, item_id, source_id, how, url, obtained_at, ") +
+              kProvenanceColumns + (has_published_at ? ", published_at" : ", NULL") +
+              " FROM item_sources WHERE CAST($1 AS BIGINT) = 0 OR item_id = $1 ORDER BY id",
+          {item_id}));
   std::vector<ItemSource> out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     ItemSource l;

@@ -76,6 +76,31 @@ Result<std::string> RecordedCatalogUrl(const std::string& dir) {
   return url;
 }
 
+// Binds the new case directory `dir` to the PostgreSQL catalogue at `url`: makes the schema,
+// checks that the database holds no case yet, and records the URL in dir/catalog.url. Returns the
+// connection that holds the database's creation lock: whoever keeps it open until the case's
+// first entry is written is the only one to bind that database.
+Result<std::unique_ptr<SqlConnection>> BindSharedCatalogue(const std::string& dir,
+                                                           const std::string& url) {
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> sql, OpenSql(url));
+  // A session lock, released when the connection closes.
+  SL_RETURN_IF_ERROR(sql->Query("SELECT pg_advisory_lock(7301730176)").status());
+  SL_RETURN_IF_ERROR(MigrateSchema(sql.get()));
+  SL_ASSIGN_OR_RETURN(std::string held, Catalog(sql.get()).Info("case_id"));
+  SL_ASSIGN_OR_RETURN(std::string recorded, RecordedCatalogUrl(dir));
+  if (recorded == url) return sql;  // bound meanwhile by another creation of this directory
+  if (!held.empty()) {
+    // One database, one case: two directories sharing a catalogue would each hold originals the
+    // other's custody log records.
+    return InvalidArgument(sql->description() + " holds case " + held +
+                           " already; give each case a database of its own (createdb)");
+  }
+  // 0600: the URL may name a user, or even a password.
+  SL_RETURN_IF_ERROR(WriteFileAtomic(JoinPath(dir, kCatalogUrlName), url + "\n", 0600));
+  SL_RETURN_IF_ERROR(FsyncDir(dir));
+  return sql;
+}
+
 }  // namespace
 
 Case::Case(std::string dir, std::unique_ptr<SqlConnection> sql, std::string catalog_url)
@@ -93,7 +118,7 @@ bool Case::Exists(const std::string& dir) {
 Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) {
   if (!IsDirectory(dir)) return NotFound(DisplayPath(dir) + ": no such case directory");
   if (!Exists(dir)) {
-    return NotFound(DisplayPath(dir) + ": not a Sightline case (no case.db)");
+    return NotFound(DisplayPath(dir) + ": not a Sightline case (no case.db or catalog.url)");
   }
   SL_ASSIGN_OR_RETURN(std::string url, RecordedCatalogUrl(dir));
   std::unique_ptr<SqlConnection> sql;
@@ -109,9 +134,7 @@ Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) 
     }
     sql = std::move(*opened);
     // A reader cannot write by mistake, whatever it runs.
-    if (access == Access::kRead) {
-      SL_RETURN_IF_ERROR(sql->Query("SET default_transaction_read_only = on").status());
-    }
+    if (access == Access::kRead) SL_RETURN_IF_ERROR(sql->SetReadOnly());
   }
   if (access == Access::kWrite) {
     SL_RETURN_IF_ERROR(MigrateSchema(sql.get()));
@@ -129,11 +152,10 @@ Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) 
     }
     Catalog& catalog = c->catalog_;
     SqlConnection* db = c->sql();
-    auto recovered = c->objects_.Recover([&catalog, db](const std::string& sha) {
-      Result<std::optional<Item>> item = catalog.FindBySha(sha);
-      if (item.ok() && item->has_value()) return true;
-      Result<bool> sidecar = IsSidecarObject(db, sha);  // sidecars are published the same way
-      return sidecar.ok() && *sidecar;
+    auto recovered = c->objects_.Recover([&catalog, db](const std::string& sha) -> Result<bool> {
+      SL_ASSIGN_OR_RETURN(std::optional<Item> item, catalog.FindBySha(sha));
+      if (item) return true;
+      return IsSidecarObject(db, sha);  // sidecars are published the same way
     });
     if (!recovered.ok()) return recovered.status();
   }
@@ -162,7 +184,10 @@ Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identit
   }
   std::string readme = JoinPath(dir, "README.txt");
   if (!PathExists(readme)) SL_RETURN_IF_ERROR(WriteFileAtomic(readme, kReadme));
-  if (!catalog_url.empty() && !Exists(dir)) return CreateShared(dir, who, catalog_url);
+  std::unique_ptr<SqlConnection> binding;  // held until the first entry is written
+  if (!catalog_url.empty() && !Exists(dir)) {
+    SL_ASSIGN_OR_RETURN(binding, BindSharedCatalogue(dir, catalog_url));
+  }
   const std::string db_path = JoinPath(dir, kDbName);
   if (!Exists(dir)) {
     // The catalogue is made under a name of this process's and linked into place once it holds
@@ -193,35 +218,14 @@ Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identit
     SL_RETURN_IF_ERROR(FsyncDir(dir));
     return Open(dir, Access::kWrite);
   }
-  // A case.db made by an older Sightline without its first entry gets it now.
+  // A case.db made by an older Sightline without its first entry gets it now, as does a shared
+  // catalogue just bound (or bound by a creation that was interrupted before its first entry).
   SL_ASSIGN_OR_RETURN(auto c, Open(dir, Access::kWrite));
   Result<CustodyEntry> created = WriteCreated(*c, who);
   if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
     return created.status();
   }
   return c;
-}
-
-Result<std::unique_ptr<Case>> Case::CreateShared(const std::string& dir, const Identity& who,
-                                                 const std::string& catalog_url) {
-  {
-    SL_ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> sql, OpenSql(catalog_url));
-    SL_RETURN_IF_ERROR(MigrateSchema(sql.get()));
-    std::unique_ptr<Case> c(new Case(dir, std::move(sql), catalog_url));
-    Result<CustodyEntry> created = WriteCreated(*c, who);
-    if (!created.ok() && created.status().code() == StatusCode::kAlreadyExists) {
-      // One database, one case: two directories sharing a catalogue would each hold originals
-      // the other's custody log records.
-      return InvalidArgument(c->sql()->description() + " holds case " + c->case_id() +
-                             " already; give each case a database of its own (createdb)");
-    }
-    SL_RETURN_IF_ERROR(created.status());
-  }
-  const std::string url_path = JoinPath(dir, kCatalogUrlName);
-  // 0600: the URL may name a user, or even a password.
-  SL_RETURN_IF_ERROR(WriteFileAtomic(url_path, catalog_url + "\n", 0600));
-  SL_RETURN_IF_ERROR(FsyncDir(dir));
-  return Open(dir, Access::kWrite);
 }
 
 Result<CustodyEntry> Case::WriteCreated(Case& c, const Identity& who) {

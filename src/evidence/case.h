@@ -77,8 +77,6 @@ class Case {
   // with kAlreadyExists when the case has it already.
   static Result<CustodyEntry> WriteCreated(Case& c, const Identity& who);
   Case(std::string dir, std::unique_ptr<SqlConnection> sql, std::string catalog_url);
-  static Result<std::unique_ptr<Case>> CreateShared(const std::string& dir, const Identity& who,
-                                                    const std::string& catalog_url);
   std::string dir_;
   std::unique_ptr<SqlConnection> sql_;
   std::string catalog_url_;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "base/file.h"
+#include "case/locations.h"
 #include "case/sources.h"
 #include "evidence/bundle.h"
 #include "evidence/case.h"
@@ -96,6 +97,48 @@ TEST_F(PostgresCase, ACaseKeepsTheCatalogueItWasMadeWith) {
   ASSERT_FALSE(moved.ok());
   EXPECT_NE(moved.status().message().find("case.db"), std::string::npos);
   EXPECT_FALSE(Case::Create(dir_ / "other", who_, "mysql://x/y").ok());
+}
+
+TEST_F(PostgresCase, TwoCreationsOfOneDirectoryMakeOneCase) {
+  const std::string dir = dir_ / "case";
+  std::string ids[2];
+  std::thread second([&] {
+    auto c = Case::Create(dir, who_, url_);
+    if (c.ok()) ids[1] = (*c)->case_id();
+  });
+  auto c = Case::Create(dir, who_, url_);
+  second.join();
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ids[0] = (*c)->case_id();
+  EXPECT_FALSE(ids[0].empty());
+  EXPECT_EQ(ids[0], ids[1]);
+  auto log = (*c)->log().All();
+  ASSERT_TRUE(log.ok());
+  int created = 0;
+  for (const CustodyEntry& e : *log) created += e.action == "case_created";
+  EXPECT_EQ(created, 1);
+}
+
+TEST_F(PostgresCase, ACreationInterruptedAfterBindingIsFinishedByTheNext) {
+  // What a creation killed between writing catalog.url and the first entry leaves behind.
+  const std::string dir = dir_ / "case";
+  ASSERT_TRUE(MakeDirs(dir).ok());
+  sightline::testing::WriteFile(dir + "/catalog.url", url_ + "\n");
+  auto c = Case::Create(dir, who_, url_);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ((*c)->case_id().size(), 36u);
+}
+
+TEST_F(PostgresCase, IdsBeyond32BitsFindNothingRatherThanFail) {
+  auto c = Create(dir_ / "case");
+  ASSERT_TRUE(c);
+  const std::int64_t big = 3'000'000'000;
+  auto locations = investigation::ListLocations(*c, big);
+  ASSERT_TRUE(locations.ok()) << locations.status().message();
+  EXPECT_TRUE(locations->empty());
+  auto sources = investigation::ListItemSources(*c, big);
+  ASSERT_TRUE(sources.ok()) << sources.status().message();
+  EXPECT_TRUE(sources->empty());
 }
 
 TEST_F(PostgresCase, TheCustodyLogIsAppendOnly) {

@@ -169,15 +169,18 @@ std::vector<std::string> ObjectStore::StagedCopies(const std::string& sha256) co
 }
 
 Result<ObjectStore::Recovery> ObjectStore::Recover(
-    const std::function<bool(const std::string&)>& is_catalogued) {
+    const std::function<Result<bool>(const std::string&)>& is_catalogued) {
   Recovery r;
   for (const std::string& name : ListDirectory(staging_dir_).value_or({})) {
     std::string path = JoinPath(staging_dir_, name);
     UniqueFd lock = TryLock(path);
     if (!lock.valid()) continue;  // a live ingest owns it, or it is already gone
     std::string sha = name.substr(0, 64);
-    bool publish = name.size() > 65 && name[64] == '.' && IsSha256Hex(sha) && is_catalogued(sha) &&
-                   !PathExists(PathFor(sha));
+    bool publish = false;
+    if (name.size() > 65 && name[64] == '.' && IsSha256Hex(sha)) {
+      SL_ASSIGN_OR_RETURN(bool catalogued, is_catalogued(sha));
+      publish = catalogued && !PathExists(PathFor(sha));
+    }
     if (publish) {
       Result<Digest256> actual = Sha256File(path);
       if (actual.ok() && ToHex(*actual) == sha) {

@@ -76,12 +76,15 @@ class ObjectStore {
 
   // Cleans staging/ after interrupted ingests: a copy whose content the catalogue records
   // (`is_catalogued`) but whose object is missing is verified and published; any other
-  // abandoned file is removed. Files in use by a live process are left alone.
+  // abandoned file is removed. Files in use by a live process are left alone. When
+  // `is_catalogued` fails (the catalogue's server is unreachable), Recover stops with its error
+  // and removes nothing: a staged file may be the only copy of a recorded original.
   struct Recovery {
     int published = 0;
     int removed = 0;
   };
-  Result<Recovery> Recover(const std::function<bool(const std::string& sha256)>& is_catalogued);
+  Result<Recovery> Recover(
+      const std::function<Result<bool>(const std::string& sha256)>& is_catalogued);
 
  private:
   std::string objects_dir_;

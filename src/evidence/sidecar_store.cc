@@ -113,10 +113,11 @@ Result<std::vector<Sidecar>> ListSidecars(Case& c, std::int64_t item_id) {
   SL_ASSIGN_OR_RETURN(bool has_table, HasSidecarTable(c.sql()));
   std::vector<Sidecar> out;
   if (!has_table) return out;
-  SL_ASSIGN_OR_RETURN(SqlRows r,
-                      c.sql()->Query(std::string("SELECT ") + kColumns +
-                                         " FROM sidecars WHERE $1 = 0 OR item_id = $1 ORDER BY id",
-                                     {item_id}));
+  SL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      c.sql()->Query(std::string("SELECT ") + kColumns +
+                         " FROM sidecars WHERE CAST($1 AS BIGINT) = 0 OR item_id = $1 ORDER BY id",
+                     {item_id}));
   for (std::size_t i = 0; i < r.size(); ++i) out.push_back(SidecarAt(r, i));
   return out;
 }

@@ -82,6 +82,9 @@ class SqlConnection {
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
 
+  // Makes every later transaction of this connection read-only, across reconnections.
+  virtual Status SetReadOnly() = 0;
+
   // True after a failure that lost the connection (the server restarted or went away).
   virtual bool connection_lost() const = 0;
   // Connects again with the same parameters.
@@ -119,9 +122,12 @@ class SqlTransaction {
     open_ = s.ok();
     return s;
   }
+  // A COMMIT that fails leaves the transaction to be rolled back on scope exit (SQLite keeps it
+  // open after, e.g., a deferred foreign key violation).
   Status Commit() {
-    open_ = false;
-    return c_->Commit();
+    Status s = c_->Commit();
+    if (s.ok()) open_ = false;
+    return s;
   }
 
  private:

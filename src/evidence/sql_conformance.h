@@ -43,6 +43,43 @@ TEST_P(SqlConformance, ValuesRoundTripWithTheirTypes) {
   EXPECT_TRUE(got.value().IsNull(0, 4));
 }
 
+TEST_P(SqlConformance, AFailedCommitIsRolledBackAndTheConnectionWritesOn) {
+  auto c = Connect(FreshUrl());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(MakeTable(c.get()).ok());
+  ASSERT_TRUE(c->ExecScript("CREATE TABLE parts (thing BIGINT NOT NULL REFERENCES things(id) "
+                            "DEFERRABLE INITIALLY DEFERRED)")
+                  .ok());
+  {
+    SqlTransaction tx(c.get());
+    ASSERT_TRUE(tx.Begin().ok());
+    ASSERT_TRUE(c->Query("INSERT INTO parts (thing) VALUES ($1)", {std::int64_t{99}}).ok());
+    // The missing thing is noticed at COMMIT (SQLite then keeps the transaction open).
+    EXPECT_FALSE(tx.Commit().ok());
+  }
+  SqlTransaction again(c.get());
+  ASSERT_TRUE(again.Begin().ok());
+  ASSERT_TRUE(c->Query("INSERT INTO things (name) VALUES ($1)", {std::string("kept")}).ok());
+  ASSERT_TRUE(again.Commit().ok());
+  auto parts = c->Query("SELECT count(*) FROM parts");
+  ASSERT_TRUE(parts.ok());
+  EXPECT_EQ(parts.value().Int(0, 0), 0);
+}
+
+TEST_P(SqlConformance, AReadOnlyConnectionRefusesWrites) {
+  const std::string url = FreshUrl();
+  auto writer = Connect(url);
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE(MakeTable(writer.get()).ok());
+  auto reader = Connect(url);
+  ASSERT_TRUE(reader);
+  ASSERT_TRUE(reader->SetReadOnly().ok());
+  EXPECT_FALSE(reader->Query("INSERT INTO things (name) VALUES ($1)", {std::string("x")}).ok());
+  auto read = reader->Query("SELECT count(*) FROM things");
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read.value().Int(0, 0), 0);
+}
+
 TEST_P(SqlConformance, ConstraintViolationIsAlreadyExistsAndOnConflictIgnores) {
   auto c = Connect(FreshUrl());
   ASSERT_TRUE(c);

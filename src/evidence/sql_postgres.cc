@@ -53,6 +53,8 @@ class PostgresConnection : public SqlConnection {
     try {
       conn_ = std::make_unique<pqxx::connection>(url_);
       lost_ = false;
+      // libpqxx restores variables set this way when it reconnects by itself.
+      if (read_only_) conn_->set_variable("default_transaction_read_only", "on");
       return Status::Ok();
     } catch (const std::exception& e) {
       conn_.reset();
@@ -100,6 +102,7 @@ class PostgresConnection : public SqlConnection {
     if (work_) return Internal(shown_ + ": a transaction is open already");
     try {
       work_ = std::make_unique<pqxx::work>(*conn_);
+      failed_ = false;
       return Status::Ok();
     } catch (const std::exception& e) {
       return Failure(e, "BEGIN");
@@ -111,6 +114,7 @@ class PostgresConnection : public SqlConnection {
     if (work_) return Internal(shown_ + ": a transaction is open already");
     try {
       work_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(*conn_);
+      failed_ = false;
       return Status::Ok();
     } catch (const std::exception& e) {
       return Failure(e, "BEGIN ISOLATION LEVEL REPEATABLE READ");
@@ -119,6 +123,12 @@ class PostgresConnection : public SqlConnection {
 
   Status Commit() override {
     if (!work_) return Internal(shown_ + ": COMMIT without a transaction");
+    if (failed_) {
+      // PostgreSQL has aborted the transaction at the failure; COMMIT would roll it back and
+      // might still be reported as done.
+      work_.reset();
+      return IoError(shown_ + ": a statement of this transaction failed; nothing was committed");
+    }
     try {
       work_->commit();
       work_.reset();
@@ -133,6 +143,17 @@ class PostgresConnection : public SqlConnection {
     try {
       work_.reset();  // pqxx aborts a transaction destroyed before commit
     } catch (...) {
+    }
+  }
+
+  Status SetReadOnly() override {
+    read_only_ = true;
+    if (!conn_) return Status(StatusCode::kBusy, shown_ + ": not connected");
+    try {
+      conn_->set_variable("default_transaction_read_only", "on");
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      return Failure(e, "SET default_transaction_read_only");
     }
   }
 
@@ -208,6 +229,7 @@ class PostgresConnection : public SqlConnection {
   }
 
   Status Failure(const std::exception& e, std::string_view sql) {
+    failed_ = work_ != nullptr;
     std::string what = Trimmed(e.what());
     std::string head(sql.substr(0, 60));
     if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
@@ -251,6 +273,8 @@ class PostgresConnection : public SqlConnection {
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::transaction_base> work_;
   bool lost_ = false;
+  bool read_only_ = false;
+  bool failed_ = false;  // a statement of the open transaction failed
 };
 
 }  // namespace

@@ -69,6 +69,7 @@ class SqliteConnection : public SqlConnection {
   Status BeginRead() override { return db_->Exec("BEGIN"); }
   Status Commit() override { return db_->Exec("COMMIT"); }
   void Rollback() override { (void)db_->Exec("ROLLBACK"); }
+  Status SetReadOnly() override { return db_->Exec("PRAGMA query_only = ON"); }
   bool connection_lost() const override { return false; }
   Status Reconnect() override { return Status::Ok(); }
 

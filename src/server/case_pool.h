@@ -3,7 +3,9 @@
 //    while a write is in progress, each seeing the last committed state), opened on demand and
 //    returned after the request, so that reads never wait for each other or for a write;
 //  - writes go through the one writable Case, under a mutex: they are serialised, as SQLite
-//    would serialise them anyway, and each is one Case::Write with its custody entry.
+//    would serialise them anyway, and each is one Case::Write with its custody entry;
+//  - a Case whose catalogue server went away (PostgreSQL restarted) is replaced by a new one on
+//    the next request; the request that met the loss fails (the API answers 503).
 // Every write is signed with the key the CLI would use (evidence::DefaultKeyDir) and names the
 // logged-in user as its actor.
 //
@@ -44,6 +46,7 @@ class CasePool {
   evidence::SigningKey key_;
   std::mutex write_mu_;
   std::unique_ptr<evidence::Case> writer_;
+  static constexpr std::size_t kMaxIdleReaders = 8;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<evidence::Case>> readers_;  // idle ones
 };

@@ -160,7 +160,7 @@ Result<std::unique_ptr<WorkbenchServer>> WorkbenchServer::Create(const ServeOpti
   if (ctx.options.key_dir.empty()) ctx.options.key_dir = evidence::DefaultKeyDir();
   if (!evidence::Case::Exists(options.case_dir)) {
     return NotFound(options.case_dir +
-                    " is not a Sightline case (no case.db); create one with "
+                    " is not a Sightline case (no case.db or catalog.url); create one with "
                     "`sightline ingest --case DIR FILE...`");
   }
   SL_ASSIGN_OR_RETURN(ctx.cases, CasePool::Open(options.case_dir, ctx.options.key_dir));

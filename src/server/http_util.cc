@@ -30,6 +30,8 @@ int HttpStatusFor(const Status& status) {
       return 409;
     case StatusCode::kNoSpace:
       return 413;
+    case StatusCode::kBusy:  // the catalogue's server is restarting, or a lock timed out
+      return 503;
     default:
       return 500;
   }
