@@ -46,7 +46,9 @@ class CasePool {
   evidence::SigningKey key_;
   std::mutex write_mu_;
   std::unique_ptr<evidence::Case> writer_;
-  static constexpr std::size_t kMaxIdleReaders = 8;
+  // One per server thread at the default --threads: each holds a catalogue connection, so a
+  // PostgreSQL catalogue needs max_connections above the threads of every server using it.
+  static constexpr std::size_t kMaxIdleReaders = 64;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<evidence::Case>> readers_;  // idle ones
 };
