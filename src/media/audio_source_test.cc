@@ -347,7 +347,14 @@ TEST(AudioSource, LongFileStreamsInBoundedMemory) {
   EXPECT_NEAR(s->duration_s, 1200, 0.1);
   EXPECT_EQ(c.frames, s->frames);
   EXPECT_EQ(c.channels, 2);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed blocks in quarantine (256 MiB by default), so the peak says
+  // nothing about what the decoder holds; the other checks still run.
+  (void)before;
+  (void)after;
+#else
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 20 * 1024) << "KiB";
+#endif
 }
 
 }  // namespace

@@ -442,9 +442,10 @@ TEST(Shots, VariableFrameRateCutsAreFrameExact) {
 // on a 16-pixel grid, interpolated), seen through a window moved by `shift` pixels.
 std::vector<std::uint8_t> Scene(int kind, int shift, int w, int h) {
   auto lattice = [kind](int gx, int gy) {
-    std::uint32_t v = static_cast<std::uint32_t>(gx * 73856093) ^
-                      static_cast<std::uint32_t>(gy * 19349663) ^
-                      static_cast<std::uint32_t>((kind + 1) * 83492791);
+    // Unsigned: the products wrap, as a hash should (a signed overflow is undefined).
+    std::uint32_t v = static_cast<std::uint32_t>(gx) * 73856093u ^
+                      static_cast<std::uint32_t>(gy) * 19349663u ^
+                      static_cast<std::uint32_t>(kind + 1) * 83492791u;
     v ^= v >> 13;
     v *= 0x5bd1e995u;
     v ^= v >> 15;
