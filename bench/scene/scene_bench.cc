@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,9 @@ struct PairOptions {
   int video_side = -1;       // CompareOptions::video_features.max_side when >= 0
   int video_keypoints = -1;  // and max_keypoints
   double places_px = -1;     // MatchOptions::guided_place_px when >= 0
+  std::vector<double> tilts;  // AffineOptions::tilts when not empty
+  int keypoints = -1;         // FeatureOptions::max_keypoints (photos) when > 0
+  int view_keypoints = -1;    // AffineOptions::keypoints_per_view when > 0
 };
 
 // Features cache (--cache): raw little-endian records, for this benchmark only.
@@ -208,6 +212,9 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   if (po.places_px >= 0) options.match.guided_place_px = po.places_px;
   if (po.video_side >= 0) options.video_features.max_side = po.video_side;
   if (po.video_keypoints > 0) options.video_features.max_keypoints = po.video_keypoints;
+  if (!po.tilts.empty()) options.affine_views.tilts = po.tilts;
+  if (po.keypoints > 0) options.features.max_keypoints = po.keypoints;
+  if (po.view_keypoints > 0) options.affine_views.keypoints_per_view = po.view_keypoints;
   // A clip's cached features are those of its video feature options.
   char video_tag[48];
   std::snprintf(video_tag, sizeof video_tag, ".v%d_%d", options.video_features.max_side,
@@ -382,6 +389,79 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   std::printf("  per-pair details: %s/pairs.tsv\n", work.c_str());
 }
 
+// Burned-in overlays (overlay.h): one news channel's graphics (synthetic::NewsOverlay) on
+// pictures of different places must not make them match: Lund views 10 or more steps apart (one
+// camera, one picture size: the hardest case) and every other Lund view against the Berlin
+// views, the phone photos, the larger camera samples and the first frame of each multi-camera
+// clip (portrait full HD). On neighbouring Lund views the graphics must not hide the place.
+// The direct test only (MatchFeatures), with and without the overlay stage.
+void OverlayPairs(const std::string& corpus) {
+  std::printf("\nBurned-in overlays (one channel's banner and logos on both pictures)\n");
+  auto gray = [](const fs::path& p) {
+    auto frames = sc::ReadSceneFrames(p.string());
+    return frames.ok() && !frames->empty() ? frames->front().gray : cv::Mat();
+  };
+  auto files = [](const std::string& dir, std::initializer_list<const char*> extensions) {
+    std::vector<fs::path> out;
+    if (!fs::is_directory(dir)) return out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      for (const char* x : extensions)
+        if (e.is_regular_file() && e.path().extension() == x) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto t0 = Clock::now();
+  std::vector<sc::SceneFeatures> lund_clean, lund_over, others;
+  for (const fs::path& p : files(corpus + "/photos/multiview_gps/opensfm_lund", {".jpg"})) {
+    const cv::Mat g = gray(p);
+    lund_clean.push_back(sc::ExtractFeatures(g));
+    lund_over.push_back(sc::ExtractFeatures(sc::synthetic::NewsOverlay(g)));
+  }
+  std::vector<fs::path> other_paths =
+      files(corpus + "/photos/multiview_gps/opensfm_berlin", {".jpg"});
+  for (const std::string d : {"/photos/gps", "/photos/exif_cameras", "/video/multicam"})
+    for (const fs::path& p : files(corpus + d, {".jpg", ".JPG", ".HEIC", ".heif", ".mp4"}))
+      other_paths.push_back(p);
+  for (const fs::path& p : other_paths) {
+    const cv::Mat g = gray(p);
+    if (std::min(g.cols, g.rows) >= 300)  // not the 100-pixel camera samples
+      others.push_back(sc::ExtractFeatures(sc::synthetic::NewsOverlay(g)));
+  }
+  const double features_s = Since(t0);
+  sc::MatchOptions blind;
+  blind.overlay_max_share = 0;
+  int different = 0, false_matches = 0, blind_false = 0;
+  auto different_pair = [&](const sc::SceneFeatures& a, const sc::SceneFeatures& b) {
+    ++different;
+    false_matches += sc::MatchFeatures(a, b).match;
+    blind_false += sc::MatchFeatures(a, b, blind).match;
+  };
+  const auto t1 = Clock::now();
+  for (size_t i = 0; i < lund_over.size(); ++i)
+    for (size_t j = i + 10; j < lund_over.size(); ++j) different_pair(lund_over[i], lund_over[j]);
+  const int far_lund = different;
+  for (size_t i = 0; i < lund_over.size(); i += 2)
+    for (const sc::SceneFeatures& o : others) different_pair(lund_over[i], o);
+  int same = 0, same_over = 0, same_clean = 0;
+  for (size_t i = 0; i + 1 < lund_over.size(); ++i) {
+    ++same;
+    same_over += sc::MatchFeatures(lund_over[i], lund_over[i + 1]).match;
+    same_clean += sc::MatchFeatures(lund_clean[i], lund_clean[i + 1]).match;
+  }
+  std::printf(
+      "  different places with the same graphics matched: %d / %d (%d / %d without the "
+      "overlay stage); %d of the pairs are Lund views 10+ steps apart, %d a Lund view "
+      "against one of %zu other pictures\n",
+      false_matches, different, blind_false, different, far_lund, different - far_lund,
+      others.size());
+  std::printf(
+      "  neighbouring Lund views with the graphics matched: %d / %d (without graphics: "
+      "%d / %d)\n",
+      same_over, same, same_clean, same);
+  std::printf("  features %.1f s, matching %.1f s (%d tests)\n", features_s, Since(t1),
+              2 * (different + same));
+}
+
 void WriteTexture(const std::string& path, int seed) {
   const cv::Mat g = sc::synthetic::Texture(320, 240, static_cast<std::uint64_t>(seed));
   sightline::media::Image image;
@@ -496,7 +576,7 @@ void LocateAtScale(const std::string& corpus, const std::string& work, int n_ref
 int main(int argc, char** argv) {
   std::string corpus, work = "/tmp/sightline-scene-bench";
   int n_refs = 10000;
-  bool pairs = true, locate = true;
+  bool pairs = true, overlay = true, locate = true;
   PairOptions po;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -508,6 +588,8 @@ int main(int argc, char** argv) {
       n_refs = std::atoi(argv[++i]);
     else if (a == "--skip-pairs")
       pairs = false;
+    else if (a == "--skip-overlay")
+      overlay = false;
     else if (a == "--skip-locate")
       locate = false;
     else if (a == "--no-affine")
@@ -534,18 +616,28 @@ int main(int argc, char** argv) {
       po.video_keypoints = std::atoi(argv[++i]);
     else if (a == "--cache" && i + 1 < argc)
       po.cache = argv[++i];
+    else if (a == "--tilts" && i + 1 < argc) {
+      std::stringstream list(argv[++i]);
+      for (std::string t; std::getline(list, t, ',');) po.tilts.push_back(std::atof(t.c_str()));
+    } else if (a == "--keypoints" && i + 1 < argc)
+      po.keypoints = std::atoi(argv[++i]);
+    else if (a == "--view-keypoints" && i + 1 < argc)
+      po.view_keypoints = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr,
-                   "usage: sightline_scene_bench --corpus DIR --work DIR [--refs N] "
-                   "[--skip-pairs] [--skip-locate] [--no-affine] [--no-pool] [--no-guided] "
-                   "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N] "
-                   "[--video-side N] [--video-keypoints N] [--places-px N] [--clips-only]\n");
+      std::fprintf(
+          stderr,
+          "usage: sightline_scene_bench --corpus DIR --work DIR [--refs N] "
+          "[--skip-pairs] [--skip-overlay] [--skip-locate] [--no-affine] [--no-pool] [--no-guided] "
+          "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N] "
+          "[--video-side N] [--video-keypoints N] [--places-px N] [--tilts T,T,..] "
+          "[--keypoints N] [--view-keypoints N] [--clips-only]\n");
       return 2;
     }
   }
   sightline::media::SilenceMediaLibraryLogs();
   fs::create_directories(work);
   if (pairs) CorpusPairs(corpus, work, po);
+  if (overlay) OverlayPairs(corpus);
   if (locate) LocateAtScale(corpus, work, std::max(20, n_refs));
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "analysis/scene/guided.h"
 
+#include "analysis/scene/overlay.h"
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -126,6 +128,8 @@ Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeature
     c.turn.clear();
     c.zoom.clear();
   }
+  DropOverlayMatches(c, a, b, o);
+  DropNearOverlay(c, TentativeCorrespondences(a, b, o), o);
   return c;
 }
 

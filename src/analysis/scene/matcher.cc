@@ -1,5 +1,7 @@
 #include "analysis/scene/matcher.h"
 
+#include "analysis/scene/overlay.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -336,6 +338,7 @@ Correspondences TentativeCorrespondences(const SceneFeatures& a, const SceneFeat
     c.a.push_back({a.keypoints[m.a].x, a.keypoints[m.a].y});
     c.b.push_back({b.keypoints[m.b].x, b.keypoints[m.b].y});
   }
+  DropOverlayMatches(c, a, b, o);
   return c;
 }
 
@@ -370,6 +373,8 @@ void MergeCorrespondences(Correspondences& to, const Correspondences& more, cons
       to.zoom.push_back(more.zoom[k]);
     }
   }
+  to.overlay_a.insert(to.overlay_a.end(), more.overlay_a.begin(), more.overlay_a.end());
+  to.overlay_b.insert(to.overlay_b.end(), more.overlay_b.begin(), more.overlay_b.end());
   if (!with_pose) {
     to.turn.clear();
     to.zoom.clear();
@@ -459,6 +464,10 @@ SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& o)
                   100 * r.hull_a, 100 * r.hull_b);
   }
   r.reason = buf;
+  if (!c.overlay_a.empty())
+    r.reason += "; " + std::to_string(c.overlay_a.size()) +
+                " matches that stay in place in both pictures were left out (a burned-in overlay: "
+                "a logo, a caption, a timestamp)";
   return r;
 }
 

@@ -149,4 +149,19 @@ Status WriteGrayJpeg(const std::string& path, const cv::Mat& gray) {
   return media::WriteJpeg(path, image, {.quality = 92});
 }
 
+cv::Mat NewsOverlay(const cv::Mat& gray) {
+  cv::Mat out = gray.clone();
+  const int w = out.cols, h = out.rows;
+  cv::rectangle(out, cv::Rect(0, h - 70, w, 55), cv::Scalar(40), cv::FILLED);
+  cv::putText(out, "BREAKING  BLASTS REPORTED IN CENTRE 14:02", cv::Point(12, h - 30),
+              cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(250), 2, cv::LINE_AA);
+  cv::rectangle(out, cv::Rect(10, 10, 190, 40), cv::Scalar(20), cv::FILLED);
+  cv::putText(out, "@citynews", cv::Point(18, 40), cv::FONT_HERSHEY_DUPLEX, 0.9, cv::Scalar(235), 2,
+              cv::LINE_AA);
+  cv::rectangle(out, cv::Rect(w - 110, 10, 100, 40), cv::Scalar(230), cv::FILLED);
+  cv::putText(out, "LIVE", cv::Point(w - 100, 42), cv::FONT_HERSHEY_TRIPLEX, 1.0, cv::Scalar(10), 2,
+              cv::LINE_AA);
+  return out;
+}
+
 }  // namespace sightline::analysis::scene::synthetic

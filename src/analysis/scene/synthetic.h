@@ -39,6 +39,11 @@ cv::Matx33d Motion(cv::Size size, double degrees, double scale, double tilt_x, d
 // it from the diagonal: a 3D scene that no single homography maps between two views.
 cv::Mat Corner(const cv::Mat& left_wall, const cv::Mat& right_wall, double yaw_degrees);
 
+// `gray` with a news channel's graphics burned in, anchored to its corners at a fixed size in
+// pixels: a dark banner across the bottom with a headline, the channel's handle top left, "LIVE"
+// top right. The same graphics on any two pictures (overlay.h).
+cv::Mat NewsOverlay(const cv::Mat& gray);
+
 // How many of the matched point pairs (normalised coordinates in pictures of `size`) follow the
 // homography `h` that made the view, to within `tolerance_px`: the evidence checked against the
 // truth.

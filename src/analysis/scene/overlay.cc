@@ -1,0 +1,145 @@
+#include "analysis/scene/overlay.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace sightline::analysis::scene {
+namespace {
+
+constexpr int kGrid = 8;
+
+int Cell(float x, float y, int width, int height) {
+  const int cx = std::clamp(static_cast<int>(x * kGrid / std::max(1, width)), 0, kGrid - 1);
+  const int cy = std::clamp(static_cast<int>(y * kGrid / std::max(1, height)), 0, kGrid - 1);
+  return cy * kGrid + cx;
+}
+
+std::array<int, kGrid * kGrid> KeypointsPerCell(const SceneFeatures& f) {
+  std::array<int, kGrid * kGrid> n{};
+  for (const Keypoint& k : f.keypoints) ++n[Cell(k.x, k.y, f.width, f.height)];
+  return n;
+}
+
+}  // namespace
+
+std::vector<int> InPlaceMatches(const Correspondences& c, const SceneFeatures& a,
+                                const SceneFeatures& b, const MatchOptions& o) {
+  std::vector<int> in_place;
+  if (c.a_width <= 0 || c.a_height <= 0 || c.b_width <= 0 || c.b_height <= 0) return in_place;
+  // Everything in the original pictures' pixels.
+  const double sa = a.scale > 0 ? a.scale : 1, sb = b.scale > 0 ? b.scale : 1;
+  const double wa = c.a_width * sa, ha = c.a_height * sa, wb = c.b_width * sb, hb = c.b_height * sb;
+  // An overlay keeps its offset from the corner it is anchored to, counted in pixels (drawn at a
+  // fixed size), in picture heights or in picture widths (drawn in proportion to the frame).
+  const double px = std::max({wa, ha, wb, hb});
+  const double units[3][2] = {{px, px}, {ha, hb}, {wa, wb}};
+  const double tolerance = o.overlay_in_place_px / 1024.0;
+  for (size_t i = 0; i < c.a.size(); ++i) {
+    const double xa = c.a[i].x * sa, ya = c.a[i].y * sa, xb = c.b[i].x * sb, yb = c.b[i].y * sb;
+    bool anchored = false;
+    for (int corner = 0; corner < 4 && !anchored; ++corner) {
+      const bool right = corner & 1, bottom = corner & 2;
+      const double dxa = right ? wa - xa : xa, dya = bottom ? ha - ya : ya;
+      const double dxb = right ? wb - xb : xb, dyb = bottom ? hb - yb : yb;
+      for (const auto& u : units)
+        anchored = anchored || (std::abs(dxa / u[0] - dxb / u[1]) <= tolerance &&
+                                std::abs(dya / u[0] - dyb / u[1]) <= tolerance);
+    }
+    if (anchored) in_place.push_back(static_cast<int>(i));
+  }
+  return in_place;
+}
+
+CellCover InPlaceCover(const Correspondences& c, const std::vector<int>& matches,
+                       const SceneFeatures& a, const SceneFeatures& b) {
+  const auto na = KeypointsPerCell(a), nb = KeypointsPerCell(b);
+  std::array<bool, kGrid * kGrid> held{};
+  for (int i : matches) held[Cell(c.a[i].x, c.a[i].y, c.a_width, c.a_height)] = true;
+  CellCover cover;
+  for (int k = 0; k < kGrid * kGrid; ++k) {
+    cover.held += held[k] ? 1 : 0;
+    cover.textured += na[k] >= 2 || nb[k] >= 2 ? 1 : 0;
+  }
+  return cover;
+}
+
+namespace {
+
+// Removes from `c` the matches marked in `drop` (with their turn and zoom, when set).
+void Remove(Correspondences& c, const std::vector<char>& drop) {
+  const bool with_pose = c.turn.size() == c.a.size() && c.zoom.size() == c.a.size();
+  size_t kept = 0;
+  for (size_t i = 0; i < c.a.size(); ++i) {
+    if (drop[i]) continue;
+    c.a[kept] = c.a[i];
+    c.b[kept] = c.b[i];
+    if (with_pose) {
+      c.turn[kept] = c.turn[i];
+      c.zoom[kept] = c.zoom[i];
+    }
+    ++kept;
+  }
+  c.a.resize(kept);
+  c.b.resize(kept);
+  if (with_pose) {
+    c.turn.resize(kept);
+    c.zoom.resize(kept);
+  }
+}
+
+bool Near(const cv::Point2f& p, const std::vector<cv::Point2f>& zone, float radius) {
+  const float r2 = radius * radius;
+  return std::any_of(zone.begin(), zone.end(), [&](const cv::Point2f& q) {
+    return (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y) <= r2;
+  });
+}
+
+// Marks the matches of `c` with an end near `zone_a` (in A) or `zone_b` (in B).
+int MarkNear(const Correspondences& c, const std::vector<cv::Point2f>& zone_a,
+             const std::vector<cv::Point2f>& zone_b, const MatchOptions& o,
+             std::vector<char>& drop) {
+  const float ra = static_cast<float>(o.overlay_zone_px * std::max(c.a_width, c.a_height) / 1024.0);
+  const float rb = static_cast<float>(o.overlay_zone_px * std::max(c.b_width, c.b_height) / 1024.0);
+  int n = 0;
+  for (size_t i = 0; i < c.a.size(); ++i) {
+    if (drop[i] || !(Near(c.a[i], zone_a, ra) || Near(c.b[i], zone_b, rb))) continue;
+    drop[i] = 1;
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+int DropOverlayMatches(Correspondences& c, const SceneFeatures& a, const SceneFeatures& b,
+                       const MatchOptions& o) {
+  if (!(o.overlay_max_share > 0)) return 0;
+  const std::vector<int> in_place = InPlaceMatches(c, a, b, o);
+  if (static_cast<int>(in_place.size()) < o.overlay_min_matches) return 0;
+  // A camera that did not move: its scene stays in place over much of the picture. A quarter of
+  // the cells at least, so that two dark frames whose only texture is the graphics are not one.
+  const CellCover cover = InPlaceCover(c, in_place, a, b);
+  if (cover.held >= kGrid * kGrid / 4 && cover.held >= o.overlay_max_share * cover.textured)
+    return 0;
+  std::vector<char> drop(c.a.size(), 0);
+  for (int i : in_place) {
+    drop[i] = 1;
+    c.overlay_a.push_back(c.a[i]);
+    c.overlay_b.push_back(c.b[i]);
+  }
+  const int removed =
+      static_cast<int>(in_place.size()) + MarkNear(c, c.overlay_a, c.overlay_b, o, drop);
+  Remove(c, drop);
+  return removed;
+}
+
+int DropNearOverlay(Correspondences& c, const Correspondences& overlay, const MatchOptions& o) {
+  if (overlay.overlay_a.empty()) return 0;
+  std::vector<char> drop(c.a.size(), 0);
+  const int removed = MarkNear(c, overlay.overlay_a, overlay.overlay_b, o, drop);
+  Remove(c, drop);
+  return removed;
+}
+
+}  // namespace sightline::analysis::scene
