@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 #include "analysis/scene/features.h"
@@ -79,6 +80,37 @@ TEST(SceneMatcherTest, ThreeDimensionalCornerFromTwoViewpointsMatchesByFundament
   const SceneMatch m = Match(sy::Corner(left, right, -15), sy::Corner(left, right, 15));
   EXPECT_TRUE(m.match) << m.reason;
   EXPECT_EQ(m.model, SceneModel::kFundamental) << m.reason;
+}
+
+// A wide-angle lens's barrel distortion (the one-parameter division model, Fitzgibbon 2001,
+// "Simultaneous linear estimation of multiple view geometry and lens distortion"): the pixel at
+// normalised radius r shows the scene at radius r / (1 - k r^2), scaled so that the picture
+// keeps most of the scene.
+cv::Mat Barrel(const cv::Mat& src, double k) {
+  cv::Mat map_x(src.size(), CV_32F), map_y(src.size(), CV_32F);
+  const double cx = src.cols / 2.0, cy = src.rows / 2.0, norm = std::hypot(cx, cy);
+  const double fit = 1 - k;  // the corners (r = 1) show the source's corners
+  for (int y = 0; y < src.rows; ++y)
+    for (int x = 0; x < src.cols; ++x) {
+      const double dx = (x - cx) / norm, dy = (y - cy) / norm;
+      const double f = fit / (1 - k * (dx * dx + dy * dy));
+      map_x.at<float>(y, x) = static_cast<float>(cx + dx * f * norm);
+      map_y.at<float>(y, x) = static_cast<float>(cy + dy * f * norm);
+    }
+  cv::Mat out;
+  cv::remap(src, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(128));
+  return out;
+}
+
+TEST(SceneMatcherTest, WideAngleLensDistortionStillMatches) {
+  // Straight lines bow (edges squeezed by a third) in one picture only: no single homography
+  // holds over the whole picture, yet the place must be found.
+  const cv::Mat scene = sy::Texture(800, 600, 21);
+  const cv::Mat wide = Barrel(sy::View(scene, sy::Motion(kSize, 6, 0.9, 0.0002), kSize), 0.35);
+  const SceneMatch m = Match(scene, wide);
+  EXPECT_TRUE(m.match) << m.reason;
+  EXPECT_GE(m.inliers, 40);
+  EXPECT_FALSE(Match(sy::Texture(800, 600, 22), wide).match);
 }
 
 TEST(SceneMatcherTest, DifferentPlacesDoNotMatch) {
