@@ -1,6 +1,7 @@
 #include "analysis/scene/compare.h"
 
 #include "analysis/scene/guided.h"
+#include "analysis/scene/overlay.h"
 
 #include <algorithm>
 #include <cmath>
@@ -130,6 +131,9 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
       MergeCorrespondences(
           merged, TentativeCorrespondences(a.features[c.i], b.features[c.j], o.match), o.match);
     }
+    // A frame pair whose graphics were too few to be seen in place keeps them: the overlay that
+    // the other pairs found is left out of it too.
+    DropNearOverlay(merged, merged, o.match);
     SceneMatch m = MatchCorrespondences(merged, o.match);
     out.pooled_inliers = m.inliers;
     offer(m, pairs[0].i, pairs[0].j, [&] {
@@ -154,12 +158,21 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
     SceneModel model = seed.match.model;
     cv::Mat geometry = seed.match.geometry;
     int had = seed.match.inliers;
+    // The guided search pairs points that the ratio test had refused, an overlay's glyphs among
+    // them (look-alikes along the guide's lines): the overlay each frame pair's tentative
+    // matches show (overlay.h) is left out of its guided ones.
+    std::vector<Correspondences> overlays;
+    for (const auto& [fa, fb] : seed.on)
+      overlays.push_back(TentativeCorrespondences(fa, fb, o.match));
     // Twice: the first refit, on many more correspondences, is a better guide than the seed.
     for (int round = 0; round < 3; ++round) {
       Correspondences guided;
-      for (const auto& [fa, fb] : seed.on)
-        MergeCorrespondences(guided, GuidedCorrespondences(fa, fb, model, geometry, o.match),
-                             o.match);
+      for (size_t k = 0; k < seed.on.size(); ++k) {
+        Correspondences found =
+            GuidedCorrespondences(seed.on[k].first, seed.on[k].second, model, geometry, o.match);
+        DropNearOverlay(found, overlays[k], o.match);
+        MergeCorrespondences(guided, found, o.match);
+      }
       SceneMatch m = MatchCorrespondences(guided, gated);
       out.guided_inliers = std::max(out.guided_inliers, m.inliers);
       // The gate counts places (guided.h): near twins of one blob do not vouch for a match.

@@ -129,7 +129,6 @@ Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeature
     c.zoom.clear();
   }
   DropOverlayMatches(c, a, b, o);
-  DropNearOverlay(c, TentativeCorrespondences(a, b, o), o);
   return c;
 }
 

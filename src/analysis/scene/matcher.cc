@@ -375,6 +375,7 @@ void MergeCorrespondences(Correspondences& to, const Correspondences& more, cons
   }
   to.overlay_a.insert(to.overlay_a.end(), more.overlay_a.begin(), more.overlay_a.end());
   to.overlay_b.insert(to.overlay_b.end(), more.overlay_b.begin(), more.overlay_b.end());
+  to.overlay_removed += more.overlay_removed;
   if (!with_pose) {
     to.turn.clear();
     to.zoom.clear();
@@ -464,10 +465,10 @@ SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& o)
                   100 * r.hull_a, 100 * r.hull_b);
   }
   r.reason = buf;
-  if (!c.overlay_a.empty())
-    r.reason += "; " + std::to_string(c.overlay_a.size()) +
-                " matches that stay in place in both pictures were left out (a burned-in overlay: "
-                "a logo, a caption, a timestamp)";
+  if (c.overlay_removed > 0)
+    r.reason += "; " + std::to_string(c.overlay_removed) +
+                " matches were taken for a burned-in overlay (graphics that stay in place in both "
+                "pictures: a logo, a caption, a timestamp) and left out";
   return r;
 }
 

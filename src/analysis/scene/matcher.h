@@ -79,13 +79,19 @@ struct MatchOptions {
   // pairs (doc/scene.md), not by the ordinary gates above.
   int min_seed_inliers = 8;
   int min_inliers_guided = 12;  // consistent inliers, on as many distinct places
-  // Burned-in overlays (overlay.h): matches whose ends stay in place within this many pixels (at
-  // 1024) are left out when there are at least `overlay_min_matches` of them and they cover
-  // less than `overlay_max_share` of the pictures' common texture (0: not looked for).
+  // Burned-in overlays (overlay.h): matches whose ends keep their offset from a corner within
+  // `overlay_in_place_px` (at 1024) are an overlay when there are at least `overlay_min_matches`
+  // of them, unless they hold `overlay_max_share` of the cells where either picture has texture
+  // (and the middle of the picture: a camera that did not move), or have a neighbour within
+  // `overlay_scene_radius_px` that moved no more than `overlay_scene_moved_px` (the still centre
+  // of a zoom or of forward motion). Matches within `overlay_zone_px` of an overlay's go with
+  // it. overlay_max_share 0: overlays are not looked for.
   double overlay_in_place_px = 4.0;
-  double overlay_zone_px = 24.0;  // matches this close to an overlay's are its glyphs too
   int overlay_min_matches = 8;
-  double overlay_max_share = 0.5;
+  double overlay_max_share = 0.4;
+  double overlay_scene_radius_px = 48.0;
+  double overlay_scene_moved_px = 12.0;
+  double overlay_zone_px = 24.0;
 };
 
 // One matched point, in normalised picture coordinates (0..1, x right, y down).
@@ -123,9 +129,11 @@ struct Correspondences {
   // check also asks a match's neighbours to have turned and zoomed alike (within
   // MatchOptions::guided_turn_deg and guided_zoom); guided matching (guided.h) sets them.
   std::vector<float> turn, zoom;
-  // The ends of the matches left out as a burned-in overlay (overlay.h), feature pixels; matches
-  // near them were left out too.
+  // The ends of the in-place matches taken for a burned-in overlay (overlay.h), feature pixels,
+  // and how many matches were left out with it (those and their neighbours; summed over merged
+  // frame pairs).
   std::vector<cv::Point2f> overlay_a, overlay_b;
+  int overlay_removed = 0;
 };
 // No matches yet, between pictures of a's and b's feature sizes.
 Correspondences NoCorrespondences(const SceneFeatures& a, const SceneFeatures& b);

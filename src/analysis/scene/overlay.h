@@ -9,22 +9,30 @@
 //
 // Scene content seen from two viewpoints does not stay in place, except where the camera itself
 // did not move (a fixed camera, a tripod, a copy of the recording), and then the whole textured
-// picture stays in place, not a few bands and corners. So:
+// picture stays in place, not a few bands and corners; or at the still point of a zoom or of
+// forward motion (the vanishing point ahead), and then the matches around it moved a little.
+// So (the numbers are MatchOptions' overlay_* fields):
 //  - a match is "in place" when its two ends keep the same offset from one corner of both
-//    pictures, within MatchOptions::overlay_in_place_px at 1024 px, the offset counted in
-//    original pixels (an overlay drawn at a fixed size), in picture heights or in picture widths
-//    (drawn in proportion to the frame): a channel's vertical and horizontal videos, or a
-//    1080p and a 720p copy, carry their overlays so;
-//  - when at least `overlay_min_matches` matches are in place, they are taken for an overlay and
-//    left out of the evidence, unless they occupy at least `overlay_max_share` of the cells
-//    (8 x 8 grid) where either picture has texture (2 keypoints or more) and a quarter of all
-//    cells: then the camera did not move. Either picture: a dark or blank frame carrying the
-//    graphics must not make them the whole picture; a quarter: two such frames must not either.
-//    Without the overlay, the rest of the matches (the scene behind it) decide.
-// Not caught: an overlay placed or scaled otherwise (centred, or scaled by another rule than the
-// frame's). A fixed camera whose scene changed so much that less than `overlay_max_share` of
-// it still matches (day against night), or whose texture is under a quarter of the picture,
-// loses those matches.
+//    pictures, within 4 px at 1024, the offset counted in original pixels (graphics drawn at a
+//    fixed size), in picture heights or in picture widths (drawn in proportion to the frame),
+//    or across in widths and down in heights (placed by percentages): a channel's vertical and
+//    horizontal videos, or a 1080p and a 720p copy, carry their graphics so;
+//  - a camera that did not move: the matches in place hold at least 40 % of the cells (8 x 8)
+//    where either picture has texture, and 8 of the 32 cells of the middle four rows (graphics
+//    sit in bands at the top and bottom and in corners; a scene fills the middle). Then they
+//    are the evidence. Either picture: a frame whose only texture is the graphics (black, a
+//    blank wall), against another or against a scene, is not one camera;
+//  - a still point: the matches in place with a neighbour (48 px) that moved no more than 12 px
+//    are the rim of a still disc. When they are a fifth of the matches in place (3 at least),
+//    the disc is scene and stays; otherwise those few stay and the rest go on;
+//  - if 8 or more are left, they are an overlay: they are left out with every match that has an
+//    end within 24 px of one of theirs (the overlay's other glyphs, which a looser search could
+//    pair with each other), and the rest of the matches (the scene behind the graphics) decide.
+// Not caught: graphics placed by another rule (centred in pictures of different shapes, or
+// scaled otherwise than the frame), or that fill 40 % of the texture and the middle of two
+// pictures (a large watermark across two blank frames). A fixed camera
+// whose scene changed so much that less than 40 % of its common texture still matches (day
+// against night) loses those matches.
 //
 // Thread safety: pure functions.
 #ifndef SIGHTLINE_ANALYSIS_SCENE_OVERLAY_H_
@@ -40,25 +48,16 @@ namespace sightline::analysis::scene {
 std::vector<int> InPlaceMatches(const Correspondences& c, const SceneFeatures& a,
                                 const SceneFeatures& b, const MatchOptions& o);
 
-// Of the cells of an 8 x 8 grid (in A): how many hold an end of one of `matches` (indices into
-// c.a), and how many have texture (2 keypoints or more) in A or in B.
-struct CellCover {
-  int held = 0;
-  int textured = 0;
-};
-CellCover InPlaceCover(const Correspondences& c, const std::vector<int>& matches,
-                       const SceneFeatures& a, const SceneFeatures& b);
-
-// Removes the overlay's matches from `c` as described above, and the matches with an end within
-// MatchOptions::overlay_zone_px of one of theirs (the overlay's other glyphs, which a looser
-// search could pair with each other), with their turn and zoom when set. The removed in-place
-// matches' ends are added to c.overlay_a / overlay_b. Returns the number removed (0: no overlay).
+// Removes an overlay's matches from `c` as described above, with their turn and zoom when set.
+// The in-place matches' ends are added to c.overlay_a / overlay_b and the count removed to
+// c.overlay_removed. Returns the number removed (0: no overlay).
 int DropOverlayMatches(Correspondences& c, const SceneFeatures& a, const SceneFeatures& b,
                        const MatchOptions& o);
 
-// Removes from `c` the matches with an end near the overlay found in `overlay` (the tentative
-// matches of the same two pictures), as above. For searches that find matches DropOverlayMatches
-// would not see in place (guided matching). Returns the number removed.
+// Removes from `c` the matches with an end within MatchOptions::overlay_zone_px of the overlay
+// found in `overlay` (the tentative matches of the same two pictures): for searches whose
+// matches DropOverlayMatches would not see in place (guided matching, merged frame pairs).
+// Returns the number removed.
 int DropNearOverlay(Correspondences& c, const Correspondences& overlay, const MatchOptions& o);
 
 }  // namespace sightline::analysis::scene
