@@ -483,13 +483,15 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   rfo.max_side = options.features.max_side;
   rfo.max_frames = 1;
   std::vector<FileFeatures> ref_features(candidates.size());
-  bool any_match = false;
-  for (size_t k = 0; k < candidates.size(); ++k) {
+  // Reading and describing the references is nearly all of a query's time (doc/scene.md), and
+  // each candidate is independent: `threads` workers take them in turn, each writing only its
+  // own candidate, so the result does not depend on the order.
+  auto verify = [&](size_t k) {
     LocateCandidate& c = candidates[k];
     auto rf = ReadFileFeatures(refs[c.reference].path, rfo, options.features);
     if (!rf.ok()) {
       c.problem = rf.status().message();
-      continue;
+      return;
     }
     ref_features[k] = std::move(rf).value();
     c.verified = true;
@@ -501,8 +503,19 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
         c.query_t = q.frames[f].t;
       }
     }
-    any_match |= c.match.match;
-  }
+  };
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k = next++; k < candidates.size(); k = next++) verify(k);
+  };
+  std::vector<std::thread> workers;
+  const int threads =
+      std::min<int>(std::max(1, options.threads), static_cast<int>(candidates.size()));
+  for (int t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& t : workers) t.join();
+  const bool any_match = std::any_of(candidates.begin(), candidates.end(),
+                                     [](const LocateCandidate& c) { return c.match.match; });
 
   // Wide baseline: when nothing matched directly, the best rejected candidates (those sharing
   // strong words first, then by similarity) with affine-simulated views, and the frame pairs of

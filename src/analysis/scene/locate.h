@@ -27,7 +27,8 @@
 //
 // Thread safety: Build uses `threads` worker threads (and, with read_text, one TextReader each);
 // a built or loaded index is immutable and may be queried from several threads at once. Locate
-// uses LocateOptions::text_reader, which must not be used by another thread during the call.
+// verifies its shortlist on LocateOptions::threads threads, and uses LocateOptions::text_reader
+// (on the calling thread only), which must not be used by another thread during the call.
 #ifndef SIGHTLINE_ANALYSIS_SCENE_LOCATE_H_
 #define SIGHTLINE_ANALYSIS_SCENE_LOCATE_H_
 
@@ -157,6 +158,8 @@ struct LocateOptions {
   double text_min_weight = 3;
   double text_min_score = 0.5;
   int text_shortlist = 10;
+  // The shortlist is verified on this many threads (each reads and describes its references).
+  int threads = 2;
 };
 
 // Which geometric test answered for a candidate: the direct test, or one of compare.h's
