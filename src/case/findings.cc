@@ -5,8 +5,6 @@
 #include <map>
 #include <utility>
 
-#include "evidence/schema.h"
-
 namespace sightline::investigation {
 
 namespace {
@@ -187,7 +185,7 @@ Result<int> RecordSuggestions(evidence::Case& c, const evidence::Identity& who,
 
 Result<std::vector<std::int64_t>> AnalyzedItems(evidence::Case& c, const std::string& analyzer,
                                                 int version) {
-  SL_ASSIGN_OR_RETURN(int schema, evidence::StoredSchemaVersion(c.sql()));
+  SL_ASSIGN_OR_RETURN(int schema, c.SchemaVersion());
   if (schema < 4) return std::vector<std::int64_t>();
   SL_ASSIGN_OR_RETURN(evidence::SqlRows s,
                       c.sql()->Query("SELECT item_id FROM analyzed WHERE analyzer = $1 AND "

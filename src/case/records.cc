@@ -1,7 +1,5 @@
 #include "case/records.h"
 
-#include "evidence/schema.h"
-
 namespace sightline::investigation {
 
 namespace {
@@ -36,12 +34,12 @@ Provenance ProvenanceAt(const evidence::SqlRows& r, std::size_t row, int col) {
 }
 
 Result<bool> HasInvestigationTables(evidence::Case& c) {
-  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.sql()));
+  SL_ASSIGN_OR_RETURN(int version, c.SchemaVersion());
   return version >= kInvestigationSchema;
 }
 
 Result<bool> HasPublishedAt(evidence::Case& c) {
-  SL_ASSIGN_OR_RETURN(int version, evidence::StoredSchemaVersion(c.sql()));
+  SL_ASSIGN_OR_RETURN(int version, c.SchemaVersion());
   return version >= kPublishedAtSchema;
 }
 

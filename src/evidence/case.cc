@@ -136,16 +136,18 @@ Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) 
     // A reader cannot write by mistake, whatever it runs.
     if (access == Access::kRead) SL_RETURN_IF_ERROR(sql->SetReadOnly());
   }
+  int version = CurrentSchemaVersion();
   if (access == Access::kWrite) {
     SL_RETURN_IF_ERROR(MigrateSchema(sql.get()));
   } else {
-    SL_ASSIGN_OR_RETURN(int version, StoredSchemaVersion(sql.get()));
+    SL_ASSIGN_OR_RETURN(version, StoredSchemaVersion(sql.get()));
     if (version > CurrentSchemaVersion()) {
       return Unsupported(DisplayPath(dir) + ": written by a newer Sightline (schema " +
                          std::to_string(version) + "); upgrade Sightline");
     }
   }
   std::unique_ptr<Case> c(new Case(dir, std::move(sql), url));
+  c->schema_version_ = version;
   if (access == Access::kWrite) {
     for (const char* sub : {"objects", "staging", "derived"}) {
       SL_RETURN_IF_ERROR(MakeDirs(JoinPath(dir, sub)));
@@ -160,6 +162,12 @@ Result<std::unique_ptr<Case>> Case::Open(const std::string& dir, Access access) 
     if (!recovered.ok()) return recovered.status();
   }
   return c;
+}
+
+Result<int> Case::SchemaVersion() {
+  if (schema_version_ == CurrentSchemaVersion()) return schema_version_;
+  SL_ASSIGN_OR_RETURN(schema_version_, StoredSchemaVersion(sql()));
+  return schema_version_;
 }
 
 Result<std::unique_ptr<Case>> Case::Create(const std::string& dir, const Identity& who,

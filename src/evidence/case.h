@@ -68,6 +68,11 @@ class Case {
   ObjectStore& objects() { return objects_; }
   // The catalogue's connection, for the case/ layer's own tables. Writes belong inside Write.
   SqlConnection* sql() { return sql_.get(); }
+  // The catalogue's schema version (evidence/schema.h), for the layers whose tables came with a
+  // migration. Asked of the catalogue until it is this Sightline's version, then kept: it cannot
+  // change after that (Open refuses newer ones), while an older one may be migrated by a writer
+  // under a reader. Saves the list calls a round trip each on PostgreSQL.
+  Result<int> SchemaVersion();
   // The URL in catalog.url for a catalogue on PostgreSQL, "" for dir/case.db.
   const std::string& catalog_url() const { return catalog_url_; }
   std::string DerivedDir() const;
@@ -80,6 +85,7 @@ class Case {
   std::string dir_;
   std::unique_ptr<SqlConnection> sql_;
   std::string catalog_url_;
+  int schema_version_ = 0;  // as last read (SchemaVersion)
   Catalog catalog_;
   CustodyLog log_;
   ObjectStore objects_;

@@ -8,6 +8,8 @@
 
 #include "base/file.h"
 #include "evidence/identity.h"
+#include "evidence/schema.h"
+#include "evidence/sqlite.h"
 #include "test_util.h"
 
 namespace sightline::evidence {
@@ -64,6 +66,26 @@ TEST_F(CaseCreateTest, CatalogueAppearsWholeAndLeftoversOfAKilledCreationGo) {
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ((*again)->case_id(), id);
   EXPECT_EQ((*again)->log().All()->size(), entries);
+}
+
+TEST_F(CaseCreateTest, SchemaVersionIsKeptOnceCurrentAndAskedAgainWhileOlder) {
+  const std::string dir = dir_ / "case";
+  ASSERT_TRUE(MakeDirs(dir).ok());
+  ASSERT_TRUE(Case::Create(dir, who_).ok());
+  {
+    auto reader = Case::Open(dir, Case::Access::kRead);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    EXPECT_EQ((*reader)->SchemaVersion().value_or(-1), CurrentSchemaVersion());
+  }
+  // A catalogue that says it is older (as before a writer migrates it): a reader asks again.
+  auto raw = SqliteDb::Open(dir + "/case.db", SqliteDb::Mode::kReadWrite);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE((*raw)->Exec("PRAGMA user_version = 4").ok());
+  auto reader = Case::Open(dir, Case::Access::kRead);
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  EXPECT_EQ((*reader)->SchemaVersion().value_or(-1), 4);
+  ASSERT_TRUE((*raw)->Exec("PRAGMA user_version = " + std::to_string(CurrentSchemaVersion())).ok());
+  EXPECT_EQ((*reader)->SchemaVersion().value_or(-1), CurrentSchemaVersion());
 }
 
 }  // namespace

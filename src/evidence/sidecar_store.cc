@@ -110,9 +110,9 @@ Result<SidecarAdded> AddSidecar(Case& c, const Identity& who, std::int64_t item_
 }
 
 Result<std::vector<Sidecar>> ListSidecars(Case& c, std::int64_t item_id) {
-  SL_ASSIGN_OR_RETURN(bool has_table, HasSidecarTable(c.sql()));
+  SL_ASSIGN_OR_RETURN(int version, c.SchemaVersion());
   std::vector<Sidecar> out;
-  if (!has_table) return out;
+  if (version < kSidecarSchema) return out;
   SL_ASSIGN_OR_RETURN(
       SqlRows r,
       c.sql()->Query(std::string("SELECT ") + kColumns +
