@@ -14,6 +14,7 @@
 #include "analysis/text/file_text.h"
 #include "base/binary_io.h"
 #include "base/file.h"
+#include "base/parallel.h"
 #include "media/probe.h"
 
 namespace sightline::analysis::scene {
@@ -486,7 +487,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   // Reading and describing the references is nearly all of a query's time (doc/scene.md), and
   // each candidate is independent: `threads` workers take them in turn, each writing only its
   // own candidate, so the result does not depend on the order.
-  auto verify = [&](size_t k) {
+  ParallelFor(candidates.size(), options.threads, [&](std::size_t k) {
     LocateCandidate& c = candidates[k];
     auto rf = ReadFileFeatures(refs[c.reference].path, rfo, options.features);
     if (!rf.ok()) {
@@ -503,17 +504,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
         c.query_t = q.frames[f].t;
       }
     }
-  };
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t k = next++; k < candidates.size(); k = next++) verify(k);
-  };
-  std::vector<std::thread> workers;
-  const int threads =
-      std::min<int>(std::max(1, options.threads), static_cast<int>(candidates.size()));
-  for (int t = 1; t < threads; ++t) workers.emplace_back(work);
-  work();
-  for (std::thread& t : workers) t.join();
+  });
   const bool any_match = std::any_of(candidates.begin(), candidates.end(),
                                      [](const LocateCandidate& c) { return c.match.match; });
 
