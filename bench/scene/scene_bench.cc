@@ -401,31 +401,16 @@ void OverlayPairs(const std::string& corpus) {
     auto frames = sc::ReadSceneFrames(p.string());
     return frames.ok() && !frames->empty() ? frames->front().gray : cv::Mat();
   };
-  auto files = [](const std::string& dir, std::initializer_list<const char*> extensions) {
-    std::vector<fs::path> out;
-    if (!fs::is_directory(dir)) return out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-      for (const char* x : extensions)
-        if (e.is_regular_file() && e.path().extension() == x) out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-  };
   const auto t0 = Clock::now();
   std::vector<sc::SceneFeatures> lund_clean, lund_over, others;
-  for (const fs::path& p : files(corpus + "/photos/multiview_gps/opensfm_lund", {".jpg"})) {
-    const cv::Mat g = gray(p);
-    lund_clean.push_back(sc::ExtractFeatures(g));
-    lund_over.push_back(sc::ExtractFeatures(sc::synthetic::NewsOverlay(g)));
-  }
-  std::vector<fs::path> other_paths =
-      files(corpus + "/photos/multiview_gps/opensfm_berlin", {".jpg"});
-  for (const std::string d : {"/photos/gps", "/photos/exif_cameras", "/video/multicam"})
-    for (const fs::path& p : files(corpus + d, {".jpg", ".JPG", ".HEIC", ".heif", ".mp4"}))
-      other_paths.push_back(p);
-  for (const fs::path& p : other_paths) {
-    const cv::Mat g = gray(p);
-    if (std::min(g.cols, g.rows) >= 300)  // not the 100-pixel camera samples
+  for (const Item& it : CorpusItems(corpus)) {  // Lund views in street order, then the rest
+    const cv::Mat g = gray(it.path);
+    if (it.lund >= 0) {
+      lund_clean.push_back(sc::ExtractFeatures(g));
+      lund_over.push_back(sc::ExtractFeatures(sc::synthetic::NewsOverlay(g)));
+    } else if (std::min(g.cols, g.rows) >= 300) {  // not the 100-pixel camera samples
       others.push_back(sc::ExtractFeatures(sc::synthetic::NewsOverlay(g)));
+    }
   }
   const double features_s = Since(t0);
   sc::MatchOptions blind;
