@@ -84,6 +84,9 @@ class SceneCli : public ::testing::Test {
       WriteGray(*dir_ / "oblique.jpg",
                 sy::View(face, back * squeeze * turn * centre, face.size(), 0.8, 20));
     }
+    // A street view reposted mirrored.
+    MakeMedia({"-i", kData + "lund_02.jpg", "-vf", "hflip", "-q:v", "2"},
+              *dir_ / "lund_02_flipped.jpg");
     WriteGray(*dir_ / "black.jpg", cv::Mat(480, 640, CV_8UC1, cv::Scalar(0)));
     WriteGray(*dir_ / "tiny.jpg", sy::Texture(8, 8, 4));
     testing::WriteFile(*dir_ / "huge.png", HugePng());
@@ -108,10 +111,11 @@ TEST_F(SceneCli, NeighbouringStreetViewsMatchWithEvidenceAndPicture) {
   auto j = Parse(r);
   for (const char* key :
        {"a", "b", "match", "score", "inliers", "tentative", "model", "a_time", "b_time", "coverage",
-        "reason", "frame_pairs", "stage", "evidence", "picture"})
+        "reason", "frame_pairs", "stage", "mirrored", "evidence", "picture"})
     EXPECT_TRUE(j.contains(key)) << key << "\n" << r.out;
   EXPECT_EQ(j["match"], true) << j["reason"];
   EXPECT_EQ(j["stage"], "direct");  // neighbouring views need no simulated views
+  EXPECT_EQ(j["mirrored"], false);
   EXPECT_TRUE(j["model"] == "homography" || j["model"] == "fundamental");
   EXPECT_TRUE(j["a_time"].is_null());  // photos
   EXPECT_GE(j["inliers"].get<int>(), 20);
@@ -123,6 +127,32 @@ TEST_F(SceneCli, NeighbouringStreetViewsMatchWithEvidenceAndPicture) {
   const std::string jpeg = testing::ReadFile(picture);
   ASSERT_GT(jpeg.size(), 1000u);
   EXPECT_EQ(jpeg.substr(0, 2), "\xFF\xD8");
+}
+
+TEST_F(SceneCli, AMirroredRepostMatchesAndSaysSo) {
+  const std::string flipped = *dir_ / "lund_02_flipped.jpg";
+  auto r = RunSightline({"scene", "--json", kData + "lund_01.jpg", flipped});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Parse(r);
+  EXPECT_EQ(j["match"], true) << j["reason"];
+  EXPECT_EQ(j["mirrored"], true) << j["reason"];
+  EXPECT_NE(j["reason"].get<std::string>().find("mirrored"), std::string::npos);
+  // The evidence is in B's own pixels: against its own flipped copy, a point at x lies at 1 - x.
+  r = RunSightline({"scene", "--json", kData + "lund_02.jpg", flipped});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Parse(r);
+  EXPECT_EQ(j["mirrored"], true) << j["reason"];
+  int mirrored_points = 0;
+  for (const auto& p : j["evidence"]) {
+    mirrored_points += std::abs(p[2].get<double>() - (1 - p[0].get<double>())) < 0.01 &&
+                       std::abs(p[3].get<double>() - p[1].get<double>()) < 0.01;
+  }
+  EXPECT_GT(j["evidence"].size(), 100u);
+  EXPECT_GE(mirrored_points * 10, static_cast<int>(j["evidence"].size()) * 9);
+  r = RunSightline({"scene", kData + "lund_01.jpg", flipped});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("SAME PLACE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("B is mirrored"), std::string::npos) << r.out;
 }
 
 TEST_F(SceneCli, ObliqueViewMatchesThroughAffineSimulatedViews) {

@@ -14,14 +14,16 @@
 //   sightline_scene_bench --corpus DIR --work DIR [--refs N] [--skip-pairs] [--skip-locate]
 //                         [--no-affine] [--no-pool] [--no-guided] [--no-precheck] [--same-only]
 //                         [--max-lund-gap N] [--cache DIR] [--seed N] [--video-side N]
-//                         [--video-keypoints N] [--places-px N] [--clips-only]
+//                         [--video-keypoints N] [--places-px N] [--clips-only] [--no-mirror]
+//                         [--skip-mirror]
 // (--no-affine --no-pool --no-guided: the method before the wide-baseline stages, for comparison;
 // --video-side 1920 --video-keypoints 4000 --places-px 12: full-HD clip frames with guided
 // matching counted in places (measured, not the default: doc/scene.md); --clips-only: only the
 // pairs with a clip; --max-lund-gap N skips Lund pairs more than N views apart, for quicker runs;
 // --cache DIR keeps each file's features, simulated views included, in DIR between runs: delete DIR
 // when the feature extraction changes; --seed N lets weak fits of N consistent inliers guide, a
-// stress test of the guided stage's null distribution)
+// stress test of the guided stage's null distribution; --no-mirror: without the flipped test of
+// B; --skip-mirror: skip the flipped Lund pairs)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -35,6 +37,7 @@
 
 #include "analysis/scene/compare.h"
 #include "analysis/scene/locate.h"
+#include "analysis/scene/mirror.h"
 #include "analysis/scene/synthetic.h"
 #include "base/file.h"
 #include "media/image_writer.h"
@@ -115,6 +118,7 @@ struct PairOptions {
   std::vector<double> tilts;  // AffineOptions::tilts when not empty
   int keypoints = -1;         // FeatureOptions::max_keypoints (photos) when > 0
   int view_keypoints = -1;    // AffineOptions::keypoints_per_view when > 0
+  bool mirror = true;         // CompareOptions::mirror
 };
 
 // Features cache (--cache): raw little-endian records, for this benchmark only.
@@ -202,6 +206,7 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   options.guided = po.guided;
   if (po.seed >= 0) options.match.min_seed_inliers = po.seed;
   if (!po.precheck) options.wide_min_tentative = 0;
+  options.mirror = po.mirror;
   if (!po.cache.empty()) fs::create_directories(po.cache);
   std::vector<sc::FileFeatures> features(items.size());
   double affine_s = 0;
@@ -269,7 +274,8 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
     int n = 0;
     std::string pair;
   };
-  Worst null_direct, null_affine, null_pooled, null_seed, null_guided, null_places;
+  Worst null_direct, null_affine, null_pooled, null_seed, null_guided, null_places, null_mirror,
+      null_mirror_shortlist;
   auto worst = [](Worst& w, int n, const std::string& pair) {
     if (n > w.n) w = {n, pair};
   };
@@ -303,6 +309,8 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
         worst(null_seed, c.seed_inliers, pair);
         worst(null_guided, c.guided_inliers, pair);
         worst(null_places, c.guided_places, pair);
+        worst(null_mirror, c.mirror_inliers, pair);
+        worst(null_mirror_shortlist, c.mirror_shortlist, pair);
       }
       if (tsv)
         std::fprintf(tsv,
@@ -377,16 +385,91 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
       pairs);
   std::printf(
       "  different-place pairs, most consistent inliers (chance fits): direct %d, affine %d, "
-      "merged frames %d, guide %d, guided %d on %d distinct places (gate %d places)\n",
+      "merged frames %d, guide %d, guided %d on %d distinct places (gate %d places); B flipped: "
+      "precheck count %d (gate %d), inliers %d (gates x%d)\n",
       null_direct.n, null_affine.n, null_pooled.n, null_seed.n, null_guided.n, null_places.n,
-      options.match.min_inliers_guided);
-  for (const Worst* w : {&null_direct, &null_affine, &null_pooled, &null_guided, &null_places})
+      options.match.min_inliers_guided, null_mirror_shortlist.n, options.mirror_min_shortlist,
+      null_mirror.n, options.mirror_gate_factor);
+  for (const Worst* w :
+       {&null_direct, &null_affine, &null_pooled, &null_guided, &null_places, &null_mirror})
     if (w->n > 0) std::printf("    %d: %s\n", w->n, w->pair.c_str());
   std::printf(
       "  matching with features computed once per file: %d pairs in %.1f s = %.1f pairs/s "
       "(one core)\n",
       pairs, pair_s, pairs / std::max(1e-9, pair_s));
   std::printf("  per-pair details: %s/pairs.tsv\n", work.c_str());
+}
+
+// Mirrored views (mirror.h): the Lund views up to --max-lund-gap apart (3 by default here),
+// the second of each pair flipped left to right. With the mirrored stage they should match and
+// their evidence show the mirror. Without it they measure something else: a street flipped is
+// a street that does not exist but looks like this one (houses on both sides, the same vanishing
+// point), the hardest look-alike place there is. Correspondences between A and B flipped
+// can be true only on left-right symmetric detail, and then their evidence is reversed
+// (LooksMirrored); a match whose evidence is not reversed was made of look-alikes.
+void MirroredPairs(const std::string& corpus, const PairOptions& po) {
+  std::printf("\nMirrored views (Lund pairs, the second view flipped left to right)\n");
+  std::vector<Item> lund;
+  for (const Item& it : CorpusItems(corpus))
+    if (it.lund >= 0) lund.push_back(it);
+  if (lund.empty()) {
+    std::printf("(skipped: no corpus at %s)\n", corpus.c_str());
+    return;
+  }
+  const int max_gap = std::min(po.max_lund_gap, 3);
+  sc::CompareOptions with, without;
+  without.mirror = false;
+  std::vector<sc::FileFeatures> features;
+  std::vector<Item> read_items;
+  for (const Item& it : lund) {
+    sc::FileFeatures f;
+    const std::string cached = po.cache.empty() ? "" : CachePath(po.cache, it.name);
+    if (cached.empty() || !LoadCached(cached, f)) {
+      auto read = sc::ReadFileFeatures(it.path, with.frames, with.features);
+      if (!read.ok()) continue;
+      f = std::move(read).value();
+    }
+    f.options = with.features;
+    features.push_back(std::move(f));
+    read_items.push_back(it);
+  }
+  int pairs = 0, matched = 0, look_alike_with = 0, look_alike_without = 0;
+  int symmetric = 0;
+  std::vector<std::string> look_alikes;
+  const auto t0 = Clock::now();
+  for (size_t i = 0; i < features.size(); ++i) {
+    for (size_t j = i + 1; j < features.size(); ++j) {
+      if (std::abs(read_items[i].lund - read_items[j].lund) > max_gap) continue;
+      const sc::FileFeatures flipped = sc::MirrorFileFeatures(features[j]);
+      const sc::FileComparison c = sc::CompareFeatures(features[i], flipped, with);
+      const sc::FileComparison plain = sc::CompareFeatures(features[i], flipped, without);
+      ++pairs;
+      const std::string pair = read_items[i].name + " ~ " + read_items[j].name + " flipped";
+      matched += c.match.match && c.mirrored;
+      if (c.match.match && !c.mirrored) {
+        ++look_alike_with;
+        look_alikes.push_back(pair + " (" + std::to_string(c.match.inliers) + " inliers, with)");
+      }
+      const bool reversed = plain.match.match && sc::LooksMirrored(plain.match);
+      symmetric += reversed;
+      if (plain.match.match && !reversed) {
+        ++look_alike_without;
+        look_alikes.push_back(pair + " (" + std::to_string(plain.match.inliers) +
+                              " inliers, without" + (plain.guided ? ", guided" : "") + ")");
+      }
+    }
+  }
+  const double s = Since(t0);
+  std::printf("  Lund pairs up to %d views apart, B flipped: %d\n", max_gap, pairs);
+  std::printf("  with the mirrored stage: matched and shown mirrored %d / %d\n", matched, pairs);
+  std::printf("  without it: matched on left-right symmetric detail (evidence reversed) %d / %d\n",
+              symmetric, pairs);
+  std::printf(
+      "  look-alike matches (evidence not reversed: a flipped street taken for the street): "
+      "%d with the stage, %d without\n",
+      look_alike_with, look_alike_without);
+  for (const std::string& l : look_alikes) std::printf("    LOOK-ALIKE %s\n", l.c_str());
+  std::printf("  %.1f s for %d pairs, each compared with and without the stage\n", s, pairs);
 }
 
 // Burned-in overlays (overlay.h): one news channel's graphics (synthetic::NewsOverlay) on
@@ -561,7 +644,7 @@ void LocateAtScale(const std::string& corpus, const std::string& work, int n_ref
 int main(int argc, char** argv) {
   std::string corpus, work = "/tmp/sightline-scene-bench";
   int n_refs = 10000;
-  bool pairs = true, overlay = true, locate = true;
+  bool pairs = true, overlay = true, locate = true, mirror = true;
   PairOptions po;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -608,6 +691,10 @@ int main(int argc, char** argv) {
       po.keypoints = std::atoi(argv[++i]);
     else if (a == "--view-keypoints" && i + 1 < argc)
       po.view_keypoints = std::atoi(argv[++i]);
+    else if (a == "--no-mirror")
+      po.mirror = false;
+    else if (a == "--skip-mirror")
+      mirror = false;
     else {
       std::fprintf(
           stderr,
@@ -615,13 +702,15 @@ int main(int argc, char** argv) {
           "[--skip-pairs] [--skip-overlay] [--skip-locate] [--no-affine] [--no-pool] [--no-guided] "
           "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N] "
           "[--video-side N] [--video-keypoints N] [--places-px N] [--tilts T,T,..] "
-          "[--keypoints N] [--view-keypoints N] [--clips-only]\n");
+          "[--keypoints N] [--view-keypoints N] [--clips-only] [--no-mirror] "
+          "[--skip-mirror]\n");
       return 2;
     }
   }
   sightline::media::SilenceMediaLibraryLogs();
   fs::create_directories(work);
   if (pairs) CorpusPairs(corpus, work, po);
+  if (mirror) MirroredPairs(corpus, po);
   if (overlay) OverlayPairs(corpus);
   if (locate) LocateAtScale(corpus, work, std::max(20, n_refs));
   return 0;

@@ -205,6 +205,7 @@ Result<StageOutcome> FindSamePlaces(evidence::Case& c, const evidence::Identity&
                                {"a_still", r.a_still},
                                {"b_still", r.b_still},
                                {"method", Method(r)},
+                               {"mirrored", r.mirrored},
                                {"points", MatchedPoints(r.match)}};
     Suggestion s;
     s.kind = FindingKind::kSamePlace;

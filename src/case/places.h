@@ -21,7 +21,7 @@ namespace sightline::investigation {
 
 inline constexpr char kPlaceAnalyzer[] = "scene";
 // Bump when a change to analysis/scene changes which pairs match.
-inline constexpr int kPlaceAnalyzerVersion = 1;
+inline constexpr int kPlaceAnalyzerVersion = 2;
 // Bump when a change to analysis/scene changes the features taken of a picture.
 inline constexpr int kSceneFeaturesVersion = 1;
 

@@ -48,6 +48,7 @@ TEST_F(PlacesTest, ViewsOfOnePlaceAndNothingElse) {
   EXPECT_NE(s.evidence.find("\"inliers\""), std::string::npos);
   // The matched points a person checks (and the report draws), in 0..1 picture coordinates.
   const nlohmann::json evidence = nlohmann::json::parse(s.evidence);
+  EXPECT_EQ(evidence["mirrored"], false);  // neither view is flipped left to right
   ASSERT_TRUE(evidence["points"].is_array());
   EXPECT_GE(evidence["points"].size(), 15u);
   for (const auto& p : evidence["points"]) {

@@ -79,6 +79,7 @@ std::string EvidenceSummary(const std::string& evidence) {
                   j.value("model", std::string()).c_str(),
                   j.value("method", std::string()).c_str());
     out = buf;
+    if (j.value("mirrored", false)) out += ", mirrored";
     if (!j.value("a_still", true) || !j.value("b_still", true)) {
       std::snprintf(buf, sizeof buf, "; a at %.1f s, b at %.1f s", j.value("a_time", 0.0),
                     j.value("b_time", 0.0));

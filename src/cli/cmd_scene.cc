@@ -30,22 +30,22 @@ constexpr char kUsage[] =
     "over each clip are compared and the best pair reported. When that finds nothing (and the\n"
     "pictures share enough tentative matches to be worth it), wider tests follow: features of\n"
     "affine-simulated views (ASIFT: oblique surfaces, wide baselines), for clips the matches of\n"
-    "several frame pairs merged (fixed cameras), and matching guided by the best weak fit\n"
+    "several frame pairs merged (fixed cameras), and matching guided by the best weak fit.\n"
+    "Last, B flipped left to right goes through the same tests: reposts are often mirrored\n"
     "(doc/scene.md).\n"
     "\n"
     "  --at T        compare the frames nearest T seconds (both videos); TA:TB for each its own\n"
     "  --picture F   write the two frames side by side with the matched points joined (JPEG)\n"
     "  --json        {\"a\",\"b\",\"match\",\"score\",\"inliers\",\"tentative\",\"model\",\n"
     "                \"a_time\",\"b_time\",\"coverage\":{\"a\",\"b\"},\"reason\",\"frame_pairs\",\n"
-    "                \"stage\",\n"
+    "                \"stage\",\"mirrored\",\n"
     "                \"evidence\":[[ax,ay,bx,by],...],\"picture\"?}; model is \"homography\",\n"
     "                \"fundamental\" or \"none\"; stage is \"direct\", \"affine\" (found with\n"
-    "                simulated views), \"merged_frames\" or \"guided\"; times in seconds (null\n"
-    "                for a photo); "
-    "evidence\n"
-    "                points in 0..1 picture coordinates (x right, y down); coverage is the\n"
-    "                inliers' convex hull as a fraction of each picture. On a file that cannot\n"
-    "                be read: {\"a\",\"b\",\"error\"}.\n"
+    "                simulated views), \"merged_frames\" or \"guided\"; mirrored is true when\n"
+    "                B matched once flipped left to right; times in seconds (null for a\n"
+    "                photo); evidence points in 0..1 picture coordinates (x right, y down, B's\n"
+    "                own, unflipped); coverage is the inliers' convex hull as a fraction of\n"
+    "                each picture. On a file that cannot be read: {\"a\",\"b\",\"error\"}.\n"
     "\n"
     "Exit status: 0 the files were compared (match or not: both are answers), 1 a file could not\n"
     "be read or the picture not written, 2 usage error.\n";
@@ -132,6 +132,7 @@ int Run(const Args& args) {
     j["reason"] = m.reason;
     j["frame_pairs"] = c->frame_pairs;
     j["stage"] = Stage(*c);
+    j["mirrored"] = c->mirrored;
     nlohmann::ordered_json ev = nlohmann::ordered_json::array();
     for (const sc::PointPair& p : m.pairs)
       ev.push_back({Round(p.ax, 1e-4), Round(p.ay, 1e-4), Round(p.bx, 1e-4), Round(p.by, 1e-4)});

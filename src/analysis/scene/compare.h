@@ -8,7 +8,9 @@
 // with affine-simulated views (affine.h, wide baselines), then the tentative matches of several
 // frame pairs merged (two fixed cameras share one geometry for the whole clip), then a search
 // guided by the best weak fit of all these (guided.h). A cheap precheck (the direct test's
-// tentative count) keeps pairs with no common ground from paying the wider tests.
+// tentative count) keeps pairs with no common ground from paying the wider tests. Last, B flipped
+// left to right goes through the same tests (a mirrored repost, mirror.h); the evidence is then
+// stated in B's own pixels.
 //
 // Thread safety: the functions may run on several threads at once.
 #ifndef SIGHTLINE_ANALYSIS_SCENE_COMPARE_H_
@@ -60,6 +62,17 @@ struct CompareOptions {
   // verified frame pair has at least this many tentative matches. Nearly all pairs of different
   // places have fewer, and pay only the direct test (doc/scene.md has the distributions).
   int wide_min_tentative = 10;
+  // Mirrored reposts (mirror.h): when nothing above matched, when the match's evidence runs the
+  // other way round in B, or when only guided matching found it, B flipped left to right is
+  // tested again on features derived from B's own (no second extraction): the direct and
+  // affine-simulated tests only, with their inlier gates times `mirror_gate_factor`, since a
+  // left-right symmetric object matches flipped too. About doubles the matching cost of a pair
+  // that does not match.
+  bool mirror = true;
+  int mirror_gate_factor = 2;
+  // Its precheck: B flipped is tested only when some frame pair has at least this many mutual
+  // ratio-test matches among the `shortlist_keypoints` strongest keypoints of each.
+  int mirror_min_shortlist = 10;
 };
 
 // A file's frames and their features.
@@ -83,6 +96,10 @@ Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOption
 // `f.options`.
 void AddAffineFeatures(FileFeatures& f, const AffineOptions& views);
 
+// `f` as if its pictures were flipped left to right (mirror.h): frames, features and simulated
+// views, derived without a new extraction.
+FileFeatures MirrorFileFeatures(const FileFeatures& f);
+
 struct FileComparison {
   SceneMatch match;
   int a_frame = 0, b_frame = 0;  // indices into the files' frames
@@ -96,11 +113,14 @@ struct FileComparison {
   bool pooled_frames = false;  // the answer came from several frame pairs merged
   int pooled_inliers = 0;      // consistent inliers of the merged frame pairs (matched or not)
   int direct_tentative = 0;    // the most tentative matches of a verified frame pair (precheck)
-  bool wide_tested = false;    // the precheck let the wide-baseline stages run
+  bool wide_tested = false;    // the precheck let the wide-baseline stages run (either way round)
   bool guided = false;         // the answer came from guided matching
   int seed_inliers = 0;        // consistent inliers of the weak fit that guided it (0: none)
   int guided_inliers = 0;      // consistent inliers after guided matching (matched or not)
   int guided_places = 0;       // and the distinct places among them (its gate counts these)
+  bool mirrored = false;       // B matched once flipped left to right (mirror.h)
+  int mirror_inliers = 0;      // the most consistent inliers B flipped reached (matched or not)
+  int mirror_shortlist = 0;    // B flipped: its precheck's best count (0: not tried)
 };
 
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,

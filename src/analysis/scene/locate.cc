@@ -531,6 +531,8 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     wide.match = options.match;
     wide.affine_views = options.affine_views;
     wide.verify_pairs = wide.affine_pairs;
+    // The shortlist came from the query as it is; a flipped query would need its own (not done).
+    wide.mirror = false;
     if (!order.empty()) AddAffineFeatures(q, options.affine_views);
     for (size_t k : order) {
       LocateCandidate& c = candidates[k];
