@@ -23,7 +23,8 @@
 // --cache DIR keeps each file's features, simulated views included, in DIR between runs: delete DIR
 // when the feature extraction changes; --seed N lets weak fits of N consistent inliers guide, a
 // stress test of the guided stage's null distribution; --no-mirror: without the flipped test of
-// B; --skip-mirror: skip the flipped Lund pairs)
+// B; --no-guided-check: guided matches need not beat B flipped; --skip-mirror: skip the flipped
+// Lund pairs)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -119,6 +120,7 @@ struct PairOptions {
   int keypoints = -1;         // FeatureOptions::max_keypoints (photos) when > 0
   int view_keypoints = -1;    // AffineOptions::keypoints_per_view when > 0
   bool mirror = true;         // CompareOptions::mirror
+  bool guided_check = true;   // CompareOptions::guided_beats_mirror
 };
 
 // Features cache (--cache): raw little-endian records, for this benchmark only.
@@ -207,6 +209,7 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   if (po.seed >= 0) options.match.min_seed_inliers = po.seed;
   if (!po.precheck) options.wide_min_tentative = 0;
   options.mirror = po.mirror;
+  options.guided_beats_mirror = po.guided_check;
   if (!po.cache.empty()) fs::create_directories(po.cache);
   std::vector<sc::FileFeatures> features(items.size());
   double affine_s = 0;
@@ -417,8 +420,10 @@ void MirroredPairs(const std::string& corpus, const PairOptions& po) {
     return;
   }
   const int max_gap = std::min(po.max_lund_gap, 3);
-  sc::CompareOptions with, without;
+  sc::CompareOptions with, without, check_only;
   without.mirror = false;
+  without.guided_beats_mirror = false;
+  check_only.mirror = false;
   std::vector<sc::FileFeatures> features;
   std::vector<Item> read_items;
   for (const Item& it : lund) {
@@ -433,9 +438,10 @@ void MirroredPairs(const std::string& corpus, const PairOptions& po) {
     features.push_back(std::move(f));
     read_items.push_back(it);
   }
-  int pairs = 0, matched = 0, look_alike_with = 0, look_alike_without = 0;
+  int pairs = 0, matched = 0, look_alike_with = 0, look_alike_without = 0, look_alike_check = 0;
   int symmetric = 0;
   std::vector<std::string> look_alikes;
+  std::map<int, std::pair<int, int>> by_gap;  // views apart -> matched mirrored, pairs
   const auto t0 = Clock::now();
   for (size_t i = 0; i < features.size(); ++i) {
     for (size_t j = i + 1; j < features.size(); ++j) {
@@ -446,10 +452,15 @@ void MirroredPairs(const std::string& corpus, const PairOptions& po) {
       ++pairs;
       const std::string pair = read_items[i].name + " ~ " + read_items[j].name + " flipped";
       matched += c.match.match && c.mirrored;
+      by_gap[std::abs(read_items[i].lund - read_items[j].lund)].first +=
+          c.match.match && c.mirrored;
+      by_gap[std::abs(read_items[i].lund - read_items[j].lund)].second += 1;
       if (c.match.match && !c.mirrored) {
         ++look_alike_with;
         look_alikes.push_back(pair + " (" + std::to_string(c.match.inliers) + " inliers, with)");
       }
+      const sc::FileComparison checked = sc::CompareFeatures(features[i], flipped, check_only);
+      look_alike_check += checked.match.match && !sc::LooksMirrored(checked.match);
       const bool reversed = plain.match.match && sc::LooksMirrored(plain.match);
       symmetric += reversed;
       if (plain.match.match && !reversed) {
@@ -461,15 +472,18 @@ void MirroredPairs(const std::string& corpus, const PairOptions& po) {
   }
   const double s = Since(t0);
   std::printf("  Lund pairs up to %d views apart, B flipped: %d\n", max_gap, pairs);
-  std::printf("  with the mirrored stage: matched and shown mirrored %d / %d\n", matched, pairs);
+  std::printf("  with the mirrored stage: matched and shown mirrored %d / %d (by views apart:",
+              matched, pairs);
+  for (const auto& [gap, t] : by_gap) std::printf(" %d:%d/%d", gap, t.first, t.second);
+  std::printf(")\n");
   std::printf("  without it: matched on left-right symmetric detail (evidence reversed) %d / %d\n",
               symmetric, pairs);
   std::printf(
       "  look-alike matches (evidence not reversed: a flipped street taken for the street): "
-      "%d with the stage, %d without\n",
-      look_alike_with, look_alike_without);
+      "%d with the stage, %d without it or the guided check, %d with the guided check alone\n",
+      look_alike_with, look_alike_without, look_alike_check);
   for (const std::string& l : look_alikes) std::printf("    LOOK-ALIKE %s\n", l.c_str());
-  std::printf("  %.1f s for %d pairs, each compared with and without the stage\n", s, pairs);
+  std::printf("  %.1f s for %d pairs, each compared three ways\n", s, pairs);
 }
 
 // Burned-in overlays (overlay.h): one news channel's graphics (synthetic::NewsOverlay) on
@@ -693,6 +707,8 @@ int main(int argc, char** argv) {
       po.view_keypoints = std::atoi(argv[++i]);
     else if (a == "--no-mirror")
       po.mirror = false;
+    else if (a == "--no-guided-check")
+      po.guided_check = false;
     else if (a == "--skip-mirror")
       mirror = false;
     else {
@@ -703,7 +719,7 @@ int main(int argc, char** argv) {
           "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N] "
           "[--video-side N] [--video-keypoints N] [--places-px N] [--tilts T,T,..] "
           "[--keypoints N] [--view-keypoints N] [--clips-only] [--no-mirror] "
-          "[--skip-mirror]\n");
+          "[--no-guided-check] [--skip-mirror]\n");
       return 2;
     }
   }

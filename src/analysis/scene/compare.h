@@ -70,8 +70,12 @@ struct CompareOptions {
   // that does not match.
   bool mirror = true;
   int mirror_gate_factor = 2;
-  // Its precheck: B flipped is tested only when some frame pair has at least this many mutual
-  // ratio-test matches among the `shortlist_keypoints` strongest keypoints of each.
+  // A match found by guided matching alone must have more consistent inliers than B flipped
+  // left to right reaches in any test (B's closest look-alike: a street flipped looks like the
+  // street). Runs the flipped tests in full for those matches, whether or not `mirror` is set.
+  bool guided_beats_mirror = true;
+  // The precheck of both: B flipped is tested only when some frame pair has at least this many
+  // mutual ratio-test matches among the `shortlist_keypoints` strongest keypoints of each.
   int mirror_min_shortlist = 10;
 };
 

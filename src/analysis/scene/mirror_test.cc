@@ -149,6 +149,26 @@ TEST(SceneMirror, AFlippedCornerKeepsItsEpipolarGeometryInBsOwnPixels) {
   EXPECT_GE(near_line, c.match.inliers * 9 / 10);
 }
 
+TEST(SceneMirror, AGuidedMatchThatDoesNotBeatBsMirrorImageIsRefused) {
+  // The street and the next view flipped: a street that does not exist but looks like this one.
+  // Guided matching takes it for the street (each house matched to the one across the street);
+  // the street itself, B flipped back, fits with far more, so the look-alike is refused.
+  const FileFeatures v1 = Photo(Street("lund_01.jpg"));
+  const FileFeatures look_alike = Photo(Flipped(Street("lund_02.jpg")));
+  CompareOptions unchecked;
+  unchecked.mirror = false;
+  unchecked.guided_beats_mirror = false;
+  const FileComparison taken = CompareFeatures(v1, look_alike, unchecked);
+  ASSERT_TRUE(taken.match.match && taken.guided) << taken.match.reason;
+  EXPECT_FALSE(LooksMirrored(taken.match));  // not the true, reversed correspondences
+  CompareOptions checked = unchecked;
+  checked.guided_beats_mirror = true;
+  const FileComparison refused = CompareFeatures(v1, look_alike, checked);
+  EXPECT_FALSE(refused.match.match);
+  EXPECT_GE(refused.mirror_inliers, taken.match.inliers);
+  EXPECT_NE(refused.match.reason.find("mirror image"), std::string::npos) << refused.match.reason;
+}
+
 TEST(SceneMirror, DifferentPlacesStayApartEitherWayRound) {
   for (std::uint64_t seed : {51, 52, 53}) {
     const FileComparison c = CompareFeatures(Photo(sy::Texture(800, 600, seed)),
