@@ -54,7 +54,8 @@ FileFeatures MirrorFileFeatures(const FileFeatures& b) {
   out.still = b.still;
   out.options = b.options;
   for (const SceneFrame& frame : b.frames) {
-    SceneFrame flipped = frame;
+    // A fresh picture: a copy of the frame would share its pixels, and flip them in place.
+    SceneFrame flipped{frame.t, frame.still, cv::Mat()};
     if (!frame.gray.empty()) cv::flip(frame.gray, flipped.gray, 1);
     out.frames.push_back(std::move(flipped));
   }
@@ -270,9 +271,13 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
   if ((look_for_mirror || check_guided) && !b.features.empty() &&
       out.mirror_shortlist >= o.mirror_min_shortlist) {
     CompareOptions flipped_options = o;
-    if (!check_guided) {  // only a strong flipped answer can be taken: spare the weak stages
+    if (!check_guided) {
+      // Only a strong flipped answer can be taken: its gates from the start (a weak direct
+      // match would stop the affine test that could find a strong one), no weak stages.
       flipped_options.pool_frame_pairs = 0;
       flipped_options.guided = false;
+      flipped_options.match.min_inliers_homography *= o.mirror_gate_factor;
+      flipped_options.match.min_inliers_fundamental *= o.mirror_gate_factor;
     }
     FileComparison flipped = CompareAsGiven(a, flipped_b, flipped_options);
     flipped.mirror_shortlist = out.mirror_shortlist;

@@ -66,8 +66,8 @@ struct CompareOptions {
   // other way round in B, or when only guided matching found it, B flipped left to right is
   // tested again on features derived from B's own (no second extraction): the direct and
   // affine-simulated tests only, with their inlier gates times `mirror_gate_factor`, since a
-  // left-right symmetric object matches flipped too. About doubles the matching cost of a pair
-  // that does not match.
+  // left-right symmetric object matches flipped too. A precheck (below) keeps pairs with no
+  // flipped common ground from paying it (measured: 13.6 -> 11.8-12.6 pairs/s on the corpus).
   bool mirror = true;
   int mirror_gate_factor = 2;
   // A match found by guided matching alone must have more consistent inliers than B flipped
@@ -118,13 +118,17 @@ struct FileComparison {
   int pooled_inliers = 0;      // consistent inliers of the merged frame pairs (matched or not)
   int direct_tentative = 0;    // the most tentative matches of a verified frame pair (precheck)
   bool wide_tested = false;    // the precheck let the wide-baseline stages run (either way round)
-  bool guided = false;         // the answer came from guided matching
+  bool guided = false;         // the answer came from guided matching (refused, when not a match)
   int seed_inliers = 0;        // consistent inliers of the weak fit that guided it (0: none)
   int guided_inliers = 0;      // consistent inliers after guided matching (matched or not)
   int guided_places = 0;       // and the distinct places among them (its gate counts these)
-  bool mirrored = false;       // B matched once flipped left to right (mirror.h)
-  int mirror_inliers = 0;      // the most consistent inliers B flipped reached (matched or not)
-  int mirror_shortlist = 0;    // B flipped: its precheck's best count (0: not tried)
+  // B matched once flipped left to right (mirror.h). The fields above then describe the flipped
+  // comparison, whose answer this is; `match` is stated in B's own pixels.
+  bool mirrored = false;
+  // The most consistent inliers B flipped reached (matched or not) in the tests it was given:
+  // direct and affine, or all of them when a guided match had to beat it.
+  int mirror_inliers = 0;
+  int mirror_shortlist = 0;  // B flipped: its precheck's best count (0: not tried)
 };
 
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,

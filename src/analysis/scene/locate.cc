@@ -532,6 +532,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     wide.affine_views = options.affine_views;
     wide.verify_pairs = wide.affine_pairs;
     // The shortlist came from the query as it is; a flipped query would need its own (not done).
+    // A guided match must still beat the reference flipped (compare.h, guided_beats_mirror).
     wide.mirror = false;
     if (!order.empty()) AddAffineFeatures(q, options.affine_views);
     for (size_t k : order) {

@@ -91,8 +91,12 @@ TEST(SceneMirror, AFlippedViewOfThePlaceMatchesWithEvidenceInItsOwnPixels) {
   const FileFeatures b = Photo(Flipped(sy::View(street, h, size, 0.85, 15)));
   CompareOptions plain;
   plain.mirror = false;
+  const cv::Mat b_before = b.frames[0].gray.clone();
   const FileComparison as_is = CompareFeatures(a, b, plain);
   const FileComparison c = CompareFeatures(a, b);
+  // B's own picture is left as it was (the flipped test works on a flipped copy): callers draw
+  // it, and other threads compare it at the same time.
+  EXPECT_EQ(cv::norm(b.frames[0].gray, b_before, cv::NORM_INF), 0);
   // As it is, only its left-right symmetric detail can match; when that is enough for a match,
   // the evidence runs the other way round, and the reason says so.
   EXPECT_LT(as_is.match.inliers * 2, c.match.inliers);
