@@ -61,7 +61,7 @@ TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
                                        R"({"a_time":2.0,"b_time":0,"b_still":true})"},
                                       // b.mp4 is a.mp4 again: only the lines tell the two apart.
                                       {inv::FindingKind::kSamePlace, 2, 3, "scene", 1, 0.7,
-                                       R"({"a_time":2.0,"b_time":0,"b_still":true,
+                                       R"({"a_time":2.0,"b_time":0,"b_still":true,"mirrored":true,
                                            "points":[[0.1,0.1,0.9,0.9],[0.5,0.2,0.3,0.7]]})"}})
                   .ok());
   inv::Location where;
@@ -124,8 +124,9 @@ TEST_F(CaseReportTest, PicturesWaveformsCustodyAndMap) {
   EXPECT_EQ(Count(html, "<svg class=\"waveform\""), 1u);
   EXPECT_EQ(Count(html, "data-items=\"1,2\""), 1u);  // same_footage; same_moment is a waveform
   EXPECT_EQ(Count(html, "data-items=\"1,3\""), 1u);
-  EXPECT_EQ(Count(html, "data-item=\"1\""), 2u);  // picture and keyframe sheet
-  EXPECT_EQ(Count(html, "data-item=\"3\""), 1u);  // the photo's picture
+  EXPECT_EQ(Count(html, "mirrored (flipped left to right)"), 1u);  // finding 4 only
+  EXPECT_EQ(Count(html, "data-item=\"1\""), 2u);                   // picture and keyframe sheet
+  EXPECT_EQ(Count(html, "data-item=\"3\""), 1u);                   // the photo's picture
   // The picture contract: every <img> is inline and names what it shows.
   EXPECT_EQ(Count(html, "<img "), Count(html, "<img data-item"));
   EXPECT_EQ(Count(html, "<img "), Count(html, "src=\"data:image/jpeg;base64,"));

@@ -203,9 +203,14 @@ void Findings(const Json& r, const std::map<std::int64_t, std::string>& names, s
   *h += "</table>";
   for (const Json& f : r["findings"]) {
     const std::string a = S(f["a"]), b = S(f["b"]);
-    const std::string caption = "Finding " + S(f["id"]) + " (" + HtmlEscape(S(f["kind"])) +
-                                "): " + ItemRef(f["a"], names) + " left, " +
-                                ItemRef(f["b"], names) + " right";
+    // The match and scene analyses say when B matched once flipped left to right: a reader of
+    // the picture must know that the right one is a mirror image of the left.
+    const bool mirrored = f.contains("evidence") && f["evidence"].is_object() &&
+                          f["evidence"].value("mirrored", false);
+    const std::string caption =
+        "Finding " + S(f["id"]) + " (" + HtmlEscape(S(f["kind"])) + "): " + ItemRef(f["a"], names) +
+        " left, " + ItemRef(f["b"], names) + " right" +
+        (mirrored ? ", mirrored (flipped left to right) against the left" : "");
     if (f.contains("picture_jpeg_base64") && f["picture_jpeg_base64"].is_string()) {
       const Json& t = f["picture_times"];
       *h += "<figure id=\"finding-" + S(f["id"]) + "-picture\"><img data-items=\"" + a + "," + b +
