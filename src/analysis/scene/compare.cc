@@ -49,7 +49,17 @@ bool Better(const SceneMatch& m, const SceneMatch& than) {
 
 }  // namespace
 
-FileFeatures MirrorFileFeatures(const FileFeatures& b) {
+namespace {
+
+std::vector<SceneFeatures> MirrorEach(const std::vector<SceneFeatures>& features) {
+  std::vector<SceneFeatures> out;
+  out.reserve(features.size());
+  for (const SceneFeatures& f : features) out.push_back(MirrorFeatures(f));
+  return out;
+}
+
+// B flipped, given its frames' features flipped already (the precheck needs only those).
+FileFeatures MirrorFileFeatures(const FileFeatures& b, std::vector<SceneFeatures> features) {
   FileFeatures out;
   out.still = b.still;
   out.options = b.options;
@@ -59,9 +69,15 @@ FileFeatures MirrorFileFeatures(const FileFeatures& b) {
     if (!frame.gray.empty()) cv::flip(frame.gray, flipped.gray, 1);
     out.frames.push_back(std::move(flipped));
   }
-  for (const SceneFeatures& f : b.features) out.features.push_back(MirrorFeatures(f));
-  for (const SceneFeatures& f : b.affine) out.affine.push_back(MirrorFeatures(f));
+  out.features = std::move(features);
+  out.affine = MirrorEach(b.affine);
   return out;
+}
+
+}  // namespace
+
+FileFeatures MirrorFileFeatures(const FileFeatures& b) {
+  return MirrorFileFeatures(b, MirrorEach(b.features));
 }
 
 namespace {
@@ -257,13 +273,14 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
   const bool guided_only = out.match.match && out.guided;
   const bool look_for_mirror = o.mirror && (!out.match.match || reversed || guided_only);
   const bool check_guided = o.guided_beats_mirror && guided_only;
-  FileFeatures flipped_b;
+  std::vector<SceneFeatures> flipped_features;
   if ((look_for_mirror || check_guided) && !b.features.empty()) {
     // Precheck: the strongest keypoints of each frame pair, matched cheaply (a sixteenth of
-    // a direct test); a pair with no flipped common ground stops here.
-    flipped_b = MirrorFileFeatures(b);
+    // a direct test); a pair with no flipped common ground stops here, before B's pixels and
+    // simulated views are flipped.
+    flipped_features = MirrorEach(b.features);
     for (const SceneFeatures& fa : a.features)
-      for (const SceneFeatures& fb : flipped_b.features)
+      for (const SceneFeatures& fb : flipped_features)
         out.mirror_shortlist =
             std::max(out.mirror_shortlist,
                      CountTentativeMatches(fa, fb, o.shortlist_keypoints, o.match.ratio));
@@ -279,6 +296,7 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
       flipped_options.match.min_inliers_homography *= o.mirror_gate_factor;
       flipped_options.match.min_inliers_fundamental *= o.mirror_gate_factor;
     }
+    const FileFeatures flipped_b = MirrorFileFeatures(b, std::move(flipped_features));
     FileComparison flipped = CompareAsGiven(a, flipped_b, flipped_options);
     flipped.mirror_shortlist = out.mirror_shortlist;
     const int reached = std::max({flipped.match.inliers, flipped.affine_inliers,
