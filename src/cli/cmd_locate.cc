@@ -51,7 +51,9 @@ constexpr char kUsage[] =
     "                 0: only those sharing place words with it)\n"
     "  --wide N       when none matches directly, the N best rejected ones are tested again with\n"
     "                 affine-simulated views (a wide baseline; about 3x a direct test each;\n"
-    "                 default 3, 0: off)\n"
+    "                 default 3, 0: off); the 3 references most similar to the query flipped\n"
+    "                 left to right (a mirrored repost) join them, tested as they are and\n"
+    "                 flipped\n"
     "  --json         {\"file\",\"located\",\"position\":{\"lat\",\"lon\",\"alt_m\"?,\"source\",\n"
     "                 "
     "\"reference\"}|null,\"confidence\",\"reason\",\"seconds\",\"query_words\":[..]|null,\n"
@@ -59,8 +61,9 @@ constexpr char kUsage[] =
     "\"text_seconds\",\"text_problem\"?,\"wide_tested\",\"candidates\":[{\"reference\",\n"
     "                 \"path\",\"similarity\",\"shortlisted_by\",\"shared_words\",\"text_score\",\n"
     "                 "
-    "\"verified\",\"match\",\"stage\",\"wide_tested\",\"score\",\"inliers\",\"model\",\n"
-    "                 \"query_time\",\"gps\":{\"lat\",\"lon\"}|null,\"problem\"?}]}; several\n"
+    "\"verified\",\"match\",\"stage\",\"wide_tested\",\"mirrored\",\"score\",\"inliers\",\n"
+    "                 \"model\",\"query_time\",\"gps\":{\"lat\",\"lon\"}|null,\"problem\"?}]}; "
+    "several\n"
     "                 queries: an array. A query that cannot be read: {\"file\",\"error\"}.\n"
     "\n"
     "Exit status: 0 every query was answered (located or not: both are answers), 1 a query or a\n"
@@ -121,7 +124,10 @@ nlohmann::ordered_json ResultJson(const std::string& file, const sc::LocateResul
     k["reference"] = ref.label;
     k["path"] = DisplayPath(ref.path);
     k["similarity"] = Round(c.similarity, 0.0001);
-    k["shortlisted_by"] = c.by_similarity && c.by_text ? "both" : c.by_text ? "text" : "similarity";
+    k["shortlisted_by"] = c.by_similarity && c.by_text ? "both"
+                          : c.by_text                  ? "text"
+                          : c.by_similarity            ? "similarity"
+                                                       : "flipped";
     k["shared_words"] = c.words.shared;
     k["text_score"] = Round(c.words.score, 0.001);
     k["verified"] = c.verified;
@@ -132,6 +138,7 @@ nlohmann::ordered_json ResultJson(const std::string& file, const sc::LocateResul
       k["stage"] = nullptr;
     }
     k["wide_tested"] = c.wide_tested;
+    k["mirrored"] = c.mirrored;
     k["score"] = Round(c.match.score, 0.001);
     k["inliers"] = c.match.inliers;
     k["model"] = sc::ModelName(c.match.model);
@@ -177,6 +184,7 @@ void PrintText(const std::string& file, const sc::LocateResult& r, const sc::Ref
       verdict = c.stage == sc::LocateStage::kDirect
                     ? "  MATCH"
                     : std::string("  MATCH (") + sc::StageName(c.stage) + ")";
+    if (c.match.match && c.mirrored) verdict += "  the query is mirrored against it";
     std::printf("  %-4d %-40s %-6.3f %-6.2f %-8d %s%s%s\n", ++rank, ref.label.c_str(), c.similarity,
                 c.match.score, c.match.inliers, gps, verdict.c_str(),
                 c.problem.empty() ? "" : "  (unreadable)");

@@ -322,7 +322,7 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
         Better(flipped.match, out.match)) {
       out = std::move(flipped);
       out.mirrored = true;
-      out.match.reason += " (B is mirrored: flipped left to right against A)";
+      out.match.reason += kMirroredNote;
     }
     out.mirror_inliers = reached;
     out.wide_tested = wide_tested;

@@ -131,6 +131,9 @@ struct FileComparison {
   int mirror_shortlist = 0;  // B flipped: its precheck's best count (0: not tried)
 };
 
+// What CompareFeatures appends to the reason of a match found with B flipped.
+inline constexpr char kMirroredNote[] = " (B is mirrored: flipped left to right against A)";
+
 FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
                                const CompareOptions& options = {});
 

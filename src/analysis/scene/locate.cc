@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "analysis/scene/compare.h"
+#include "analysis/scene/mirror.h"
 #include "analysis/text/file_text.h"
 #include "base/binary_io.h"
 #include "base/file.h"
@@ -392,7 +393,13 @@ void TakeComparison(LocateCandidate& c, FileComparison&& fc, const FileFeatures&
             : fc.guided        ? LocateStage::kGuided
                                : LocateStage::kDirect;
   c.query_t = query.frames.empty() ? 0 : query.frames[fc.a_frame].t;
+  c.mirrored = fc.mirrored;
   c.match = std::move(fc.match);
+  // Here A is the query and B the reference; a mirror image is mirrored either way round.
+  const std::string note = kMirroredNote;
+  if (const size_t at = c.match.reason.find(note); c.mirrored && at != std::string::npos)
+    c.match.reason.replace(at, note.size(),
+                           " (the query is mirrored: flipped left to right against the reference)");
 }
 
 }  // namespace
@@ -410,10 +417,11 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   // Shortlist: the union over the query's frames, each reference at its best similarity.
   const std::vector<Reference>& refs = index.references();
   std::vector<double> best_similarity(refs.size(), -2.0);
+  std::vector<SceneFeatures> small;  // the query's frames described as the references are
   for (const SceneFrame& frame : q.frames) {
     q.features.push_back(ExtractFeatures(frame.gray, options.features));
-    const SceneFeatures small = ExtractFeatures(frame.gray, index.options().features);
-    for (const auto& [ref, sim] : index.Shortlist(small, options.shortlist))
+    small.push_back(ExtractFeatures(frame.gray, index.options().features));
+    for (const auto& [ref, sim] : index.Shortlist(small.back(), options.shortlist))
       best_similarity[ref] = std::max(best_similarity[ref], sim);
   }
   LocateResult result;
@@ -487,7 +495,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   // Reading and describing the references is nearly all of a query's time (doc/scene.md), and
   // each candidate is independent: `threads` workers take them in turn, each writing only its
   // own candidate, so the result does not depend on the order.
-  ParallelFor(candidates.size(), options.threads, [&](std::size_t k) {
+  const auto read_and_verify = [&](std::size_t k, bool direct) {
     LocateCandidate& c = candidates[k];
     auto rf = ReadFileFeatures(refs[c.reference].path, rfo, options.features);
     if (!rf.ok()) {
@@ -496,7 +504,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     }
     ref_features[k] = std::move(rf).value();
     c.verified = true;
-    for (size_t f = 0; f < q.features.size(); ++f) {
+    for (size_t f = 0; direct && f < q.features.size(); ++f) {
       SceneMatch m = MatchFeatures(q.features[f], ref_features[k].features.front(), options.match);
       if (f == 0 || m.match > c.match.match ||
           (m.match == c.match.match && m.score > c.match.score)) {
@@ -504,26 +512,38 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
         c.query_t = q.frames[f].t;
       }
     }
-  });
+  };
+  ParallelFor(candidates.size(), options.threads, [&](std::size_t k) { read_and_verify(k, true); });
   const bool any_match = std::any_of(candidates.begin(), candidates.end(),
                                      [](const LocateCandidate& c) { return c.match.match; });
+
+  // A mirrored query: the references most similar to it flipped join (read here; tested below,
+  // where the test as they are comes first anyway).
+  const bool try_mirror = !any_match && options.wide_baseline > 0 && options.mirror_shortlist > 0;
+  if (try_mirror) {
+    std::vector<double> flipped_similarity(refs.size(), -2.0);
+    for (const SceneFeatures& f : small)
+      for (const auto& [ref, sim] : index.Shortlist(MirrorFeatures(f), options.mirror_shortlist))
+        flipped_similarity[ref] = std::max(flipped_similarity[ref], sim);
+    for (const LocateCandidate& c : candidates) flipped_similarity[c.reference] = -2.0;
+    const size_t first = candidates.size();
+    for (size_t i = 0; i < refs.size(); ++i) {
+      if (flipped_similarity[i] <= -2.0) continue;
+      LocateCandidate c;
+      c.reference = static_cast<int>(i);
+      c.similarity = flipped_similarity[i];
+      c.by_mirror = true;
+      candidates.push_back(std::move(c));
+    }
+    ref_features.resize(candidates.size());
+    ParallelFor(candidates.size() - first, options.threads,
+                [&](std::size_t k) { read_and_verify(first + k, false); });
+  }
 
   // Wide baseline: when nothing matched directly, the best rejected candidates (those sharing
   // strong words first, then by similarity) with affine-simulated views, and the frame pairs of
   // a video query merged.
   if (!any_match && options.wide_baseline > 0) {
-    std::vector<size_t> order;
-    for (size_t k = 0; k < candidates.size(); ++k)
-      if (candidates[k].verified && !ref_features[k].features.empty() &&
-          !ref_features[k].features.front().keypoints.empty())
-        order.push_back(k);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      const LocateCandidate &x = candidates[a], &y = candidates[b];
-      if (x.by_text != y.by_text) return x.by_text;
-      if (x.by_text) return x.words.shared_weight > y.words.shared_weight;
-      return x.similarity > y.similarity;
-    });
-    if (static_cast<int>(order.size()) > options.wide_baseline) order.resize(options.wide_baseline);
     // compare.h's wide-baseline stages, as `sightline scene` runs them; for a video query on the
     // frame pairs with the most tentative matches.
     CompareOptions wide;
@@ -531,16 +551,49 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     wide.match = options.match;
     wide.affine_views = options.affine_views;
     wide.verify_pairs = wide.affine_pairs;
-    // The shortlist came from the query as it is; a flipped query would need its own (not done).
-    // A guided match must still beat the reference flipped (compare.h, guided_beats_mirror).
-    wide.mirror = false;
+    // The reference flipped is the query flipped, seen from the other side. A guided match must
+    // beat it either way (compare.h, guided_beats_mirror).
+    wide.mirror = try_mirror;
+    std::vector<size_t> order;
+    std::vector<std::pair<int, size_t>> flipped;  // (precheck count, candidate)
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      const LocateCandidate& c = candidates[k];
+      if (!c.verified || ref_features[k].features.empty() ||
+          ref_features[k].features.front().keypoints.empty())
+        continue;
+      if (!c.by_mirror) order.push_back(k);
+      if (!try_mirror) continue;
+      // Which references the query flipped shares ground with: the flipped test's own precheck
+      // (compare.h), a sixteenth of a direct test, on every one read. VLAD ranks a mirrored
+      // query's place low (SIFT is not mirror-invariant), so its similarity alone would miss it.
+      const SceneFeatures ref_flipped = MirrorFeatures(ref_features[k].features.front());
+      int count = 0;
+      for (const SceneFeatures& f : q.features)
+        count = std::max(count, CountTentativeMatches(f, ref_flipped, wide.shortlist_keypoints,
+                                                      wide.match.ratio));
+      if (count >= wide.mirror_min_shortlist) flipped.emplace_back(count, k);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const LocateCandidate &x = candidates[a], &y = candidates[b];
+      if (x.by_text != y.by_text) return x.by_text;
+      if (x.by_text) return x.words.shared_weight > y.words.shared_weight;
+      return x.similarity > y.similarity;
+    });
+    if (static_cast<int>(order.size()) > options.wide_baseline) order.resize(options.wide_baseline);
+    std::stable_sort(flipped.begin(), flipped.end(),
+                     [](const auto& x, const auto& y) { return x.first > y.first; });
+    if (static_cast<int>(flipped.size()) > options.mirror_shortlist)
+      flipped.resize(options.mirror_shortlist);
+    for (const auto& [count, k] : flipped)
+      if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
     if (!order.empty()) AddAffineFeatures(q, options.affine_views);
     for (size_t k : order) {
       LocateCandidate& c = candidates[k];
       c.wide_tested = true;
       ++result.wide_tested;
       FileComparison fc = CompareFeatures(q, ref_features[k], wide);
-      if (fc.match.match) TakeComparison(c, std::move(fc), q);
+      // A reference read for the query flipped has no direct answer to keep.
+      if (fc.match.match || c.by_mirror) TakeComparison(c, std::move(fc), q);
     }
   }
   ref_features.clear();

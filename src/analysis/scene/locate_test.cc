@@ -2,7 +2,8 @@
 // the index file round-trips and notices changed references (and refuses the old format), and
 // unreadable files are reported without stopping the rest. Text: a reference sharing a sign's
 // words with the query is verified even when VLAD ranks it low, and a different place with the
-// same sign is not matched (words alone never make a match).
+// same sign is not matched (words alone never make a match). A query flipped left to right (a
+// mirrored repost) is located and said to be mirrored.
 #include "analysis/scene/locate.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 
 #include <exiv2/exiv2.hpp>
 #include <filesystem>
+#include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "analysis/scene/frames.h"
@@ -126,6 +128,45 @@ TEST_F(LocateTest, FindsTheMatchingReferenceAndItsGps) {
   r = Locate(*dir_ / "refs/broken.jpg", *index);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("broken.jpg"), std::string::npos);
+}
+
+TEST_F(LocateTest, AMirroredQueryIsLocatedAndSaidToBeMirrored) {
+  auto files = ListReferencePictures(*dir_ / "refs");
+  ASSERT_TRUE(files.ok());
+  std::vector<std::string> problems;
+  auto index = ReferenceIndex::Build(*files, {}, &problems);
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  // The street view a few metres from lund_01, reposted flipped left to right.
+  auto frames = ReadSceneFrames(std::string(SIGHTLINE_TEST_DATA) + "/scene/lund_02.jpg");
+  ASSERT_TRUE(frames.ok()) << frames.status().message();
+  cv::Mat flipped;
+  cv::flip(frames->front().gray, flipped, 1);
+  const std::string q = *dir_ / "flipped_query.jpg";
+  WriteGray(q, flipped);
+
+  auto r = Locate(q, *index);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->located) << r->reason;
+  EXPECT_EQ(r->position_label, "street/lund_01.jpg");
+  EXPECT_NEAR(r->position->lat, 55.698167, 1e-6);
+  ASSERT_TRUE(r->ranked.front().match.match);
+  EXPECT_TRUE(r->ranked.front().mirrored);
+  EXPECT_TRUE(r->ranked.front().wide_tested);
+  EXPECT_NE(r->reason.find("the query is mirrored"), std::string::npos) << r->reason;
+
+  // Without the flipped test the same query is not located (SIFT is not mirror-invariant).
+  LocateOptions as_is;
+  as_is.mirror_shortlist = 0;
+  r = Locate(q, *index, as_is);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->located) << r->reason;
+  for (const LocateCandidate& c : r->ranked) EXPECT_FALSE(c.mirrored);
+
+  // A query as it is is not called mirrored.
+  r = Locate(std::string(SIGHTLINE_TEST_DATA) + "/scene/lund_02.jpg", *index);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->located);
+  EXPECT_FALSE(r->ranked.front().mirrored);
 }
 
 TEST_F(LocateTest, IndexFileRoundTripsAndNoticesChanges) {
