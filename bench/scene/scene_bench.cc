@@ -445,16 +445,16 @@ void MirroredPairs(const std::string& corpus, const PairOptions& po) {
   const auto t0 = Clock::now();
   for (size_t i = 0; i < features.size(); ++i) {
     for (size_t j = i + 1; j < features.size(); ++j) {
-      if (std::abs(read_items[i].lund - read_items[j].lund) > max_gap) continue;
+      const int gap = std::abs(read_items[i].lund - read_items[j].lund);
+      if (gap > max_gap) continue;
       const sc::FileFeatures flipped = sc::MirrorFileFeatures(features[j]);
       const sc::FileComparison c = sc::CompareFeatures(features[i], flipped, with);
       const sc::FileComparison plain = sc::CompareFeatures(features[i], flipped, without);
       ++pairs;
       const std::string pair = read_items[i].name + " ~ " + read_items[j].name + " flipped";
       matched += c.match.match && c.mirrored;
-      by_gap[std::abs(read_items[i].lund - read_items[j].lund)].first +=
-          c.match.match && c.mirrored;
-      by_gap[std::abs(read_items[i].lund - read_items[j].lund)].second += 1;
+      by_gap[gap].first += c.match.match && c.mirrored;
+      by_gap[gap].second += 1;
       if (c.match.match && !c.mirrored) {
         ++look_alike_with;
         look_alikes.push_back(pair + " (" + std::to_string(c.match.inliers) + " inliers, with)");
