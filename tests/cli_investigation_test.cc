@@ -1,5 +1,6 @@
-// End-to-end: sources, links, observations, locations, claims and decisions on findings through
-// the real binary: exit codes, JSON shapes, and that the case still verifies afterwards.
+// End-to-end: sources, links, observations, locations, claims, decisions on findings and the
+// place groups they make through the real binary: exit codes, JSON shapes, and that the case still
+// verifies afterwards.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,60 @@ class InvestigationCli : public ::testing::Test {
   ScratchDir dir_;
   std::vector<std::string> env_;
 };
+
+TEST_F(InvestigationCli, PlacesGroupItemsByChainedLinksAndSayWhatTheyRestOn) {
+  EXPECT_EQ(Run({"places"}).exit_code, 2);
+  EXPECT_EQ(Run({"places", "--case", dir_ / "missing"}).exit_code, 1);
+  auto none = Json({"places", "--case", case_dir(), "--json"});
+  EXPECT_TRUE(none["groups"].empty());
+  EXPECT_EQ(none["ungrouped"], nlohmann::json({1, 2}));
+  EXPECT_NE(Run({"places", "--case", case_dir()}).out.find("no items are linked"),
+            std::string::npos);
+
+  testing::WriteFile(dir_ / "c.bin", "third clip");
+  ASSERT_LE(Run({"ingest", "--case", case_dir(), dir_ / "c.bin"}).exit_code, 1);
+  {
+    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
+    ASSERT_TRUE(key.ok());
+    auto c = evidence::Case::Open(case_dir(), evidence::Case::Access::kWrite);
+    ASSERT_TRUE(c.ok());
+    investigation::Suggestion s{
+        investigation::FindingKind::kSamePlace, 1, 2, "scene", 2, 0.8, R"({"inliers":40})"};
+    ASSERT_TRUE(investigation::RecordSuggestions(**c, {"analyzer", *key}, {s}).ok());
+  }
+  ASSERT_EQ(Run({"link", "--case", case_dir(), "2", "3", "--kind", "same_place"}).exit_code, 0);
+  // 1 ~ 2 suggested, 2 ~ 3 stated: one group of three, two of its three pairs linked.
+  auto j = Json({"places", "--case", case_dir(), "--json"});
+  ASSERT_EQ(j["groups"].size(), 1u) << j;
+  const auto& g = j["groups"][0];
+  EXPECT_EQ(g["items"], nlohmann::json({1, 2, 3}));
+  EXPECT_EQ(g["pairs"], 3);
+  EXPECT_EQ(g["pairs_linked"], 2);
+  EXPECT_FALSE(g["confirmed"].get<bool>());
+  ASSERT_EQ(g["links"].size(), 2u);
+  EXPECT_TRUE(g["links"][0].contains("relation"));  // confirmed links first
+  EXPECT_EQ(g["links"][1]["finding"], 1);
+  EXPECT_TRUE(j["ungrouped"].empty());
+  EXPECT_NE(Run({"places", "--case", case_dir()}).out.find("rests on suggestions"),
+            std::string::npos);
+
+  ASSERT_EQ(Run({"accept", "--case", case_dir(), "1"}).exit_code, 0);
+  EXPECT_TRUE(Json({"places", "--case", case_dir(), "--json"})["groups"][0]["confirmed"]);
+  // The report carries the groups.
+  ASSERT_EQ(Run({"report", "--case", case_dir(), "-o", dir_ / "out", "--no-pictures"}).exit_code,
+            0);
+  auto report = nlohmann::json::parse(testing::ReadFile(dir_ / "out/report.json"));
+  ASSERT_EQ(report["place_groups"].size(), 1u);
+  EXPECT_EQ(report["place_groups"][0]["items"], nlohmann::json({1, 2, 3}));
+  EXPECT_NE(testing::ReadFile(dir_ / "out/report.html").find("id=\"place-1\""), std::string::npos);
+
+  // Rejected, the finding no longer joins item 1.
+  ASSERT_EQ(Run({"reject", "--case", case_dir(), "1", "--reason", "another street"}).exit_code, 0);
+  j = Json({"places", "--case", case_dir(), "--json"});
+  ASSERT_EQ(j["groups"].size(), 1u);
+  EXPECT_EQ(j["groups"][0]["items"], nlohmann::json({2, 3}));
+  EXPECT_EQ(j["ungrouped"], nlohmann::json({1}));
+}
 
 TEST_F(InvestigationCli, FindingsAreDecidedWithAReason) {
   EXPECT_TRUE(Json({"findings", "--case", case_dir(), "--json"})["findings"].empty());

@@ -26,6 +26,7 @@ extern const Command kShadowCommand;
 extern const Command kTextCommand;
 extern const Command kAnalyzeCommand;
 extern const Command kTimelineCommand;
+extern const Command kPlacesCommand;
 extern const Command kReportCommand;
 extern const Command kFindingsCommand;
 extern const Command kAcceptCommand;
@@ -42,45 +43,16 @@ extern const Command kArchiveCommand;
 extern const Command kWorkerCommand;
 
 const Command* const kCommands[] = {
-    &kIngestCommand,
-    &kProbeCommand,
-    &kListCommand,
-    &kShowCommand,
-    &kVerifyCommand,
-    &kExportCommand,
-    &kTimestampCommand,
-    &kHashCommand,
-    &kShotsCommand,
-    &kKeyframesCommand,
-    &kSheetCommand,
-    &kEventsCommand,
-    &kSpectrogramCommand,
-    &kSyncCommand,
-    &kMatchCommand,
-    &kSceneCommand,
-    &kLocateCommand,
-    &kTrackCommand,
-    &kCoordsCommand,
-    &kSunCommand,
-    &kShadowCommand,
-    &kTextCommand,
-    &kAnalyzeCommand,
-    &kFindingsCommand,
-    &kAcceptCommand,
-    &kRejectCommand,
-    &kAnnotateCommand,
-    &kSourceCommand,
-    &kLinkCommand,
-    &kClaimCommand,
-    &kLocateItemCommand,
-    &kTimelineCommand,
-    &kReportCommand,
-    &kRedactCommand,
-    &kServeCommand,
-    &kUserCommand,
-    &kArchiveCommand,
-    &kWorkerCommand,
-    nullptr,
+    &kIngestCommand,      &kProbeCommand,     &kListCommand,       &kShowCommand,
+    &kVerifyCommand,      &kExportCommand,    &kTimestampCommand,  &kHashCommand,
+    &kShotsCommand,       &kKeyframesCommand, &kSheetCommand,      &kEventsCommand,
+    &kSpectrogramCommand, &kSyncCommand,      &kMatchCommand,      &kSceneCommand,
+    &kLocateCommand,      &kTrackCommand,     &kCoordsCommand,     &kSunCommand,
+    &kShadowCommand,      &kTextCommand,      &kAnalyzeCommand,    &kFindingsCommand,
+    &kAcceptCommand,      &kRejectCommand,    &kAnnotateCommand,   &kSourceCommand,
+    &kLinkCommand,        &kClaimCommand,     &kLocateItemCommand, &kTimelineCommand,
+    &kPlacesCommand,      &kReportCommand,    &kRedactCommand,     &kServeCommand,
+    &kUserCommand,        &kArchiveCommand,   &kWorkerCommand,     nullptr,
 };
 
 }  // namespace sightline::cli

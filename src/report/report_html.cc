@@ -24,7 +24,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;pa
 border-bottom:1px solid #e4e4e4;vertical-align:top}th{background:#f5f5f5}
 .muted{color:#666}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .badge{display:inline-block;padding:0 .5em;border-radius:.7em;font-size:.85em;font-weight:600}
-.confirmed,.accepted{background:#d9f2dd;color:#135c24}.likely{background:#e3eefc;color:#1a4d8f}
+.confirmed,.accepted,.confirmed{background:#d9f2dd;color:#135c24}.likely{background:#e3eefc;color:#1a4d8f}
 .unconfirmed,.suggested{background:#f1f1f1;color:#444}.false,.rejected{background:#fbe0e0;color:#8a1c1c}
 .item{display:flex;gap:1em;border:1px solid #e4e4e4;border-radius:6px;padding:.8em;margin:.8em 0}
 .item img{max-width:320px;height:auto;border-radius:4px;align-self:flex-start}.conflict{color:#8a1c1c}
@@ -236,6 +236,42 @@ void Findings(const Json& r, const std::map<std::int64_t, std::string>& names, s
             " (down) on the clock of " + ItemRef(f["a"], names) + ", " + ItemRef(f["b"], names) +
             " shifted by " + Num(w["offset_s"].get<double>(), "%+.3f") + " s</figcaption></figure>";
     }
+  }
+}
+
+// The groups of items that show one place (case/place_groups.h), each with the links that make
+// it: a chain is only as strong as its links, so the reader sees them all.
+void PlaceGroups(const Json& r, const std::map<std::int64_t, std::string>& names, std::string* h) {
+  if (!r.contains("place_groups") || r["place_groups"].empty()) return;
+  *h +=
+      "<h2 id=\"place-groups\">Same place</h2><p class=\"muted\">Items joined by same-place or "
+      "same-footage findings (not rejected) and statements. Links chain, so two items of a group "
+      "may not have been matched with each other; each group lists its links.</p>";
+  int n = 0;
+  for (const Json& g : r["place_groups"]) {
+    const std::string number = std::to_string(++n);
+    std::string items;
+    for (const Json& id : g["items"]) items += (items.empty() ? "" : ", ") + ItemRef(id, names);
+    *h += "<p id=\"place-" + number + "\"><b>Place " + number + "</b>: " + items + ". " +
+          S(g["pairs_linked"]) + " of " + S(g["pairs"]) + " pairs linked directly; " +
+          (g["confirmed"].get<bool>()
+               ? Badge("confirmed")
+               : std::string("rests in part on ") + Badge("suggested") + " links") +
+          "</p><ul>";
+    for (const Json& l : g["links"]) {
+      const bool stated = l.contains("relation");
+      const std::string ref = stated ? "relation " + S(l["relation"])
+                                     : "<a href=\"#finding-" + S(l["finding"]) + "\">finding " +
+                                           S(l["finding"]) + "</a>";
+      *h += "<li>" + ItemRef(l["a"], names) + " ~ " + ItemRef(l["b"], names) + ": " +
+            HtmlEscape(S(l["kind"])) + ", " + ref + ", score " +
+            Num(l["score"].get<double>(), "%.2f") + ", " +
+            (stated                       ? "stated"
+             : l["confirmed"].get<bool>() ? "accepted"
+                                          : "suggested") +
+            "</li>";
+    }
+    *h += "</ul>";
   }
 }
 
@@ -546,6 +582,7 @@ std::string RenderReportHtml(const Json& r, const HtmlOptions& options) {
   Claims(r, names, &h);
   Timeline(r, names, &h);
   Findings(r, names, &h);
+  PlaceGroups(r, names, &h);
   Places(r, names, options, &h);
   Items(r, names, &h);
   Sources(r, &h);
