@@ -74,10 +74,21 @@ std::vector<PlaceGroup> GroupPlaces(const std::vector<PlaceLink>& links) {
 Result<std::vector<PlaceGroup>> ListPlaceGroups(evidence::Case& c) {
   std::vector<PlaceLink> links;
   SL_ASSIGN_OR_RETURN(std::vector<Finding> findings, ListFindings(c, FindingFilter()));
+  const auto joins = [](FindingKind k) {
+    return k == FindingKind::kSamePlace || k == FindingKind::kSameFootage;
+  };
+  // A person who rejected one such finding of a pair said the two are not one place: other
+  // suggestions for the pair (the other kind, a later analyzer version) do not join it again;
+  // only an acceptance or a statement does.
+  std::set<std::pair<std::int64_t, std::int64_t>> rejected;
+  for (const Finding& f : findings)
+    if (f.status == FindingStatus::kRejected && joins(f.suggestion.kind))
+      rejected.insert(std::minmax(f.suggestion.item_a, f.suggestion.item_b));
   for (const Finding& f : findings) {
     const FindingKind k = f.suggestion.kind;
-    if (f.status == FindingStatus::kRejected ||
-        (k != FindingKind::kSamePlace && k != FindingKind::kSameFootage))
+    if (f.status == FindingStatus::kRejected || !joins(k)) continue;
+    if (f.status == FindingStatus::kSuggested &&
+        rejected.count(std::minmax(f.suggestion.item_a, f.suggestion.item_b)))
       continue;
     links.push_back({f.suggestion.item_a, f.suggestion.item_b, FindingKindName(k), false, f.id,
                      f.suggestion.score, f.status == FindingStatus::kAccepted});

@@ -1,7 +1,8 @@
 // Which items of a case show one place, taken together: the groups that the case's same-place
 // links connect. A link is a same_place or same_footage finding not rejected (a copy shows its
 // original's place; the place stage does not compare copies again), or a relation of those kinds
-// a person stated (`sightline link`).
+// a person stated (`sightline link`). Once a person rejected one such finding of a pair, the
+// pair's other suggestions do not link it (an acceptance or a statement still does).
 //
 // Links chain: A ~ B and B ~ C put A, B and C in one group even when A and C were not matched
 // themselves (views along a street, cameras around a room each sharing part of a neighbour's

@@ -116,6 +116,17 @@ TEST_F(PlaceGroupsCaseTest, FindingsAndStatementsOfPlaceAndFootageJoinOthersDoNo
   for (const auto& l : j["links"]) stated += l.contains("relation");
   EXPECT_EQ(stated, 1);
   EXPECT_EQ(j["pairs_linked"], 3);
+
+  // Rejecting a ~ b's place finding parts the pair even though a footage finding for it is
+  // still suggested; d ~ e, rejected, never joined.
+  Suggest(FindingKind::kSameFootage, a, b);
+  ASSERT_TRUE(Decide(*case_, who_, ab, FindingStatus::kRejected, "another yard").ok());
+  groups = ListPlaceGroups(*case_);
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 1u);
+  EXPECT_EQ((*groups)[0].links.size(), 2u);  // a ~ c stated, b ~ c accepted
+  for (const PlaceLink& l : (*groups)[0].links)
+    EXPECT_FALSE(std::minmax(l.item_a, l.item_b) == std::minmax(a, b));
 }
 
 }  // namespace

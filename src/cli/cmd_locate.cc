@@ -24,7 +24,7 @@ namespace sc = analysis::scene;
 
 constexpr char kUsage[] =
     "Usage: sightline locate [--json] [--index FILE] [--ref-text] [--no-text] [--shortlist N]\n"
-    "                        [--wide N] (--refs DIR | --case DIR) QUERY...\n"
+    "                        [--wide N] [--no-mirror] (--refs DIR | --case DIR) QUERY...\n"
     "\n"
     "Where each QUERY (a photo or a video) was taken, from geotagged reference pictures: every\n"
     "reference is summarised once by a global descriptor (VLAD of RootSIFT features, vocabulary\n"
@@ -51,9 +51,10 @@ constexpr char kUsage[] =
     "                 0: only those sharing place words with it)\n"
     "  --wide N       when none matches directly, the N best rejected ones are tested again with\n"
     "                 affine-simulated views (a wide baseline; about 3x a direct test each;\n"
-    "                 default 3, 0: off); the 3 references most similar to the query flipped\n"
-    "                 left to right (a mirrored repost) join them, tested as they are and\n"
-    "                 flipped\n"
+    "                 default 3, 0: off). A mirrored repost is looked for then too: of the\n"
+    "                 candidates, the 3 that share the most ground with the query flipped left\n"
+    "                 to right (10+ tentative matches) are tested flipped as well\n"
+    "  --no-mirror    do not look for the query flipped left to right\n"
     "  --json         {\"file\",\"located\",\"position\":{\"lat\",\"lon\",\"alt_m\"?,\"source\",\n"
     "                 "
     "\"reference\"}|null,\"confidence\",\"reason\",\"seconds\",\"query_words\":[..]|null,\n"
@@ -124,10 +125,7 @@ nlohmann::ordered_json ResultJson(const std::string& file, const sc::LocateResul
     k["reference"] = ref.label;
     k["path"] = DisplayPath(ref.path);
     k["similarity"] = Round(c.similarity, 0.0001);
-    k["shortlisted_by"] = c.by_similarity && c.by_text ? "both"
-                          : c.by_text                  ? "text"
-                          : c.by_similarity            ? "similarity"
-                                                       : "flipped";
+    k["shortlisted_by"] = c.by_similarity && c.by_text ? "both" : c.by_text ? "text" : "similarity";
     k["shared_words"] = c.words.shared;
     k["text_score"] = Round(c.words.score, 0.001);
     k["verified"] = c.verified;
@@ -208,6 +206,7 @@ int Run(const Args& args) {
     return UsageError("locate", "--shortlist takes a whole number from 0 to 1000");
   if (args.Has("wide") && !ParseWholeNumber(args.Get("wide"), 0, 1000, &options.wide_baseline))
     return UsageError("locate", "--wide takes a whole number from 0 to 1000");
+  if (args.Has("no-mirror")) options.mirror_tests = 0;
   const bool ref_text = args.Has("ref-text"), no_text = args.Has("no-text");
   if (ref_text && no_text)
     return UsageError("locate", "--ref-text reads text for the queries to use: not with --no-text");
@@ -319,11 +318,12 @@ int Run(const Args& args) {
 
 }  // namespace
 
-extern const Command kLocateCommand = {
-    "locate",
-    "reference images ranked by same-place evidence",
-    kUsage,
-    {{"json", "ref-text", "no-text"}, {"refs", "case", "index", "shortlist", "wide"}, {}},
-    Run};
+extern const Command kLocateCommand = {"locate",
+                                       "reference images ranked by same-place evidence",
+                                       kUsage,
+                                       {{"json", "ref-text", "no-text", "no-mirror"},
+                                        {"refs", "case", "index", "shortlist", "wide"},
+                                        {}},
+                                       Run};
 
 }  // namespace sightline::cli

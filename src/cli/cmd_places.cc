@@ -75,8 +75,8 @@ int Run(const Args& args) {
   int n = 0;
   for (const inv::PlaceGroup& g : *groups) {
     const nlohmann::json j = inv::PlaceGroupJson(g);
-    std::printf("place %d: %zu items, %d of %d pairs linked directly, %s\n", ++n, g.items.size(),
-                j["pairs_linked"].get<int>(), j["pairs"].get<int>(),
+    std::printf("place %d: %zu items, %zu of %zu pairs linked directly, %s\n", ++n, g.items.size(),
+                j["pairs_linked"].get<std::size_t>(), j["pairs"].get<std::size_t>(),
                 g.confirmed ? "confirmed (accepted or stated links connect it all)"
                             : "rests on suggestions (accept or reject them: `sightline findings`)");
     for (std::int64_t id : g.items) std::printf("  %s\n", Label(names, id).c_str());

@@ -24,7 +24,7 @@ table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{text-align:left;pa
 border-bottom:1px solid #e4e4e4;vertical-align:top}th{background:#f5f5f5}
 .muted{color:#666}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 .badge{display:inline-block;padding:0 .5em;border-radius:.7em;font-size:.85em;font-weight:600}
-.confirmed,.accepted,.confirmed{background:#d9f2dd;color:#135c24}.likely{background:#e3eefc;color:#1a4d8f}
+.confirmed,.accepted{background:#d9f2dd;color:#135c24}.likely{background:#e3eefc;color:#1a4d8f}
 .unconfirmed,.suggested{background:#f1f1f1;color:#444}.false,.rejected{background:#fbe0e0;color:#8a1c1c}
 .item{display:flex;gap:1em;border:1px solid #e4e4e4;border-radius:6px;padding:.8em;margin:.8em 0}
 .item img{max-width:320px;height:auto;border-radius:4px;align-self:flex-start}.conflict{color:#8a1c1c}

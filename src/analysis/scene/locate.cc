@@ -417,11 +417,10 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   // Shortlist: the union over the query's frames, each reference at its best similarity.
   const std::vector<Reference>& refs = index.references();
   std::vector<double> best_similarity(refs.size(), -2.0);
-  std::vector<SceneFeatures> small;  // the query's frames described as the references are
   for (const SceneFrame& frame : q.frames) {
     q.features.push_back(ExtractFeatures(frame.gray, options.features));
-    small.push_back(ExtractFeatures(frame.gray, index.options().features));
-    for (const auto& [ref, sim] : index.Shortlist(small.back(), options.shortlist))
+    const SceneFeatures small = ExtractFeatures(frame.gray, index.options().features);
+    for (const auto& [ref, sim] : index.Shortlist(small, options.shortlist))
       best_similarity[ref] = std::max(best_similarity[ref], sim);
   }
   LocateResult result;
@@ -495,7 +494,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
   // Reading and describing the references is nearly all of a query's time (doc/scene.md), and
   // each candidate is independent: `threads` workers take them in turn, each writing only its
   // own candidate, so the result does not depend on the order.
-  const auto read_and_verify = [&](std::size_t k, bool direct) {
+  ParallelFor(candidates.size(), options.threads, [&](std::size_t k) {
     LocateCandidate& c = candidates[k];
     auto rf = ReadFileFeatures(refs[c.reference].path, rfo, options.features);
     if (!rf.ok()) {
@@ -504,7 +503,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     }
     ref_features[k] = std::move(rf).value();
     c.verified = true;
-    for (size_t f = 0; direct && f < q.features.size(); ++f) {
+    for (size_t f = 0; f < q.features.size(); ++f) {
       SceneMatch m = MatchFeatures(q.features[f], ref_features[k].features.front(), options.match);
       if (f == 0 || m.match > c.match.match ||
           (m.match == c.match.match && m.score > c.match.score)) {
@@ -512,33 +511,9 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
         c.query_t = q.frames[f].t;
       }
     }
-  };
-  ParallelFor(candidates.size(), options.threads, [&](std::size_t k) { read_and_verify(k, true); });
+  });
   const bool any_match = std::any_of(candidates.begin(), candidates.end(),
                                      [](const LocateCandidate& c) { return c.match.match; });
-
-  // A mirrored query: the references most similar to it flipped join (read here; tested below,
-  // where the test as they are comes first anyway).
-  const bool try_mirror = !any_match && options.wide_baseline > 0 && options.mirror_shortlist > 0;
-  if (try_mirror) {
-    std::vector<double> flipped_similarity(refs.size(), -2.0);
-    for (const SceneFeatures& f : small)
-      for (const auto& [ref, sim] : index.Shortlist(MirrorFeatures(f), options.mirror_shortlist))
-        flipped_similarity[ref] = std::max(flipped_similarity[ref], sim);
-    for (const LocateCandidate& c : candidates) flipped_similarity[c.reference] = -2.0;
-    const size_t first = candidates.size();
-    for (size_t i = 0; i < refs.size(); ++i) {
-      if (flipped_similarity[i] <= -2.0) continue;
-      LocateCandidate c;
-      c.reference = static_cast<int>(i);
-      c.similarity = flipped_similarity[i];
-      c.by_mirror = true;
-      candidates.push_back(std::move(c));
-    }
-    ref_features.resize(candidates.size());
-    ParallelFor(candidates.size() - first, options.threads,
-                [&](std::size_t k) { read_and_verify(first + k, false); });
-  }
 
   // Wide baseline: when nothing matched directly, the best rejected candidates (those sharing
   // strong words first, then by similarity) with affine-simulated views, and the frame pairs of
@@ -553,19 +528,21 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     wide.verify_pairs = wide.affine_pairs;
     // The reference flipped is the query flipped, seen from the other side. A guided match must
     // beat it either way (compare.h, guided_beats_mirror).
+    const bool try_mirror = options.mirror_tests > 0;
     wide.mirror = try_mirror;
     std::vector<size_t> order;
-    std::vector<std::pair<int, size_t>> flipped;  // (precheck count, candidate)
+    std::vector<std::pair<int, size_t>> flipped;  // (flipped precheck count, candidate)
     for (size_t k = 0; k < candidates.size(); ++k) {
       const LocateCandidate& c = candidates[k];
       if (!c.verified || ref_features[k].features.empty() ||
           ref_features[k].features.front().keypoints.empty())
         continue;
-      if (!c.by_mirror) order.push_back(k);
+      order.push_back(k);
       if (!try_mirror) continue;
-      // Which references the query flipped shares ground with: the flipped test's own precheck
-      // (compare.h), a sixteenth of a direct test, on every one read. VLAD ranks a mirrored
-      // query's place low (SIFT is not mirror-invariant), so its similarity alone would miss it.
+      // Which candidates the query flipped shares ground with: the flipped test's own precheck
+      // (compare.h), a sixteenth of a direct test, on every one. VLAD of the query as it is
+      // ranks its place lower than it would unflipped (SIFT is not mirror-invariant), so the
+      // similarity order of the test above is not the order for this one.
       const SceneFeatures ref_flipped = MirrorFeatures(ref_features[k].features.front());
       int count = 0;
       for (const SceneFeatures& f : q.features)
@@ -582,8 +559,8 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
     if (static_cast<int>(order.size()) > options.wide_baseline) order.resize(options.wide_baseline);
     std::stable_sort(flipped.begin(), flipped.end(),
                      [](const auto& x, const auto& y) { return x.first > y.first; });
-    if (static_cast<int>(flipped.size()) > options.mirror_shortlist)
-      flipped.resize(options.mirror_shortlist);
+    if (static_cast<int>(flipped.size()) > options.mirror_tests)
+      flipped.resize(options.mirror_tests);
     for (const auto& [count, k] : flipped)
       if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
     if (!order.empty()) AddAffineFeatures(q, options.affine_views);
@@ -592,8 +569,7 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
       c.wide_tested = true;
       ++result.wide_tested;
       FileComparison fc = CompareFeatures(q, ref_features[k], wide);
-      // A reference read for the query flipped has no direct answer to keep.
-      if (fc.match.match || c.by_mirror) TakeComparison(c, std::move(fc), q);
+      if (fc.match.match) TakeComparison(c, std::move(fc), q);
     }
   }
   ref_features.clear();

@@ -147,13 +147,12 @@ struct LocateOptions {
   // test each; 0: off.
   int wide_baseline = 3;
   AffineOptions affine_views;
-  // Mirrored queries (mirror.h: a repost flipped left to right): the shortlist above comes from
-  // the query as it is, and SIFT is not mirror-invariant. So when nothing matched directly, this
-  // many more references, the most similar to the query flipped, are read too; of all those
-  // read, this many whose flipped features share the most tentative matches with the query
-  // (compare.h's flipped precheck) join the wide-baseline test, which then also tries each
-  // reference flipped. 0: off (all of it).
-  int mirror_shortlist = 3;
+  // Mirrored queries (mirror.h: a repost flipped left to right). SIFT is not mirror-invariant,
+  // so the test above finds no match for one. When nothing matched directly, up to this many
+  // candidates whose features, flipped, pass compare.h's flipped precheck (the most tentative
+  // matches first) also join the wide-baseline test, which then also tries each reference
+  // flipped. 0: off (and the wide-baseline test does not try references flipped).
+  int mirror_tests = 3;
   // Text: read the query's text with this reader (not owned; null: text is not used) when the
   // index holds the references' words. A photo is read once, a video every `text_every_s`.
   text::TextReader* text_reader = nullptr;
@@ -179,12 +178,10 @@ struct LocateCandidate {
   double similarity = 0;       // VLAD cosine
   bool by_similarity = false;  // among the `shortlist` most similar
   bool by_text = false;        // shares strong place words with the query (may be both)
-  bool by_mirror = false;  // read only as among the `mirror_shortlist` most similar to the query
-                           // flipped (`similarity` is then to the query flipped)
-  text::PlaceWordMatch words;                // shared place words (empty without text)
-  bool verified = false;                     // geometry was run on it
-  bool wide_tested = false;                  // the affine-simulated views were tried too
-  SceneMatch match;                          // when verified
+  text::PlaceWordMatch words;  // shared place words (empty without text)
+  bool verified = false;       // geometry was run on it
+  bool wide_tested = false;    // the affine-simulated views were tried too
+  SceneMatch match;            // when verified
   LocateStage stage = LocateStage::kDirect;  // the test that gave `match`
   bool mirrored = false;  // `match` was found with the query flipped left to right
   double query_t = 0;     // the query frame that matched best (seconds; 0 for a photo)

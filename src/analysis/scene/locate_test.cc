@@ -156,7 +156,7 @@ TEST_F(LocateTest, AMirroredQueryIsLocatedAndSaidToBeMirrored) {
 
   // Without the flipped test the same query is not located (SIFT is not mirror-invariant).
   LocateOptions as_is;
-  as_is.mirror_shortlist = 0;
+  as_is.mirror_tests = 0;
   r = Locate(q, *index, as_is);
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->located) << r->reason;
