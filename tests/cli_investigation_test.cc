@@ -35,13 +35,12 @@ class InvestigationCli : public ::testing::Test {
     return j;
   }
   // Suggests a finding through the library, as `analyze` does.
-  void Suggest() {
+  void Suggest(const investigation::Suggestion& s = {investigation::FindingKind::kSameMoment, 1, 2,
+                                                     "sync", 1, 0.93, R"({"offset_s":4.25})"}) {
     auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
     ASSERT_TRUE(key.ok());
     auto c = evidence::Case::Open(case_dir(), evidence::Case::Access::kWrite);
     ASSERT_TRUE(c.ok());
-    investigation::Suggestion s{
-        investigation::FindingKind::kSameMoment, 1, 2, "sync", 1, 0.93, R"({"offset_s":4.25})"};
     ASSERT_TRUE(investigation::RecordSuggestions(**c, {"analyzer", *key}, {s}).ok());
   }
   ScratchDir dir_;
@@ -59,15 +58,7 @@ TEST_F(InvestigationCli, PlacesGroupItemsByChainedLinksAndSayWhatTheyRestOn) {
 
   testing::WriteFile(dir_ / "c.bin", "third clip");
   ASSERT_LE(Run({"ingest", "--case", case_dir(), dir_ / "c.bin"}).exit_code, 1);
-  {
-    auto key = evidence::LoadOrCreateSigningKey(dir_ / "keys");
-    ASSERT_TRUE(key.ok());
-    auto c = evidence::Case::Open(case_dir(), evidence::Case::Access::kWrite);
-    ASSERT_TRUE(c.ok());
-    investigation::Suggestion s{
-        investigation::FindingKind::kSamePlace, 1, 2, "scene", 2, 0.8, R"({"inliers":40})"};
-    ASSERT_TRUE(investigation::RecordSuggestions(**c, {"analyzer", *key}, {s}).ok());
-  }
+  Suggest({investigation::FindingKind::kSamePlace, 1, 2, "scene", 2, 0.8, R"({"inliers":40})"});
   ASSERT_EQ(Run({"link", "--case", case_dir(), "2", "3", "--kind", "same_place"}).exit_code, 0);
   // 1 ~ 2 suggested, 2 ~ 3 stated: one group of three, two of its three pairs linked.
   auto j = Json({"places", "--case", case_dir(), "--json"});

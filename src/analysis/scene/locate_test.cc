@@ -69,11 +69,26 @@ class LocateTest : public ::testing::Test {
     }
     testing::WriteFile(refs + "/broken.jpg", "not a picture");
     testing::WriteFile(refs + "/notes.txt", "ignored: not a picture name");
+    auto files = ListReferencePictures(refs);
+    ASSERT_TRUE(files.ok());
+    problems_ = new std::vector<std::string>;
+    auto index = ReferenceIndex::Build(*files, {}, problems_);
+    ASSERT_TRUE(index.ok()) << index.status().message();
+    index_ = new ReferenceIndex(std::move(index).value());
   }
-  static void TearDownTestSuite() { delete dir_; }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete index_;
+    delete problems_;
+  }
   static ScratchDir* dir_;
+  // The references indexed once for the suite, and what could not be read.
+  static ReferenceIndex* index_;
+  static std::vector<std::string>* problems_;
 };
 ScratchDir* LocateTest::dir_ = nullptr;
+ReferenceIndex* LocateTest::index_ = nullptr;
+std::vector<std::string>* LocateTest::problems_ = nullptr;
 
 TEST_F(LocateTest, ListsPicturesRecursivelyAndSorted) {
   auto files = ListReferencePictures(*dir_ / "refs");
@@ -85,14 +100,11 @@ TEST_F(LocateTest, ListsPicturesRecursivelyAndSorted) {
 }
 
 TEST_F(LocateTest, FindsTheMatchingReferenceAndItsGps) {
-  auto files = ListReferencePictures(*dir_ / "refs");
-  ASSERT_TRUE(files.ok());
-  std::vector<std::string> problems;
-  auto index = ReferenceIndex::Build(*files, {}, &problems);
-  ASSERT_TRUE(index.ok()) << index.status().message();
+  ASSERT_NE(index_, nullptr);
+  const ReferenceIndex* index = index_;
   EXPECT_EQ(index->references().size(), 8u);
-  ASSERT_EQ(problems.size(), 1u);
-  EXPECT_NE(problems[0].find("broken.jpg"), std::string::npos) << problems[0];
+  ASSERT_EQ(problems_->size(), 1u);
+  EXPECT_NE((*problems_)[0].find("broken.jpg"), std::string::npos) << (*problems_)[0];
 
   // A street view a few metres from lund_01.
   auto r = Locate(std::string(SIGHTLINE_TEST_DATA) + "/scene/lund_02.jpg", *index);
@@ -131,11 +143,8 @@ TEST_F(LocateTest, FindsTheMatchingReferenceAndItsGps) {
 }
 
 TEST_F(LocateTest, AMirroredQueryIsLocatedAndSaidToBeMirrored) {
-  auto files = ListReferencePictures(*dir_ / "refs");
-  ASSERT_TRUE(files.ok());
-  std::vector<std::string> problems;
-  auto index = ReferenceIndex::Build(*files, {}, &problems);
-  ASSERT_TRUE(index.ok()) << index.status().message();
+  ASSERT_NE(index_, nullptr);
+  const ReferenceIndex* index = index_;
   // The street view a few metres from lund_01, reposted flipped left to right.
   auto frames = ReadSceneFrames(std::string(SIGHTLINE_TEST_DATA) + "/scene/lund_02.jpg");
   ASSERT_TRUE(frames.ok()) << frames.status().message();
