@@ -333,6 +333,15 @@ TEST_P(ServerApi, ReadsAnswerWhatTheCliPrints) {
   auto bad = Client().Get("/api/findings?kind=same_smell", With(vi, false));
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
+  auto places = Client().Get("/api/places", With(vi, false));
+  ASSERT_TRUE(places);
+  auto places_cli = RunSightline({"places", "--case", case_dir(), "--json"});
+  ASSERT_EQ(places_cli.exit_code, 0) << places_cli.err;
+  const nlohmann::json places_json = nlohmann::json::parse(places_cli.out);
+  EXPECT_EQ(Json(places)["groups"], places_json["groups"]);
+  EXPECT_EQ(Json(places)["ungrouped"], places_json["ungrouped"]);
+  ASSERT_EQ(Json(places)["groups"].size(), 1u);  // the same footage: one place
+  EXPECT_EQ(Json(places)["groups"][0]["links"][0]["kind"], "same_footage");
   auto summary = Client().Get("/api/case", With(vi, false));
   ASSERT_TRUE(summary);
   EXPECT_EQ(Json(summary)["items"], 2);

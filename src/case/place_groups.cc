@@ -121,4 +121,18 @@ nlohmann::json PlaceGroupJson(const PlaceGroup& g) {
           {"links", links}};
 }
 
+nlohmann::json PlaceGroupsJson(const std::vector<PlaceGroup>& groups,
+                               const std::vector<std::int64_t>& items) {
+  std::set<std::int64_t> grouped;
+  nlohmann::json list = nlohmann::json::array();
+  for (const PlaceGroup& g : groups) {
+    grouped.insert(g.items.begin(), g.items.end());
+    list.push_back(PlaceGroupJson(g));
+  }
+  std::set<std::int64_t> ungrouped;
+  for (std::int64_t id : items)
+    if (!grouped.count(id)) ungrouped.insert(id);
+  return {{"groups", list}, {"ungrouped", ungrouped}};
+}
+
 }  // namespace sightline::investigation

@@ -54,6 +54,11 @@ Result<std::vector<PlaceGroup>> ListPlaceGroups(evidence::Case& c);
 // how many of them have a link of their own.
 nlohmann::json PlaceGroupJson(const PlaceGroup& g);
 
+// {"groups":[PlaceGroupJson..],"ungrouped":[ID..]}: `ungrouped` are the ids of `items` (every
+// item of the case) in no group, ascending. `sightline places --json` and GET /api/places.
+nlohmann::json PlaceGroupsJson(const std::vector<PlaceGroup>& groups,
+                               const std::vector<std::int64_t>& items);
+
 }  // namespace sightline::investigation
 
 #endif  // SIGHTLINE_CASE_PLACE_GROUPS_H_

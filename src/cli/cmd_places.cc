@@ -50,19 +50,15 @@ int Run(const Args& args) {
   auto items = c->catalog().ListItems();
   if (!items.ok()) return FailWith("places", items.status());
   std::map<std::int64_t, std::string> names;
-  for (const evidence::Item& item : *items) names[item.id] = item.name;
-  std::vector<std::int64_t> ungrouped;
-  for (const auto& [id, name] : names) {
-    bool grouped = false;
-    for (const inv::PlaceGroup& g : *groups)
-      grouped = grouped || std::binary_search(g.items.begin(), g.items.end(), id);
-    if (!grouped) ungrouped.push_back(id);
+  std::vector<std::int64_t> ids;
+  for (const evidence::Item& item : *items) {
+    names[item.id] = item.name;
+    ids.push_back(item.id);
   }
-
+  nlohmann::json out = inv::PlaceGroupsJson(*groups, ids);
   if (args.Has("json")) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const inv::PlaceGroup& g : *groups) list.push_back(inv::PlaceGroupJson(g));
-    PrintJson({{"case", DisplayPath(dir)}, {"groups", list}, {"ungrouped", ungrouped}});
+    out["case"] = DisplayPath(dir);
+    PrintJson(out);
     return kExitOk;
   }
   if (groups->empty()) {
@@ -74,7 +70,7 @@ int Run(const Args& args) {
   }
   int n = 0;
   for (const inv::PlaceGroup& g : *groups) {
-    const nlohmann::json j = inv::PlaceGroupJson(g);
+    const nlohmann::json& j = out["groups"][n];
     std::printf("place %d: %zu items, %zu of %zu pairs linked directly, %s\n", ++n, g.items.size(),
                 j["pairs_linked"].get<std::size_t>(), j["pairs"].get<std::size_t>(),
                 g.confirmed ? "confirmed (accepted or stated links connect it all)"
@@ -90,7 +86,7 @@ int Run(const Args& args) {
                                 : "suggested");
     }
   }
-  if (!ungrouped.empty()) std::printf("%zu items in no group\n", ungrouped.size());
+  if (!out["ungrouped"].empty()) std::printf("%zu items in no group\n", out["ungrouped"].size());
   return kExitOk;
 }
 

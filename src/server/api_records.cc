@@ -1,10 +1,12 @@
-// The investigation's records: GET /api/timeline, /api/locations, /api/sources, /api/claims;
+// The investigation's records: GET /api/timeline, /api/places, /api/locations, /api/sources,
+// /api/claims;
 // POST /api/sources, /api/claims, /api/items/{id}/observations, /api/items/{id}/location
 // (doc/api.md). Each write is the case/ library call the matching CLI command makes.
 #include "case/case_json.h"
 #include "case/claims.h"
 #include "case/locations.h"
 #include "case/observations.h"
+#include "case/place_groups.h"
 #include "case/records.h"
 #include "case/sources.h"
 #include "case/timeline.h"
@@ -26,6 +28,18 @@ void GetTimeline(ServerContext& ctx, const Req& req, Res& res) {
     out = inv::TimelineJson(timeline);
     out["case"] = BaseName(ctx.options.case_dir);
     *answer = out;
+    return Status::Ok();
+  });
+}
+
+void GetPlaces(ServerContext& ctx, const Req& req, Res& res) {
+  SendCaseJson(ctx, req, res, [&](evidence::Case& c, nlohmann::json* answer) -> Status {
+    SL_ASSIGN_OR_RETURN(auto groups, inv::ListPlaceGroups(c));
+    SL_ASSIGN_OR_RETURN(auto items, c.catalog().ListItems());
+    std::vector<std::int64_t> ids;
+    for (const auto& item : items) ids.push_back(item.id);
+    *answer = inv::PlaceGroupsJson(groups, ids);
+    (*answer)["case"] = BaseName(ctx.options.case_dir);
     return Status::Ok();
   });
 }
@@ -237,6 +251,7 @@ void RegisterRecordRoutes(httplib::Server& http, ServerContext& ctx) {
     return [&ctx, f](const Req& req, Res& res) { f(ctx, req, res); };
   };
   http.Get("/api/timeline", bind(GetTimeline));
+  http.Get("/api/places", bind(GetPlaces));
   http.Get("/api/locations", bind(GetLocations));
   http.Get("/api/sources", bind(GetSources));
   http.Get("/api/claims", bind(GetClaims));
