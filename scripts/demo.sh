@@ -60,6 +60,9 @@ step sightline findings --case case
 step 'sightline accept --case case --reason "same riders, same street, mirrored" 1'
 "$SIGHTLINE" accept --case case --reason "same riders, same street, mirrored" 1
 
+step sightline places --case case
+"$SIGHTLINE" places --case case
+
 step 'sightline claim add --case case --confidence likely --supports finding:1 "…"'
 "$SIGHTLINE" claim add --case case --confidence likely --supports finding:1 \
   "bikes_mirrored_excerpt.mp4 is a mirrored re-post of part of bikes.mp4"
