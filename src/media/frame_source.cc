@@ -72,6 +72,9 @@ void CopyExpandingRange(const std::uint8_t* src, std::uint8_t* dst, int n) {
   }
 }
 
+// Bytes past a converted picture that swscale may write (up to a block of 32 pixels of 4 bytes).
+constexpr std::size_t kSwscaleTail = 128;
+
 // Converts decoded frames to the delivered layout and size, upright.
 class FrameConverter {
  public:
@@ -93,7 +96,10 @@ class FrameConverter {
                             in->format == AV_PIX_FMT_YUVJ420P ||
                             in->format == AV_PIX_FMT_YUVJ422P || in->format == AV_PIX_FMT_YUVJ444P;
     int stride = dw * bpp;
-    scaled_.resize(static_cast<std::size_t>(stride) * dh);
+    // swscale's vectorised writers round a row up to whole blocks of pixels: they write past its
+    // end (into the next row, which is written after, or past the last one), so the buffer has a
+    // tail of spare bytes.
+    scaled_.resize(static_cast<std::size_t>(stride) * dh + kSwscaleTail);
     std::uint8_t* dst[4] = {scaled_.data(), nullptr, nullptr, nullptr};
     int dst_stride[4] = {stride, 0, 0, 0};
     if (layout_ == PixelLayout::kGray8 && HasLumaPlane(static_cast<AVPixelFormat>(in->format))) {
