@@ -162,6 +162,29 @@ TEST(FrameSource, ImagesGiveOneFrameAndScaleDown) {
   EXPECT_EQ(c.height, 100);
 }
 
+TEST(FrameSource, ColourAtItsOwnSizeStaysInsideItsBuffer) {
+  // swscale's converters write whole blocks of pixels: at a width that is not a multiple of the
+  // block, the last row ran past the end of the buffer (glibc caught it freeing: "double free or
+  // corruption"). 1928 px: two 960 px pictures side by side with a gap, as `scene --picture`.
+  ScratchDir dir;
+  for (int width : {1928, 1002, 38}) {
+    const std::string path = dir / ("w" + std::to_string(width) + ".jpg");
+    MakeMedia(
+        {"-f", "lavfi", "-i", "testsrc2=size=" + std::to_string(width) + "x720", "-frames:v", "1"},
+        path);
+    for (int round = 0; round < 3; ++round) {
+      FrameSourceOptions o;
+      o.layout = PixelLayout::kRgb24;
+      o.max_side = 4000;
+      Collector c;
+      auto r = DecodeFrames(path, o, c);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_EQ(c.width, width);
+      EXPECT_EQ(c.height, 720);
+    }
+  }
+}
+
 TEST(FrameSource, BadInputIsAClearErrorOrResult) {
   ScratchDir dir;
   sightline::testing::WriteFile(dir / "empty.mp4", "");
