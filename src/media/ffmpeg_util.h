@@ -16,6 +16,7 @@
 #define SIGHTLINE_MEDIA_FFMPEG_UTIL_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -124,6 +125,11 @@ struct DecoderOptions {
 
 // Opens a decoder for `stream`. Errors name the codec.
 Result<CodecContextPtr> OpenDecoder(const AVStream* stream, const DecoderOptions& options = {});
+
+// Spare bytes to leave after a picture that sws_scale writes into a buffer of our own: its
+// vectorised converters write whole blocks of pixels (up to 32 of 4 bytes), so they run past the
+// end of a row whose width the block does not divide, and past the buffer after the last row.
+inline constexpr std::size_t kSwscaleTail = 128;
 
 }  // namespace sightline::media
 

@@ -72,9 +72,6 @@ void CopyExpandingRange(const std::uint8_t* src, std::uint8_t* dst, int n) {
   }
 }
 
-// Bytes past a converted picture that swscale may write (up to a block of 32 pixels of 4 bytes).
-constexpr std::size_t kSwscaleTail = 128;
-
 // Converts decoded frames to the delivered layout and size, upright.
 class FrameConverter {
  public:
@@ -96,9 +93,8 @@ class FrameConverter {
                             in->format == AV_PIX_FMT_YUVJ420P ||
                             in->format == AV_PIX_FMT_YUVJ422P || in->format == AV_PIX_FMT_YUVJ444P;
     int stride = dw * bpp;
-    // swscale's vectorised writers round a row up to whole blocks of pixels: they write past its
-    // end (into the next row, which is written after, or past the last one), so the buffer has a
-    // tail of spare bytes.
+    // Rows written past their end land in the next row, written after; the last one needs
+    // spare bytes (ffmpeg_util.h).
     scaled_.resize(static_cast<std::size_t>(stride) * dh + kSwscaleTail);
     std::uint8_t* dst[4] = {scaled_.data(), nullptr, nullptr, nullptr};
     int dst_stride[4] = {stride, 0, 0, 0};

@@ -74,12 +74,15 @@ Status ToRgb24(const AVFrame* f, const std::string& path, DecodedImage* out) {
   const int* coefs = sws_getCoefficients(SWS_CS_DEFAULT);
   sws_setColorspaceDetails(sws.get(), coefs, IsFullRange(f) ? 1 : 0, coefs, 1, 0, 1 << 16, 1 << 16);
   out->stride = 3 * w;
-  out->data.assign(static_cast<std::size_t>(out->stride) * h, 0);
+  // Spare bytes after the last row for swscale (ffmpeg_util.h), dropped once converted.
+  const std::size_t size = static_cast<std::size_t>(out->stride) * h;
+  out->data.assign(size + kSwscaleTail, 0);
   std::uint8_t* dst[4] = {out->data.data(), nullptr, nullptr, nullptr};
   int dst_stride[4] = {out->stride, 0, 0, 0};
   if (sws_scale(sws.get(), f->data, f->linesize, 0, h, dst, dst_stride) != h) {
     return Internal(DisplayPath(path) + ": pixel conversion failed");
   }
+  out->data.resize(size);
   return Status::Ok();
 }
 
