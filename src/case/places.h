@@ -21,9 +21,10 @@ namespace sightline::investigation {
 
 inline constexpr char kPlaceAnalyzer[] = "scene";
 // Bump when a change to analysis/scene changes which pairs match.
-inline constexpr int kPlaceAnalyzerVersion = 2;
+inline constexpr int kPlaceAnalyzerVersion = 3;
 // Bump when a change to analysis/scene changes the features taken of a picture.
-inline constexpr int kSceneFeaturesVersion = 1;
+// 2: stills are turned upright by their EXIF orientation (media/frame_source.h).
+inline constexpr int kSceneFeaturesVersion = 2;
 
 struct PlaceOptions {
   int threads = 2;

@@ -126,9 +126,9 @@ struct DecoderOptions {
 // Opens a decoder for `stream`. Errors name the codec.
 Result<CodecContextPtr> OpenDecoder(const AVStream* stream, const DecoderOptions& options = {});
 
-// Spare bytes to leave after a picture that sws_scale writes into a buffer of our own: its
-// vectorised converters write whole blocks of pixels (up to 32 of 4 bytes), so they run past the
-// end of a row whose width the block does not divide, and past the buffer after the last row.
+// Spare bytes to leave after a picture that sws_scale writes into, or reads from, a buffer of
+// our own: its vectorised code works in whole blocks of pixels and runs past the end of the last
+// row (measured with FFmpeg 5.1: up to 42 bytes written, RGB24, and 25 read; 128 is 3x that).
 inline constexpr std::size_t kSwscaleTail = 128;
 
 }  // namespace sightline::media

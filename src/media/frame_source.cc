@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -22,16 +23,45 @@ struct SwsDeleter {
   void operator()(SwsContext* c) const { sws_freeContext(c); }
 };
 
-// Degrees clockwise to turn the coded picture upright (the display matrix holds the
-// counter-clockwise angle).
-int RotationOf(const AVStream* st) {
-  std::size_t size = 0;
-  const std::uint8_t* m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+// Degrees clockwise to turn the coded picture upright, from a display matrix (which holds the
+// counter-clockwise angle); 0 without one.
+int RotationOfMatrix(const std::uint8_t* m, std::size_t size) {
   if (!m || size < 9 * sizeof(std::int32_t)) return 0;
   double angle = av_display_rotation_get(reinterpret_cast<const std::int32_t*>(m));
   if (std::isnan(angle)) return 0;
   long r = std::lround(-angle / 90.0) * 90 % 360;
   return static_cast<int>(r < 0 ? r + 360 : r);
+}
+
+// A video's rotation is the stream's (MP4/MOV display matrix).
+int RotationOf(const AVStream* st) {
+  std::size_t size = 0;
+  const std::uint8_t* m = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  return RotationOfMatrix(m, size);
+}
+
+// A still's EXIF Orientation (TIFF 6.0 / EXIF 2.3: 1 upright .. 8), which reaches only its
+// decoded frame: FFmpeg 5.1's image decoders put the EXIF tags in the frame's metadata. 1 when
+// absent or out of range.
+int ExifOrientationOf(const AVFrame* f) {
+  const AVDictionaryEntry* e = av_dict_get(f->metadata, "Orientation", nullptr, 0);
+  if (e == nullptr || e->value == nullptr) return 1;
+  const int v = std::atoi(e->value);
+  return v >= 1 && v <= 8 ? v : 1;
+}
+
+// The EXIF orientation that turns a picture clockwise by `degrees` (0, 90, 180, 270).
+int OrientationOfTurn(int degrees) {
+  switch (degrees) {
+    case 90:
+      return 6;
+    case 180:
+      return 3;
+    case 270:
+      return 8;
+    default:
+      return 1;
+  }
 }
 
 bool IsImageFormat(const AVFormatContext* fmt) {
@@ -76,7 +106,11 @@ void CopyExpandingRange(const std::uint8_t* src, std::uint8_t* dst, int n) {
 class FrameConverter {
  public:
   FrameConverter(PixelLayout layout, int max_side, int rotation)
-      : layout_(layout), max_side_(max_side), rotation_(rotation) {}
+      : layout_(layout), max_side_(max_side), orientation_(OrientationOfTurn(rotation)) {}
+
+  // How the picture is turned (and mirrored) upright, as an EXIF Orientation 1..8.
+  int orientation() const { return orientation_; }
+  void set_orientation(int exif) { orientation_ = exif; }
 
   // Fills `out` (pointing into this converter's buffers) from `in`.
   Status Convert(const AVFrame* in, Frame* out) {
@@ -123,9 +157,14 @@ class FrameConverter {
     } else {
       const AVPixelFormat dst_fmt =
           layout_ == PixelLayout::kGray8 ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24;
+      // Unscaled, swscale would use its SIMD YUV-to-RGB converter, which at our exact row size
+      // converts only whole groups of 8 pixels and leaves the last columns of a row unwritten
+      // (widths not a multiple of 16: zeros, or the previous frame's pixels, depending on the
+      // CPU). Accurate rounding takes the general path, which writes every pixel.
+      const int flags =
+          dw == w && dh == h ? SWS_POINT | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT : SWS_AREA;
       sws_.reset(sws_getCachedContext(sws_.release(), w, h, static_cast<AVPixelFormat>(in->format),
-                                      dw, dh, dst_fmt, dw == w && dh == h ? SWS_POINT : SWS_AREA,
-                                      nullptr, nullptr, nullptr));
+                                      dw, dh, dst_fmt, flags, nullptr, nullptr, nullptr));
       if (!sws_) return Unsupported("cannot convert frames of this pixel format");
       // Full-range output whatever the source range, so values match what RGB tools compute.
       const int* coefs = sws_getCoefficients(SWS_CS_DEFAULT);
@@ -133,7 +172,7 @@ class FrameConverter {
       sws_scale(sws_.get(), in->data, in->linesize, 0, h, dst, dst_stride);
     }
     out->layout = layout_;
-    if (rotation_ == 0) {
+    if (orientation_ == 1) {
       out->width = dw;
       out->height = dh;
       out->stride = stride;
@@ -145,22 +184,35 @@ class FrameConverter {
   }
 
  private:
+  // Turns (and for EXIF 2, 4, 5, 7 mirrors) the scaled picture upright.
   void Rotate(int w, int h, int bpp, Frame* out) {
-    bool swap = rotation_ == 90 || rotation_ == 270;
-    int rw = swap ? h : w, rh = swap ? w : h;
+    const bool swap = orientation_ >= 5;
+    const int rw = swap ? h : w, rh = swap ? w : h;
     rotated_.resize(static_cast<std::size_t>(rw) * rh * bpp);
     for (int y = 0; y < h; ++y) {
       const std::uint8_t* src = scaled_.data() + static_cast<std::size_t>(y) * w * bpp;
       for (int x = 0; x < w; ++x) {
-        int nx, ny;  // where (x, y) lands after turning clockwise
-        switch (rotation_) {
-          case 90:
-            nx = h - 1 - y, ny = x;
+        int nx, ny;  // where the stored pixel (x, y) is seen upright
+        switch (orientation_) {
+          case 2:  // mirrored left to right
+            nx = w - 1 - x, ny = y;
             break;
-          case 180:
+          case 3:  // turned 180 degrees
             nx = w - 1 - x, ny = h - 1 - y;
             break;
-          default:  // 270
+          case 4:  // mirrored top to bottom
+            nx = x, ny = h - 1 - y;
+            break;
+          case 5:  // mirrored, then turned 270 degrees clockwise: the transpose
+            nx = y, ny = x;
+            break;
+          case 6:  // turned 90 degrees clockwise
+            nx = h - 1 - y, ny = x;
+            break;
+          case 7:  // mirrored, then turned 90 degrees clockwise
+            nx = h - 1 - y, ny = w - 1 - x;
+            break;
+          default:  // 8: turned 270 degrees clockwise
             nx = y, ny = w - 1 - x;
             break;
         }
@@ -176,7 +228,7 @@ class FrameConverter {
 
   PixelLayout layout_;
   int max_side_;
-  int rotation_;
+  int orientation_;
   std::unique_ptr<SwsContext, SwsDeleter> sws_;
   std::vector<std::uint8_t> scaled_, rotated_;
 };
@@ -369,7 +421,11 @@ class Pipeline {
         out.index = n;
         out.keyframe = frame_->key_frame != 0;
         out.still = summary_.is_image;
+        if (summary_.is_image && summary_.rotation == 0) {
+          converter_->set_orientation(ExifOrientationOf(frame_.get()));
+        }
         SL_RETURN_IF_ERROR(converter_->Convert(frame_.get(), &out));
+        if (summary_.is_image) summary_.exif_orientation = converter_->orientation();
         summary_.width = out.width;
         summary_.height = out.height;
         ++summary_.frames_delivered;

@@ -1,6 +1,7 @@
 // The decode pipeline: one pass over a video (or an image) delivering frames at a chosen sampling
-// to a consumer, as luma planes (or RGB), upright (the file's rotation applied), with
-// presentation times in seconds. Everything visual in Sightline comes out of this one pass.
+// to a consumer, as luma planes (or RGB), upright (a video's rotation, a still's EXIF
+// orientation applied), with presentation times in seconds. Everything visual in Sightline comes
+// out of this one pass.
 //
 // Speed: decoding is the expensive part, so for sparse sampling the decoder is told to skip what
 // need not be decoded (non-reference frames between samples; everything but keyframes for
@@ -79,9 +80,12 @@ class FrameConsumer {
 };
 
 struct DecodeSummary {
-  double duration_s = 0;      // of the stream, from the container (0 when unknown)
-  double frame_rate = 0;      // average frames per second, from the container
-  int rotation = 0;           // degrees clockwise applied to every frame
+  double duration_s = 0;  // of the stream, from the container (0 when unknown)
+  double frame_rate = 0;  // average frames per second, from the container
+  int rotation = 0;       // degrees clockwise applied to every frame (a video's)
+  // A still's EXIF Orientation (1..8; 1 upright as stored), applied: turned and, for 2, 4, 5
+  // and 7, mirrored. Phones store portrait photos sideways and say so here.
+  int exif_orientation = 1;
   int width = 0, height = 0;  // delivered size
   std::int64_t frames_decoded = 0;
   std::int64_t frames_delivered = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <exiv2/exiv2.hpp>
+
 #include <cmath>
 #include <functional>
 
@@ -162,26 +164,77 @@ TEST(FrameSource, ImagesGiveOneFrameAndScaleDown) {
   EXPECT_EQ(c.height, 100);
 }
 
-TEST(FrameSource, ColourAtItsOwnSizeStaysInsideItsBuffer) {
-  // swscale's converters write whole blocks of pixels: at a width that is not a multiple of the
-  // block, the last row ran past the end of the buffer (glibc caught it freeing: "double free or
-  // corruption"). 1928 px: two 960 px pictures side by side with a gap, as `scene --picture`.
+TEST(FrameSource, ColourAtItsOwnSizeFillsEveryPixelAndStaysInsideItsBuffer) {
+  // Unscaled, swscale's SIMD converter wrote whole blocks of pixels: at widths it does not
+  // divide it left the last columns unwritten (38, 1002) and ran past the buffer after the last
+  // row (1928: two 960 px pictures side by side with a gap, as `scene --picture`; glibc caught it
+  // freeing). A red picture must come out red to its last column.
   ScratchDir dir;
   for (int width : {1928, 1002, 38}) {
     const std::string path = dir / ("w" + std::to_string(width) + ".jpg");
     MakeMedia(
-        {"-f", "lavfi", "-i", "testsrc2=size=" + std::to_string(width) + "x720", "-frames:v", "1"},
+        {"-f", "lavfi", "-i", "color=c=red:s=" + std::to_string(width) + "x720", "-frames:v", "1"},
         path);
     for (int round = 0; round < 3; ++round) {
       FrameSourceOptions o;
       o.layout = PixelLayout::kRgb24;
       o.max_side = 4000;
       Collector c;
+      int not_red = 0;
+      c.on_frame = [&](const Frame& f) {
+        for (int y = 0; y < f.height; y += 7) {
+          const std::uint8_t* row = f.data + static_cast<std::size_t>(y) * f.stride;
+          for (int x = 0; x < f.width; ++x)
+            not_red += row[3 * x] < 200 || row[3 * x + 1] > 60 || row[3 * x + 2] > 60;
+        }
+        return Status::Ok();
+      };
       auto r = DecodeFrames(path, o, c);
       ASSERT_TRUE(r.ok()) << r.status().message();
       EXPECT_EQ(c.width, width);
       EXPECT_EQ(c.height, 720);
+      EXPECT_EQ(not_red, 0) << width;
     }
+  }
+}
+
+TEST(FrameSource, StillsAreTurnedUprightByTheirExifOrientation) {
+  // A picture whose top-left quarter is white and the rest black, stored as each of the eight
+  // EXIF orientations would store it; upright, the white quarter is top left each time.
+  ScratchDir dir;
+  const std::string upright = dir / "upright.png";
+  MakeMedia({"-f", "lavfi", "-i", "color=c=black:s=160x80", "-vf",
+             "drawbox=x=0:y=0:w=80:h=40:color=white:t=fill", "-frames:v", "1"},
+            upright);
+  // The stored picture for each orientation: the inverse of what the orientation asks.
+  const char* stored[9] = {nullptr,       "null",        "hflip",       "hflip,vflip", "vflip",
+                           "transpose=0", "transpose=2", "transpose=3", "transpose=1"};
+  for (int orientation = 1; orientation <= 8; ++orientation) {
+    const std::string path = dir / ("o" + std::to_string(orientation) + ".jpg");
+    MakeMedia({"-i", upright, "-vf", stored[orientation], "-frames:v", "1"}, path);
+    {
+      Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(path);
+      image->readMetadata();
+      image->exifData()["Exif.Image.Orientation"] = static_cast<std::uint16_t>(orientation);
+      image->writeMetadata();
+    }
+    FrameSourceOptions o;
+    o.layout = PixelLayout::kGray8;
+    Collector c;
+    double top_left = 0, bottom_right = 0;
+    c.on_frame = [&](const Frame& f) {
+      top_left = f.data[static_cast<std::size_t>(f.height / 4) * f.stride + f.width / 4];
+      bottom_right =
+          f.data[static_cast<std::size_t>(3 * f.height / 4) * f.stride + 3 * f.width / 4];
+      return Status::Ok();
+    };
+    auto r = DecodeFrames(path, o, c);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->exif_orientation, orientation);
+    EXPECT_EQ(c.width, 160) << orientation;
+    EXPECT_EQ(c.height, 80) << orientation;
+    EXPECT_GT(top_left, 200) << orientation;
+    EXPECT_LT(bottom_right, 50) << orientation;
   }
 }
 

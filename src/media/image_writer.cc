@@ -88,7 +88,10 @@ Result<std::string> EncodeJpeg(const Image& image, const JpegOptions& options) {
   if (!sws) return Internal("cannot convert the picture for JPEG");
   const int* coefs = sws_getCoefficients(SWS_CS_DEFAULT);
   sws_setColorspaceDetails(sws.get(), coefs, 1, coefs, 1, 0, 1 << 16, 1 << 16);
-  const std::uint8_t* src[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
+  // swscale reads past the end of the last row (ffmpeg_util.h): it reads from a padded copy.
+  std::vector<std::uint8_t> padded(image.pixels.size() + kSwscaleTail, 0);
+  std::copy(image.pixels.begin(), image.pixels.end(), padded.begin());
+  const std::uint8_t* src[4] = {padded.data(), nullptr, nullptr, nullptr};
   const int src_stride[4] = {image.width * image.BytesPerPixel(), 0, 0, 0};
   sws_scale(sws.get(), src, src_stride, 0, image.height, frame->data, frame->linesize);
   frame->quality = ctx->global_quality;

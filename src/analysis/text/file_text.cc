@@ -5,7 +5,6 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "media/exif_reader.h"
 #include "media/frame_source.h"
 #include "media/heif_image.h"
 
@@ -14,46 +13,12 @@ namespace {
 
 constexpr int kThumbWidth = 64, kThumbHeight = 36;
 
-// Turns a photo stored sideways upright, as its EXIF Orientation (1..8, TIFF 6.0 / EXIF 2.3
-// section 4.6.4) tells viewers to; signs must be upright for OCR to read them.
-cv::Mat Upright(const cv::Mat& stored, int orientation) {
-  cv::Mat out;
-  switch (orientation) {
-    case 2:
-      cv::flip(stored, out, 1);
-      break;
-    case 3:
-      cv::rotate(stored, out, cv::ROTATE_180);
-      break;
-    case 4:
-      cv::flip(stored, out, 0);
-      break;
-    case 5:
-      cv::transpose(stored, out);
-      break;
-    case 6:
-      cv::rotate(stored, out, cv::ROTATE_90_CLOCKWISE);
-      break;
-    case 7:
-      cv::transpose(stored, out), cv::flip(out, out, -1);
-      break;
-    case 8:
-      cv::rotate(stored, out, cv::ROTATE_90_COUNTERCLOCKWISE);
-      break;
-    default:
-      out = stored;
-      break;
-  }
-  return out;
-}
-
 // OCR on each delivered frame, skipping frames that repeat the last one read.
 class TextCollector : public media::FrameConsumer {
  public:
-  TextCollector(const std::string& path, const FileTextOptions& options, TextReader& reader,
+  TextCollector(const FileTextOptions& options, TextReader& reader,
                 const std::function<void(double)>& on_frame)
-      : path_(path),
-        options_(options),
+      : options_(options),
         reader_(reader),
         on_frame_(on_frame),
         tracker_(2.0 * options.every_s + 1e-6) {}
@@ -61,15 +26,8 @@ class TextCollector : public media::FrameConsumer {
   Status OnFrame(const media::Frame& frame) override {
     cv::Mat view(frame.height, frame.width, CV_8UC1, const_cast<std::uint8_t*>(frame.data),
                  static_cast<std::size_t>(frame.stride));
-    if (frame.still) {
-      still_ = true;
-      // FFmpeg leaves EXIF orientation to the viewer; a phone photo is often stored sideways.
-      auto meta = media::ReadEmbeddedMetadata(path_);
-      if (meta.ok() && meta->orientation >= 2 && meta->orientation <= 8) {
-        upright_ = Upright(view, meta->orientation);
-        view = upright_;
-      }
-    }
+    // A still comes upright, its EXIF orientation applied (media/frame_source.h).
+    if (frame.still) still_ = true;
     return Take(frame.still ? 0.0 : frame.t, view);
   }
 
@@ -110,12 +68,11 @@ class TextCollector : public media::FrameConsumer {
   std::int64_t sampled() const { return sampled_; }
 
  private:
-  const std::string& path_;
   const FileTextOptions& options_;
   TextReader& reader_;
   const std::function<void(double)>& on_frame_;
   TextTracker tracker_;
-  cv::Mat upright_, last_thumb_;
+  cv::Mat last_thumb_;
   std::vector<TextLine> last_lines_;
   bool still_ = false;
   int width_ = 0, height_ = 0;
@@ -129,7 +86,7 @@ Result<FileText> ReadTextInFile(const std::string& path, const FileTextOptions& 
   if (!(options.every_s > 0) || !std::isfinite(options.every_s)) {
     return InvalidArgument("the sampling period must be a positive number of seconds");
   }
-  TextCollector collector(path, options, reader, on_frame);
+  TextCollector collector(options, reader, on_frame);
   // HEIF stills (phone photos) are read with libheif: FFmpeg 5.1 cannot (media/heif_image.h).
   if (media::IsHeifStillFile(path)) {
     media::HeifOptions ho;
