@@ -8,6 +8,7 @@
 
 #include "base/file.h"
 #include "media/ffmpeg_util.h"
+#include "media/orientation.h"
 
 extern "C" {
 #include <libavutil/display.h>
@@ -48,20 +49,6 @@ int ExifOrientationOf(const AVFrame* f) {
   if (e == nullptr || e->value == nullptr) return 1;
   const int v = std::atoi(e->value);
   return v >= 1 && v <= 8 ? v : 1;
-}
-
-// The EXIF orientation that turns a picture clockwise by `degrees` (0, 90, 180, 270).
-int OrientationOfTurn(int degrees) {
-  switch (degrees) {
-    case 90:
-      return 6;
-    case 180:
-      return 3;
-    case 270:
-      return 8;
-    default:
-      return 1;
-  }
 }
 
 bool IsImageFormat(const AVFormatContext* fmt) {
@@ -186,43 +173,11 @@ class FrameConverter {
  private:
   // Turns (and for EXIF 2, 4, 5, 7 mirrors) the scaled picture upright.
   void Rotate(int w, int h, int bpp, Frame* out) {
-    const bool swap = orientation_ >= 5;
-    const int rw = swap ? h : w, rh = swap ? w : h;
-    rotated_.resize(static_cast<std::size_t>(rw) * rh * bpp);
-    for (int y = 0; y < h; ++y) {
-      const std::uint8_t* src = scaled_.data() + static_cast<std::size_t>(y) * w * bpp;
-      for (int x = 0; x < w; ++x) {
-        int nx, ny;  // where the stored pixel (x, y) is seen upright
-        switch (orientation_) {
-          case 2:  // mirrored left to right
-            nx = w - 1 - x, ny = y;
-            break;
-          case 3:  // turned 180 degrees
-            nx = w - 1 - x, ny = h - 1 - y;
-            break;
-          case 4:  // mirrored top to bottom
-            nx = x, ny = h - 1 - y;
-            break;
-          case 5:  // mirrored, then turned 270 degrees clockwise: the transpose
-            nx = y, ny = x;
-            break;
-          case 6:  // turned 90 degrees clockwise
-            nx = h - 1 - y, ny = x;
-            break;
-          case 7:  // mirrored, then turned 90 degrees clockwise
-            nx = h - 1 - y, ny = w - 1 - x;
-            break;
-          default:  // 8: turned 270 degrees clockwise
-            nx = y, ny = w - 1 - x;
-            break;
-        }
-        std::memcpy(rotated_.data() + (static_cast<std::size_t>(ny) * rw + nx) * bpp,
-                    src + static_cast<std::size_t>(x) * bpp, static_cast<std::size_t>(bpp));
-      }
-    }
-    out->width = rw;
-    out->height = rh;
-    out->stride = rw * bpp;
+    TurnUpright(scaled_.data(), w, h, w * bpp, bpp, orientation_, &rotated_);
+    const bool swap = OrientationSwapsSides(orientation_);
+    out->width = swap ? h : w;
+    out->height = swap ? w : h;
+    out->stride = out->width * bpp;
     out->data = rotated_.data();
   }
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "media/exif_reader.h"
 #include "media/image_decode.h"
 #include "media/image_writer.h"
+#include "media/orientation.h"
 #include "signals/visual/keyframes.h"
 
 namespace sightline::report {
@@ -22,15 +24,16 @@ Result<std::string> Thumbnail(const std::string& path, const std::string& kind, 
     media::ImageDecodeOptions o;
     o.pixels = media::ImagePixels::kRgb24;
     SL_ASSIGN_OR_RETURN(media::DecodedImage decoded, media::DecodeImage(path, o));
-    picture.width = decoded.width;
-    picture.height = decoded.height;
+    // DecodeImage gives the pixels as stored; the thumbnail shows the photo as it is seen
+    // (upright by its EXIF orientation, as every other picture of it).
+    auto meta = media::ReadEmbeddedMetadata(path);
+    const int orientation = meta.ok() ? meta->orientation : 1;
+    const bool swap = media::OrientationSwapsSides(orientation);
+    picture.width = swap ? decoded.height : decoded.width;
+    picture.height = swap ? decoded.width : decoded.height;
     picture.layout = media::PixelLayout::kRgb24;
-    picture.pixels.resize(static_cast<std::size_t>(decoded.width) * decoded.height * 3);
-    for (int y = 0; y < decoded.height; ++y) {
-      std::copy_n(decoded.data.data() + static_cast<std::size_t>(y) * decoded.stride,
-                  decoded.width * 3,
-                  picture.pixels.data() + static_cast<std::size_t>(y) * decoded.width * 3);
-    }
+    media::TurnUpright(decoded.data.data(), decoded.width, decoded.height, decoded.stride, 3,
+                       orientation, &picture.pixels);
   } else {
     SL_ASSIGN_OR_RETURN(std::vector<media::Image> frames,
                         signals::visual::ReadFramePictures(
