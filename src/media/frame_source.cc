@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "base/file.h"
+#include "media/exif_reader.h"
 #include "media/ffmpeg_util.h"
 #include "media/orientation.h"
 
@@ -41,13 +42,17 @@ int RotationOf(const AVStream* st) {
   return RotationOfMatrix(m, size);
 }
 
-// A still's EXIF Orientation (TIFF 6.0 / EXIF 2.3: 1 upright .. 8), which reaches only its
-// decoded frame: FFmpeg 5.1's image decoders put the EXIF tags in the frame's metadata. 1 when
-// absent or out of range.
-int ExifOrientationOf(const AVFrame* f) {
-  const AVDictionaryEntry* e = av_dict_get(f->metadata, "Orientation", nullptr, 0);
-  if (e == nullptr || e->value == nullptr) return 1;
-  const int v = std::atoi(e->value);
+// A still's EXIF Orientation (TIFF 6.0 / EXIF 2.3: 1 upright .. 8). FFmpeg 5.1's JPEG and WebP
+// decoders put it in the frame's metadata; for PNG and TIFF it does not, and exiv2 reads it from
+// the file. 1 when absent or out of range.
+int ExifOrientationOf(const AVFrame* f, const std::string& path) {
+  int v = 0;
+  if (const AVDictionaryEntry* e = av_dict_get(f->metadata, "Orientation", nullptr, 0);
+      e != nullptr && e->value != nullptr) {
+    v = std::atoi(e->value);
+  } else if (auto meta = ReadEmbeddedMetadata(path); meta.ok()) {
+    v = meta->orientation;
+  }
   return v >= 1 && v <= 8 ? v : 1;
 }
 
@@ -376,11 +381,11 @@ class Pipeline {
         out.index = n;
         out.keyframe = frame_->key_frame != 0;
         out.still = summary_.is_image;
-        if (summary_.is_image && summary_.rotation == 0) {
-          converter_->set_orientation(ExifOrientationOf(frame_.get()));
+        if (summary_.is_image && summary_.rotation == 0 && options_.exif_orientation) {
+          summary_.exif_orientation = ExifOrientationOf(frame_.get(), path_);
+          converter_->set_orientation(summary_.exif_orientation);
         }
         SL_RETURN_IF_ERROR(converter_->Convert(frame_.get(), &out));
-        if (summary_.is_image) summary_.exif_orientation = converter_->orientation();
         summary_.width = out.width;
         summary_.height = out.height;
         ++summary_.frames_delivered;

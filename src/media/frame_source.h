@@ -51,6 +51,9 @@ struct FrameSourceOptions {
   // The layout for a still image, when it should differ (RGB lets image hashes follow tools that
   // compute luminance from RGB, while video frames take the cheaper luma plane).
   std::optional<PixelLayout> still_layout;
+  // Turn a still upright by its EXIF orientation. Off for signals that must hash the pixels as
+  // stored, as reference tools do (PDQ, match signatures: matched under all eight symmetries).
+  bool exif_orientation = true;
   // Scale delivered frames so that neither side exceeds this (aspect kept); 0 keeps the size.
   int max_side = 0;
   int threads = 2;  // decoder threads; 0 lets FFmpeg choose
@@ -83,8 +86,8 @@ struct DecodeSummary {
   double duration_s = 0;  // of the stream, from the container (0 when unknown)
   double frame_rate = 0;  // average frames per second, from the container
   int rotation = 0;       // degrees clockwise applied to every frame (a video's)
-  // A still's EXIF Orientation (1..8; 1 upright as stored), applied: turned and, for 2, 4, 5
-  // and 7, mirrored. Phones store portrait photos sideways and say so here.
+  // A still's EXIF Orientation (1..8; 1 upright as stored or not asked for), applied: turned
+  // and, for 2, 4, 5 and 7, mirrored. Phones store portrait photos sideways and say so here.
   int exif_orientation = 1;
   int width = 0, height = 0;  // delivered size
   std::int64_t frames_decoded = 0;

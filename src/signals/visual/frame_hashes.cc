@@ -58,6 +58,7 @@ Result<FrameHashes> HashFrames(const std::string& path, const FrameHashOptions& 
   source.rate = options.rate;
   source.layout = media::PixelLayout::kGray8;
   source.still_layout = media::PixelLayout::kRgb24;
+  source.exif_orientation = false;  // PDQ hashes the pixels as stored, as the reference does
   source.threads = options.threads;
   FrameHashes out;
   PdqConsumer consumer(&out, on_progress);

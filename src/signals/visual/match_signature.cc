@@ -468,6 +468,9 @@ Result<MatchSignature> ExtractMatchSignature(const std::string& path,
   source.layout = media::PixelLayout::kGray8;
   source.max_side = options.orb_side;
   source.threads = options.threads;
+  // Stills as stored, as the signature's PDQ reference does; matching covers all eight
+  // symmetries, so a copy turned upright still matches.
+  source.exif_orientation = false;
   SL_ASSIGN_OR_RETURN(media::DecodeSummary summary, media::DecodeFrames(path, source, consumer));
   MatchSignature sig = builder.Finish();
   sig.still = summary.is_image;
