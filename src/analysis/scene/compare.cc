@@ -80,6 +80,15 @@ FileFeatures MirrorFileFeatures(const FileFeatures& b) {
   return MirrorFileFeatures(b, MirrorEach(b.features));
 }
 
+int FlippedShortlistCount(const std::vector<SceneFeatures>& a,
+                          const std::vector<SceneFeatures>& flipped_b, const CompareOptions& o) {
+  int best = 0;
+  for (const SceneFeatures& fa : a)
+    for (const SceneFeatures& fb : flipped_b)
+      best = std::max(best, CountTentativeMatches(fa, fb, o.shortlist_keypoints, o.match.ratio));
+  return best;
+}
+
 namespace {
 
 // Every stage but the mirrored one.
@@ -279,11 +288,7 @@ FileComparison CompareFeatures(const FileFeatures& a, const FileFeatures& b,
     // a direct test); a pair with no flipped common ground stops here, before B's pixels and
     // simulated views are flipped.
     flipped_features = MirrorEach(b.features);
-    for (const SceneFeatures& fa : a.features)
-      for (const SceneFeatures& fb : flipped_features)
-        out.mirror_shortlist =
-            std::max(out.mirror_shortlist,
-                     CountTentativeMatches(fa, fb, o.shortlist_keypoints, o.match.ratio));
+    out.mirror_shortlist = FlippedShortlistCount(a.features, flipped_features, o);
   }
   if ((look_for_mirror || check_guided) && !b.features.empty() &&
       out.mirror_shortlist >= o.mirror_min_shortlist) {

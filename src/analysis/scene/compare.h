@@ -131,6 +131,12 @@ struct FileComparison {
   int mirror_shortlist = 0;  // B flipped: its precheck's best count (0: not tried)
 };
 
+// The flipped test's precheck count (CompareOptions::mirror_min_shortlist): the most mutual
+// ratio-test matches between a frame of A and a frame of B flipped (`flipped_b`: B's frames'
+// features flipped, mirror.h), among the `shortlist_keypoints` strongest of each.
+int FlippedShortlistCount(const std::vector<SceneFeatures>& a,
+                          const std::vector<SceneFeatures>& flipped_b, const CompareOptions& o);
+
 // What CompareFeatures appends to the reason of a match found with B flipped.
 inline constexpr char kMirroredNote[] = " (B is mirrored: flipped left to right against A)";
 

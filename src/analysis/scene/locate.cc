@@ -543,11 +543,8 @@ Result<LocateResult> Locate(const std::string& query, const ReferenceIndex& inde
       // (compare.h), a sixteenth of a direct test, on every one. VLAD of the query as it is
       // ranks its place lower than it would unflipped (SIFT is not mirror-invariant), so the
       // similarity order of the test above is not the order for this one.
-      const SceneFeatures ref_flipped = MirrorFeatures(ref_features[k].features.front());
-      int count = 0;
-      for (const SceneFeatures& f : q.features)
-        count = std::max(count, CountTentativeMatches(f, ref_flipped, wide.shortlist_keypoints,
-                                                      wide.match.ratio));
+      const int count = FlippedShortlistCount(
+          q.features, {MirrorFeatures(ref_features[k].features.front())}, wide);
       if (count >= wide.mirror_min_shortlist) flipped.emplace_back(count, k);
     }
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
