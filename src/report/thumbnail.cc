@@ -2,10 +2,8 @@
 
 #include <algorithm>
 
-#include "media/exif_reader.h"
-#include "media/image_decode.h"
 #include "media/image_writer.h"
-#include "media/orientation.h"
+#include "report/item_pictures.h"
 #include "signals/visual/keyframes.h"
 
 namespace sightline::report {
@@ -21,19 +19,9 @@ constexpr std::int64_t kVideoFrames[] = {0, 30};
 Result<std::string> Thumbnail(const std::string& path, const std::string& kind, int max_side) {
   media::Image picture;
   if (kind == "image") {
-    media::ImageDecodeOptions o;
-    o.pixels = media::ImagePixels::kRgb24;
-    SL_ASSIGN_OR_RETURN(media::DecodedImage decoded, media::DecodeImage(path, o));
-    // DecodeImage gives the pixels as stored; the thumbnail shows the photo as it is seen
-    // (upright by its EXIF orientation, as every other picture of it).
-    auto meta = media::ReadEmbeddedMetadata(path);
-    const int orientation = meta.ok() ? meta->orientation : 1;
-    const bool swap = media::OrientationSwapsSides(orientation);
-    picture.width = swap ? decoded.height : decoded.width;
-    picture.height = swap ? decoded.width : decoded.height;
-    picture.layout = media::PixelLayout::kRgb24;
-    media::TurnUpright(decoded.data.data(), decoded.width, decoded.height, decoded.stride, 3,
-                       orientation, &picture.pixels);
+    // The decode pass every picture of a photo comes from (media/frame_source.h): upright by
+    // its EXIF orientation, as its keyframes and match pictures are.
+    SL_ASSIGN_OR_RETURN(picture, FrameAt(path, 0, max_side));
   } else {
     SL_ASSIGN_OR_RETURN(std::vector<media::Image> frames,
                         signals::visual::ReadFramePictures(
