@@ -6,9 +6,6 @@
 #include <set>
 #include <utility>
 
-#include "case/findings.h"
-#include "case/relations.h"
-
 namespace sightline::investigation {
 
 namespace {
@@ -71,9 +68,9 @@ std::vector<PlaceGroup> GroupPlaces(const std::vector<PlaceLink>& links) {
   return out;
 }
 
-Result<std::vector<PlaceGroup>> ListPlaceGroups(evidence::Case& c) {
+std::vector<PlaceLink> PlaceLinks(const std::vector<Finding>& findings,
+                                  const std::vector<Relation>& relations) {
   std::vector<PlaceLink> links;
-  SL_ASSIGN_OR_RETURN(std::vector<Finding> findings, ListFindings(c, FindingFilter()));
   const auto joins = [](FindingKind k) {
     return k == FindingKind::kSamePlace || k == FindingKind::kSameFootage;
   };
@@ -93,12 +90,17 @@ Result<std::vector<PlaceGroup>> ListPlaceGroups(evidence::Case& c) {
     links.push_back({f.suggestion.item_a, f.suggestion.item_b, FindingKindName(k), false, f.id,
                      f.suggestion.score, f.status == FindingStatus::kAccepted});
   }
-  SL_ASSIGN_OR_RETURN(std::vector<Relation> relations, ListRelations(c, 0));
   for (const Relation& r : relations) {
     if (r.kind != "same_place" && r.kind != "same_footage") continue;
     links.push_back({r.item_a, r.item_b, r.kind, true, r.id, 1.0, true});
   }
-  return GroupPlaces(links);
+  return links;
+}
+
+Result<std::vector<PlaceGroup>> ListPlaceGroups(evidence::Case& c) {
+  SL_ASSIGN_OR_RETURN(std::vector<Finding> findings, ListFindings(c, FindingFilter()));
+  SL_ASSIGN_OR_RETURN(std::vector<Relation> relations, ListRelations(c, 0));
+  return GroupPlaces(PlaceLinks(findings, relations));
 }
 
 nlohmann::json PlaceGroupJson(const PlaceGroup& g) {

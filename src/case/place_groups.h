@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "case/findings.h"
+#include "case/relations.h"
 #include "evidence/case.h"
 
 namespace sightline::investigation {
@@ -46,7 +48,12 @@ struct PlaceGroup {
 // smallest item. Links naming one item twice are ignored.
 std::vector<PlaceGroup> GroupPlaces(const std::vector<PlaceLink>& links);
 
-// The groups of the case's links (see above).
+// The links (see above) among `findings` and `relations` (all of a case's, as ListFindings and
+// ListRelations give them).
+std::vector<PlaceLink> PlaceLinks(const std::vector<Finding>& findings,
+                                  const std::vector<Relation>& relations);
+
+// The groups of the case's links: GroupPlaces(PlaceLinks(its findings, its relations)).
 Result<std::vector<PlaceGroup>> ListPlaceGroups(evidence::Case& c);
 
 // {"items":[..],"pairs","pairs_linked","confirmed","links":[{"a","b","kind","finding"|"relation",

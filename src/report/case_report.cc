@@ -189,7 +189,6 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
   SL_ASSIGN_OR_RETURN(std::vector<inv::Location> locations, inv::ListLocations(c, 0));
   SL_ASSIGN_OR_RETURN(std::vector<inv::Relation> relations, inv::ListRelations(c, 0));
   SL_ASSIGN_OR_RETURN(inv::Timeline timeline, inv::BuildTimeline(c));
-  SL_ASSIGN_OR_RETURN(std::vector<inv::PlaceGroup> place_groups, inv::ListPlaceGroups(c));
   SL_ASSIGN_OR_RETURN(std::optional<evidence::CustodyEntry> head, c.log().Head());
 
   nlohmann::json r;
@@ -239,7 +238,8 @@ Result<nlohmann::json> BuildCaseReport(evidence::Case& c, const CaseReportOption
     jfindings.push_back(std::move(j));
   }
   r["findings"] = jfindings;
-  r["place_groups"] = Array(place_groups, inv::PlaceGroupJson);
+  r["place_groups"] =
+      Array(inv::GroupPlaces(inv::PlaceLinks(findings, relations)), inv::PlaceGroupJson);
   r["relations"] = Array(relations, inv::RelationJson);
   r["locations"] = Array(locations, inv::LocationJson);
   r["sources"] = Array(sources, inv::SourceJson);
