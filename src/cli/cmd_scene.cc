@@ -12,7 +12,6 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "media/image_writer.h"
-#include "report/item_pictures.h"
 
 namespace sightline::cli {
 namespace {
@@ -76,17 +75,12 @@ nlohmann::ordered_json TimeJson(bool still, double t) {
 
 double Round(double v, double unit) { return std::round(v / unit) * unit; }
 
-// The frame of `path` that was compared, for the evidence picture: a photo in colour, decoded
-// again (the comparison is grey), when it comes out the same shape. A video's frame stays grey:
-// decoding it again by its time may land on a neighbouring frame, on which the points are not.
-cv::Mat EvidenceFrame(const std::string& path, const sc::SceneFrame& compared) {
-  if (!compared.still || compared.gray.empty()) return compared.gray;
-  auto colour = report::FrameAt(path, 0, std::max(compared.gray.cols, compared.gray.rows));
-  if (!colour.ok() || colour->layout != media::PixelLayout::kRgb24) return compared.gray;
-  const double aspect = static_cast<double>(compared.gray.cols) / compared.gray.rows;
-  if (std::abs(static_cast<double>(colour->width) / colour->height - aspect) > 0.01 * aspect)
-    return compared.gray;
-  return cv::Mat(colour->height, colour->width, CV_8UC3, colour->pixels.data()).clone();
+// The frame of `path` that was compared, for the evidence picture: in colour, decoded again
+// (the comparison is grey); grey when that fails (a HEIF photo).
+cv::Mat EvidenceFrame(const std::string& path, const sc::FileFeatures& f, int frame) {
+  const sc::SceneFrame& compared = f.frames[frame];
+  auto colour = sc::ReadSceneFrameInColour(path, f.frame_options, compared);
+  return colour.ok() ? *colour : compared.gray;
 }
 
 int Run(const Args& args) {
@@ -122,8 +116,8 @@ int Run(const Args& args) {
   bool failed = false;
   std::string picture = args.Get("picture");
   if (!picture.empty()) {
-    const media::Image image = sc::DrawMatch(EvidenceFrame(a, fa.frames[c->a_frame]),
-                                             EvidenceFrame(b, fb.frames[c->b_frame]), c->match);
+    const media::Image image =
+        sc::DrawMatch(EvidenceFrame(a, fa, c->a_frame), EvidenceFrame(b, fb, c->b_frame), c->match);
     Status s = media::WriteJpeg(picture, image, {.quality = 88, .max_side = 0});
     if (!s.ok()) {
       Warn("scene", s.message());

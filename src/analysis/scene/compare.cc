@@ -18,6 +18,7 @@ Result<FileFeatures> ReadFileFeatures(const std::string& path, const FrameOption
   FrameOptions fo = frames;
   if (video_features) fo.video_max_side = video_features->max_side;
   SL_ASSIGN_OR_RETURN(f.frames, ReadSceneFrames(path, fo));
+  f.frame_options = fo;
   f.still = !f.frames.empty() && f.frames.front().still;
   f.options = f.still || !video_features ? features : *video_features;
   for (const SceneFrame& frame : f.frames)
@@ -355,9 +356,8 @@ Result<FileComparison> CompareFiles(const std::string& a, const std::string& b,
   return c;
 }
 
-media::Image DrawMatch(const cv::Mat& a_gray, const cv::Mat& b_gray, const SceneMatch& match,
-                       int height) {
-  const int h = std::max(16, std::min({height, std::max(a_gray.rows, b_gray.rows)}));
+media::Image DrawMatch(const cv::Mat& a, const cv::Mat& b, const SceneMatch& match, int height) {
+  const int h = std::max(16, std::min({height, std::max(a.rows, b.rows)}));
   auto fit = [h](const cv::Mat& g) {
     cv::Mat rgb;
     if (g.empty()) return cv::Mat(h, h, CV_8UC3, cv::Scalar(0, 0, 0));
@@ -368,7 +368,7 @@ media::Image DrawMatch(const cv::Mat& a_gray, const cv::Mat& b_gray, const Scene
     cv::cvtColor(scaled, rgb, cv::COLOR_GRAY2RGB);
     return rgb;
   };
-  const cv::Mat left = fit(a_gray), right = fit(b_gray);
+  const cv::Mat left = fit(a), right = fit(b);
   constexpr int kGap = 8;
   cv::Mat canvas(h, left.cols + kGap + right.cols, CV_8UC3, cv::Scalar(255, 255, 255));
   left.copyTo(canvas(cv::Rect(0, 0, left.cols, h)));

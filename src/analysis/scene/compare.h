@@ -87,7 +87,8 @@ struct FileFeatures {
   // CompareFeatures computes those it needs from the frames.
   std::vector<SceneFeatures> affine;
   bool still = false;
-  FeatureOptions options;  // those `features` were taken with (the simulated views follow them)
+  FeatureOptions options;      // those `features` were taken with (the simulated views follow them)
+  FrameOptions frame_options;  // those `frames` were read with (ReadSceneFrameInColour)
 };
 
 // A photo's features are taken with `features`; a video's frames with `video_features` when given
@@ -150,7 +151,7 @@ Result<FileComparison> CompareFiles(const std::string& a, const std::string& b,
 
 // The two frames (grey, or RGB in R G B order) side by side at a common height (at most `height`
 // pixels), with each inlier pair joined by a line, as an RGB picture.
-media::Image DrawMatch(const cv::Mat& a_gray, const cv::Mat& b_gray, const SceneMatch& match,
+media::Image DrawMatch(const cv::Mat& a, const cv::Mat& b, const SceneMatch& match,
                        int height = 720);
 
 }  // namespace sightline::analysis::scene

@@ -11,6 +11,45 @@ namespace sightline::analysis::scene {
 
 namespace {
 
+// A decoded picture as a matrix (grey or RGB), copied; a photo larger than `max_side` is brought
+// down to it (frames are decoded at the larger of the photo and video bounds, since which the
+// file is is not known before).
+cv::Mat BoundedCopy(const cv::Mat& view, bool still, int max_side) {
+  const int long_side = std::max(view.cols, view.rows);
+  if (!still || max_side <= 0 || long_side <= max_side) return view.clone();
+  const double k = static_cast<double>(max_side) / long_side;
+  cv::Mat out;
+  cv::resize(view, out,
+             cv::Size(std::max(1, static_cast<int>(std::lround(view.cols * k))),
+                      std::max(1, static_cast<int>(std::lround(view.rows * k)))),
+             0, 0, cv::INTER_AREA);
+  return out;
+}
+
+cv::Mat View(const media::Frame& frame) {
+  return cv::Mat(frame.height, frame.width,
+                 frame.layout == media::PixelLayout::kRgb24 ? CV_8UC3 : CV_8UC1,
+                 const_cast<std::uint8_t*>(frame.data), static_cast<size_t>(frame.stride));
+}
+
+// The decoder's settings for `options`; both passes (grey to compare, colour to show) use them,
+// so that they deliver the same frames.
+media::FrameSourceOptions DecodeOptions(const FrameOptions& options, media::PixelLayout layout) {
+  media::FrameSourceOptions fo;
+  fo.layout = layout;
+  fo.max_side = options.max_side;
+  if (options.video_max_side > options.max_side && options.max_side > 0)
+    fo.max_side = options.video_max_side;
+  fo.max_pixels = options.max_pixels;
+  if (options.at_s >= 0) {
+    fo.sampling = media::Sampling::kEveryFrame;
+  } else {
+    fo.sampling = media::Sampling::kRate;
+    fo.rate = 1.0 / std::max(0.05, options.min_period_s);
+  }
+  return fo;
+}
+
 // Keeps frames a set time apart; when more than twice the wanted number are held, every other
 // one is dropped and the spacing doubles, so that any length of clip ends with frames spread
 // evenly over it in bounded memory.
@@ -64,20 +103,7 @@ class SpreadCollector : public media::FrameConsumer {
     SceneFrame s;
     s.t = frame.still ? 0 : frame.t;
     s.still = frame.still;
-    cv::Mat view(frame.height, frame.width, CV_8UC1, const_cast<std::uint8_t*>(frame.data),
-                 static_cast<size_t>(frame.stride));
-    // Decoded at the larger of the two sides (a video's is not known before): a photo is
-    // brought down to its own.
-    const int long_side = std::max(view.cols, view.rows);
-    if (frame.still && options_.max_side > 0 && long_side > options_.max_side) {
-      const double k = static_cast<double>(options_.max_side) / long_side;
-      cv::resize(view, s.gray,
-                 cv::Size(std::max(1, static_cast<int>(std::lround(view.cols * k))),
-                          std::max(1, static_cast<int>(std::lround(view.rows * k)))),
-                 0, 0, cv::INTER_AREA);
-    } else {
-      s.gray = view.clone();
-    }
+    s.gray = BoundedCopy(View(frame), frame.still, options_.max_side);
     return s;
   }
 
@@ -100,37 +126,56 @@ Result<std::vector<SceneFrame>> ReadSceneFrames(const std::string& path,
     SL_ASSIGN_OR_RETURN(media::LumaImage luma, media::DecodeHeifLuma(path, ho));
     SceneFrame frame;
     frame.still = true;
-    const cv::Mat view(luma.height, luma.width, CV_8UC1, luma.pixels.data());
-    const int long_side = std::max(luma.width, luma.height);
-    if (options.max_side > 0 && long_side > options.max_side) {
-      const double s = static_cast<double>(options.max_side) / long_side;
-      cv::resize(view, frame.gray,
-                 cv::Size(std::max(1, static_cast<int>(std::lround(luma.width * s))),
-                          std::max(1, static_cast<int>(std::lround(luma.height * s)))),
-                 0, 0, cv::INTER_AREA);
-    } else {
-      frame.gray = view.clone();
-    }
+    frame.gray = BoundedCopy(cv::Mat(luma.height, luma.width, CV_8UC1, luma.pixels.data()), true,
+                             options.max_side);
     return std::vector<SceneFrame>{std::move(frame)};
   }
-  media::FrameSourceOptions fo;
-  fo.layout = media::PixelLayout::kGray8;
-  fo.max_side = options.max_side;
-  if (options.video_max_side > options.max_side && options.max_side > 0)
-    fo.max_side = options.video_max_side;
-  fo.max_pixels = options.max_pixels;
-  if (options.at_s >= 0) {
-    fo.sampling = media::Sampling::kEveryFrame;
-  } else {
-    fo.sampling = media::Sampling::kRate;
-    fo.rate = 1.0 / std::max(0.05, options.min_period_s);
-  }
+  const media::FrameSourceOptions fo = DecodeOptions(options, media::PixelLayout::kGray8);
   SpreadCollector collector(options);
   auto summary = media::DecodeFrames(path, fo, collector);
   if (!summary.ok() && !collector.reached()) return summary.status();
   std::vector<SceneFrame> frames = collector.Take();
   if (frames.empty()) return Corrupt(path + ": no picture could be decoded");
   return frames;
+}
+
+namespace {
+
+// Waits for the frame at one time, in colour; stops once past it.
+class FrameAtTime : public media::FrameConsumer {
+ public:
+  FrameAtTime(const SceneFrame& wanted, int max_side) : wanted_(wanted), max_side_(max_side) {}
+
+  Status OnFrame(const media::Frame& frame) override {
+    if (frame.layout != media::PixelLayout::kRgb24) return Internal("expected RGB frames");
+    const double t = frame.still ? 0 : frame.t;
+    if (frame.still == wanted_.still && std::abs(t - wanted_.t) < 1e-9) {
+      found_ = BoundedCopy(View(frame), frame.still, max_side_);
+      return Status(StatusCode::kAlreadyExists, "found");
+    }
+    if (t > wanted_.t) return Status(StatusCode::kAlreadyExists, "passed");
+    return Status::Ok();
+  }
+
+  const cv::Mat& found() const { return found_; }
+
+ private:
+  const SceneFrame& wanted_;
+  int max_side_;
+  cv::Mat found_;
+};
+
+}  // namespace
+
+Result<cv::Mat> ReadSceneFrameInColour(const std::string& path, const FrameOptions& options,
+                                       const SceneFrame& compared) {
+  if (media::IsHeifStillFile(path)) return Unsupported(path + ": HEIF photos are read grey");
+  FrameAtTime consumer(compared, options.max_side);
+  // A stop from the consumer is an error status; whether the frame came is what counts.
+  (void)media::DecodeFrames(path, DecodeOptions(options, media::PixelLayout::kRgb24), consumer);
+  if (consumer.found().empty() || consumer.found().size() != compared.gray.size())
+    return NotFound(path + ": the compared frame was not decoded again");
+  return consumer.found();
 }
 
 }  // namespace sightline::analysis::scene

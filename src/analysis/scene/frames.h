@@ -47,6 +47,14 @@ struct FrameOptions {
 Result<std::vector<SceneFrame>> ReadSceneFrames(const std::string& path,
                                                 const FrameOptions& options = {});
 
+// `compared`, one of the frames ReadSceneFrames(path, options) gave, again in colour (CV_8UC3,
+// R G B, the same size), for showing the evidence as it looks. The file is decoded again with the
+// same sampling up to that frame's time, so it is that very frame, not a neighbour a seek by time
+// might land on. Fails when no frame of the same time and size comes (the file changed) and for
+// HEIF photos (read as luma only).
+Result<cv::Mat> ReadSceneFrameInColour(const std::string& path, const FrameOptions& options,
+                                       const SceneFrame& compared);
+
 }  // namespace sightline::analysis::scene
 
 #endif  // SIGHTLINE_ANALYSIS_SCENE_FRAMES_H_

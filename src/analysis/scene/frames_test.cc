@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <opencv2/imgproc.hpp>
 
 #include "analysis/scene/compare.h"
 #include "analysis/scene/synthetic.h"
@@ -100,6 +101,61 @@ TEST_F(SceneFrames, ClipsTakeTheVideoFeatureOptionsAndStillMatch) {
   }
   // A clip against a photo of another place: no match.
   EXPECT_FALSE(CompareFeatures(*a, *photo, o).match.match);
+}
+
+// Mean absolute difference between the luma of an RGB picture and a grey one of the same size.
+double LumaDistance(const cv::Mat& rgb, const cv::Mat& gray) {
+  cv::Mat luma;
+  cv::cvtColor(rgb, luma, cv::COLOR_RGB2GRAY);
+  return cv::norm(luma, gray, cv::NORM_L1) / static_cast<double>(gray.total());
+}
+
+TEST_F(SceneFrames, TheComparedFrameComesBackInColourNotANeighbour) {
+  // A colourful moving pattern: frames half a second apart differ.
+  const std::string clip = *dir_ / "pattern.mp4";
+  MakeMedia({"-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=4", "-c:v", "libx264",
+             "-preset", "veryfast", "-pix_fmt", "yuv420p"},
+            clip);
+  FrameOptions o;
+  auto frames = ReadSceneFrames(clip, o);
+  ASSERT_TRUE(frames.ok()) << frames.status().message();
+  ASSERT_GE(frames->size(), 4u);
+  for (size_t i = 0; i + 1 < frames->size(); ++i) {
+    const SceneFrame& f = (*frames)[i];
+    auto colour = ReadSceneFrameInColour(clip, o, f);
+    ASSERT_TRUE(colour.ok()) << colour.status().message();
+    ASSERT_EQ(colour->type(), CV_8UC3);
+    ASSERT_EQ(colour->size(), f.gray.size());
+    const double own = LumaDistance(*colour, f.gray);
+    const double next = LumaDistance(*colour, (*frames)[i + 1].gray);
+    EXPECT_LT(own, 3.0) << "frame at " << f.t;
+    EXPECT_GT(next, 2 * own + 1) << "frame at " << f.t;
+  }
+  // testsrc2 is colourful: the picture is not grey.
+  auto colour = ReadSceneFrameInColour(clip, o, frames->front());
+  ASSERT_TRUE(colour.ok());
+  std::vector<cv::Mat> channels;
+  cv::split(*colour, channels);
+  EXPECT_GT(cv::norm(channels[0], channels[2], cv::NORM_L1) / channels[0].total(), 10.0);
+
+  // A frame asked for by time, and a photo.
+  o.at_s = 1.3;
+  frames = ReadSceneFrames(clip, o);
+  ASSERT_TRUE(frames.ok() && frames->size() == 1u);
+  colour = ReadSceneFrameInColour(clip, o, frames->front());
+  ASSERT_TRUE(colour.ok()) << colour.status().message();
+  EXPECT_LT(LumaDistance(*colour, frames->front().gray), 3.0);
+  frames = ReadSceneFrames(*dir_ / "photo.jpg", FrameOptions{});
+  ASSERT_TRUE(frames.ok() && frames->size() == 1u);
+  colour = ReadSceneFrameInColour(*dir_ / "photo.jpg", FrameOptions{}, frames->front());
+  ASSERT_TRUE(colour.ok()) << colour.status().message();
+  EXPECT_EQ(colour->cols, 1024);
+  EXPECT_LT(LumaDistance(*colour, frames->front().gray), 3.0);
+
+  // A frame the file does not have (another time): an error, not a neighbour.
+  SceneFrame missing = (*ReadSceneFrames(clip, FrameOptions{})).front();
+  missing.t += 0.013;
+  EXPECT_FALSE(ReadSceneFrameInColour(clip, FrameOptions{}, missing).ok());
 }
 
 }  // namespace
