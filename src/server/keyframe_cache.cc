@@ -13,6 +13,9 @@ namespace {
 
 constexpr int kMaxKeyframes = 24;  // as `sightline keyframes`
 constexpr int kPictureSide = 640;
+// Written into index.json; an entry of another version is computed again. 2: photos are turned
+// upright by their EXIF orientation (media/orientation.h), so pictures cached before are sideways.
+constexpr int kCacheVersion = 2;
 
 std::string JpegName(std::int64_t index) { return std::to_string(index) + ".jpg"; }
 
@@ -54,7 +57,7 @@ Result<nlohmann::json> KeyframeCache::Compute(const std::string& dir,
           {{"index", i}, {"t", std::round(chosen[i].t * 1e6) / 1e6}, {"shot", chosen[i].shot}});
     }
   }
-  nlohmann::json index = {{"shots", shots}, {"keyframes", list}};
+  nlohmann::json index = {{"version", kCacheVersion}, {"shots", shots}, {"keyframes", list}};
   SL_RETURN_IF_ERROR(WriteFileAtomic(JoinPath(dir, "index.json"), index.dump() + "\n", 0600));
   return index;
 }
@@ -74,7 +77,8 @@ Result<nlohmann::json> KeyframeCache::Index(const std::string& sha256,
   auto text = ReadFileToString(JoinPath(dir, "index.json"), 16 << 20);
   if (text.ok()) {
     nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-    if (j.is_object() && j.contains("keyframes")) return j;
+    if (j.is_object() && j.contains("keyframes") && j.value("version", 0) == kCacheVersion)
+      return j;
   }
   return Compute(dir, object_path, kind);
 }

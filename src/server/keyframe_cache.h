@@ -2,7 +2,8 @@
 // keyframes` chooses them (signals/visual/keyframes.h), an image's own picture, written once as
 // JPEGs under DIR/workbench/cache/keyframes/SHA256/ with an index.json, and read from there
 // afterwards. The cache is rebuildable and is not evidence (it is not in the case's catalogue or
-// custody log); it is keyed by the original's hash, so it can never describe other bytes.
+// custody log); it is keyed by the original's hash, so it can never describe other bytes, and
+// carries a version, so that pictures made by an older way of making them are made again.
 //
 // Thread safety: may be used from several threads; one item is computed by one thread at a time
 // (others asking for it wait), different items in parallel.
