@@ -200,55 +200,74 @@ FileComparison CompareAsGiven(const FileFeatures& a, const FileFeatures& b,
     out.seed_inliers = seed.match.inliers;
     MatchOptions gated = o.match;
     gated.min_inliers_homography = gated.min_inliers_fundamental = o.match.min_inliers_guided;
-    SceneModel model = seed.match.model;
-    cv::Mat geometry = seed.match.geometry;
-    int had = seed.match.inliers;
+    gated.coverage_neighbour_px = o.guided_coverage_neighbour_px;
     // The guided search pairs points that the ratio test had refused, an overlay's glyphs among
     // them (look-alikes along the guide's lines): the overlay each frame pair's tentative
     // matches show (overlay.h) is left out of its guided ones.
     std::vector<Correspondences> overlays;
     for (const auto& [fa, fb] : seed.on)
       overlays.push_back(TentativeCorrespondences(fa, fb, o.match));
-    // Twice: the first refit, on many more correspondences, is a better guide than the seed.
-    for (int round = 0; round < 3; ++round) {
-      Correspondences guided;
-      for (size_t k = 0; k < seed.on.size(); ++k) {
-        Correspondences found =
-            GuidedCorrespondences(seed.on[k].first, seed.on[k].second, model, geometry, o.match);
-        DropNearOverlay(found, overlays[k], o.match);
-        MergeCorrespondences(guided, found, o.match);
+    // Up to three rounds: each refit, on many more correspondences, is a better guide than the
+    // one before.
+    auto guide = [&](SceneModel model, cv::Mat geometry, int had, const char* how) {
+      for (int round = 0; round < 3; ++round) {
+        Correspondences guided;
+        for (size_t k = 0; k < seed.on.size(); ++k) {
+          Correspondences found =
+              GuidedCorrespondences(seed.on[k].first, seed.on[k].second, model, geometry, o.match);
+          DropNearOverlay(found, overlays[k], o.match);
+          MergeCorrespondences(guided, found, o.match);
+        }
+        SceneMatch m = MatchCorrespondences(guided, gated);
+        out.guided_inliers = std::max(out.guided_inliers, m.inliers);
+        // The gate counts places (guided.h): near twins of one blob do not vouch for a match.
+        const int places =
+            DistinctPlaces(m, cv::Size(guided.a_width, guided.a_height),
+                           cv::Size(guided.b_width, guided.b_height), o.match.guided_place_px);
+        out.guided_places = std::max(out.guided_places, places);
+        if (m.match && places < o.match.min_inliers_guided) {
+          m.match = false;
+          char buf[160];
+          std::snprintf(buf, sizeof buf,
+                        "%d inliers, but on only %d distinct places (%d needed after guided "
+                        "matching)",
+                        m.inliers, places, o.match.min_inliers_guided);
+          m.reason = buf;
+        }
+        if (m.match) {
+          out.match = std::move(m);
+          out.a_frame = seed.i;
+          out.b_frame = seed.j;
+          out.guided = true;
+          char buf[160];
+          std::snprintf(buf, sizeof buf,
+                        " (found by guided matching from a weak fit of %d inliers%s)",
+                        seed.match.inliers, how);
+          out.match.reason += buf;
+          return true;
+        }
+        if (m.inliers <= had || m.geometry.empty()) return false;
+        had = m.inliers;
+        model = m.model;
+        geometry = m.geometry;
       }
-      SceneMatch m = MatchCorrespondences(guided, gated);
-      out.guided_inliers = std::max(out.guided_inliers, m.inliers);
-      // The gate counts places (guided.h): near twins of one blob do not vouch for a match.
-      const int places =
-          DistinctPlaces(m, cv::Size(guided.a_width, guided.a_height),
-                         cv::Size(guided.b_width, guided.b_height), o.match.guided_place_px);
-      out.guided_places = std::max(out.guided_places, places);
-      if (m.match && places < o.match.min_inliers_guided) {
-        m.match = false;
-        char buf[160];
-        std::snprintf(buf, sizeof buf,
-                      "%d inliers, but on only %d distinct places (%d needed after guided "
-                      "matching)",
-                      m.inliers, places, o.match.min_inliers_guided);
-        m.reason = buf;
+      return false;
+    };
+    bool found = guide(seed.match.model, seed.match.geometry, seed.match.inliers, "");
+    if (!found && o.match.parallax_min_support > 0 && seed.match.model == SceneModel::kHomography) {
+      // The weak fit may be one distant plane: its parallax gives the epipolar geometry.
+      Correspondences tentative = overlays.front();
+      for (size_t k = 1; k < overlays.size(); ++k)
+        MergeCorrespondences(tentative, overlays[k], o.match);
+      const double scale = ToleranceScale(std::max(tentative.a_width, tentative.a_height),
+                                          std::max(tentative.b_width, tentative.b_height));
+      const cv::Mat f = PlaneParallaxFundamental(
+          tentative, seed.match.geometry, o.match.guided_homography_px * scale,
+          o.match.guided_epipolar_px * scale, o.match.parallax_min_support);
+      if (!f.empty()) {
+        out.parallax_guide = true;
+        found = guide(SceneModel::kFundamental, f, 0, " on one plane, and the parallax off it");
       }
-      if (m.match) {
-        out.match = std::move(m);
-        out.a_frame = seed.i;
-        out.b_frame = seed.j;
-        out.guided = true;
-        char buf[128];
-        std::snprintf(buf, sizeof buf, " (found by guided matching from a weak fit of %d inliers)",
-                      seed.match.inliers);
-        out.match.reason += buf;
-        break;
-      }
-      if (m.inliers <= had || m.geometry.empty()) break;
-      had = m.inliers;
-      model = m.model;
-      geometry = m.geometry;
     }
   }
   if (!a.frames.empty()) out.a_time = a.frames[out.a_frame].t;

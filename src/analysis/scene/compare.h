@@ -58,6 +58,8 @@ struct CompareOptions {
   // on the frame pairs it came from; the model is refitted twice and gated by
   // MatchOptions::min_inliers_guided.
   bool guided = true;
+  // MatchOptions::coverage_neighbour_px for the guided refit's hull and cell gates.
+  double guided_coverage_neighbour_px = 0;
   // Precheck: the wide-baseline stages (affine, merged frames, guided) run only when the best
   // verified frame pair has at least this many tentative matches. Nearly all pairs of different
   // places have fewer, and pay only the direct test (doc/scene.md has the distributions).
@@ -123,6 +125,8 @@ struct FileComparison {
   int seed_inliers = 0;        // consistent inliers of the weak fit that guided it (0: none)
   int guided_inliers = 0;      // consistent inliers after guided matching (matched or not)
   int guided_places = 0;       // and the distinct places among them (its gate counts these)
+  // A plane's parallax guided a second search (MatchOptions::parallax_min_support).
+  bool parallax_guide = false;
   // B matched once flipped left to right (mirror.h). The fields above then describe the flipped
   // comparison, whose answer this is; `match` is stated in B's own pixels.
   bool mirrored = false;

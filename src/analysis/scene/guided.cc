@@ -61,6 +61,76 @@ std::vector<unsigned char> Allowed(const SceneFeatures& a, const SceneFeatures& 
 
 }  // namespace
 
+cv::Mat PlaneParallaxFundamental(const Correspondences& c, const cv::Mat& homography,
+                                 double plane_px, double line_px, int min_support) {
+  if (homography.rows != 3 || homography.cols != 3 || c.a.size() != c.b.size()) return {};
+  cv::Mat h64;
+  homography.convertTo(h64, CV_64F);
+  const cv::Matx33d h(h64.ptr<double>());
+  // Each off-plane match: its point in B and its transfer by the plane's homography; the epipole
+  // lies on the line through both.
+  struct Parallax {
+    cv::Vec3d x, hx, line;
+  };
+  std::vector<Parallax> off;
+  for (size_t k = 0; k < c.a.size(); ++k) {
+    const cv::Vec3d t = h * cv::Vec3d(c.a[k].x, c.a[k].y, 1);
+    if (!(std::abs(t[2]) > 1e-12)) continue;
+    const cv::Vec3d hx = t / t[2], x(c.b[k].x, c.b[k].y, 1);
+    if (std::hypot(x[0] - hx[0], x[1] - hx[1]) <= plane_px) continue;
+    off.push_back({x, hx, x.cross(hx)});
+  }
+  constexpr size_t kMaxOff = 200;  // 20,000 candidate epipoles at most
+  if (off.size() > kMaxOff) off.resize(kMaxOff);
+  // Distance from x' to the line through the epipole and Hx: works for an epipole at infinity
+  // (forward motion puts it in the picture, sideways motion far outside).
+  auto supports = [line_px](const cv::Vec3d& e, const Parallax& p) {
+    const cv::Vec3d m = e.cross(p.hx);
+    const double n = std::hypot(m[0], m[1]);
+    return n > 1e-12 && std::abs(m.dot(p.x)) / n < line_px;
+  };
+  int best = 0;
+  cv::Vec3d best_e;
+  for (size_t i = 0; i < off.size(); ++i) {
+    for (size_t j = i + 1; j < off.size(); ++j) {
+      cv::Vec3d e = off[i].line.cross(off[j].line);
+      const double n = cv::norm(e);
+      if (!(n > 1e-12)) continue;
+      e /= n;
+      int support = 0;
+      for (const Parallax& p : off) support += supports(e, p);
+      if (support > best) {
+        best = support;
+        best_e = e;
+      }
+    }
+  }
+  if (best < min_support) return {};
+  // Refined by least squares on the lines that agree (the point nearest to all of them), then
+  // on the lines that agree with that, a few times: two lines meeting at a narrow angle, or a
+  // mismatch among them, put their crossing off the epipole.
+  for (int round = 0; round < 3; ++round) {
+    cv::Mat lines(0, 3, CV_64F);
+    for (const Parallax& p : off) {
+      const double n = std::hypot(p.line[0], p.line[1]);
+      if (supports(best_e, p) && n > 1e-12)
+        lines.push_back(cv::Mat(cv::Matx13d(p.line[0] / n, p.line[1] / n, p.line[2] / n)));
+    }
+    if (lines.rows < 2) break;
+    cv::Mat w, u, vt;
+    cv::SVDecomp(lines, w, u, vt, cv::SVD::FULL_UV);
+    const cv::Vec3d refined(vt.at<double>(2, 0), vt.at<double>(2, 1), vt.at<double>(2, 2));
+    int support = 0;
+    for (const Parallax& p : off) support += supports(refined, p);
+    if (support < min_support) break;
+    best_e = refined;
+  }
+  const cv::Matx33d ex(0, -best_e[2], best_e[1], best_e[2], 0, -best_e[0], -best_e[1], best_e[0],
+                       0);
+  cv::Mat f(ex * h);
+  return f / cv::norm(f);
+}
+
 int DistinctPlaces(const SceneMatch& m, cv::Size a, cv::Size b, double radius_px) {
   auto radius = [radius_px](cv::Size s) {
     return radius_px * std::clamp(std::max(s.width, s.height) / 1024.0, 0.5, 2.0);

@@ -48,6 +48,21 @@ Correspondences GuidedCorrespondences(const SceneFeatures& a, const SceneFeature
                                       SceneModel model, const cv::Mat& geometry,
                                       const MatchOptions& options = {});
 
+// A fundamental matrix (A pixels to B pixels) from a homography induced by a plane and the
+// tentative matches off that plane (Hartley & Zisserman 2004, section 13.3, algorithm 13.2):
+// F = [e']x H, where the epipole e' in B is the point that the lines joining each off-plane
+// point x' to its transfer Hx pass through (plane parallax). The epipole is chosen as the one
+// that most such lines pass within `line_px` of (every pair of lines proposes one); a match is
+// off the plane when x' lies more than `plane_px` from Hx. Empty when fewer than `min_support`
+// lines agree on one epipole.
+//
+// Why: a weak fit on one distant patch (the far end of a street, seen from two points along it)
+// is a homography, and points on one plane leave the epipolar geometry undetermined by the
+// epipole's two degrees of freedom; guided by the homography, the search finds only that patch
+// again, while the nearer houses that both pictures see lie along the epipolar lines.
+cv::Mat PlaneParallaxFundamental(const Correspondences& tentative, const cv::Mat& homography,
+                                 double plane_px, double line_px, int min_support);
+
 // The number of distinct places among `m`'s inliers (pictures of sizes `a` and `b`): an inlier
 // within `radius_px` (pixels at 1024, each picture at its own scale, 0.5-2x) of an earlier one in
 // either picture is the same place.

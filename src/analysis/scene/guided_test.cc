@@ -1,13 +1,15 @@
 // Guided matching (guided.h) on generated scenes whose geometry is known by construction: a wall
 // of repeated tiles, where the global ratio test loses nearly every point, gives them back once a
 // model says where to look; a weak fit on a 3D corner grows into a match; different places
-// searched along the lines of a made-up model stay far below the guided gate; and the pose check
-// drops chance pairs.
+// searched along the lines of a made-up model stay far below the guided gate; the pose check
+// drops chance pairs; a plane and its parallax give the epipolar geometry
+// (PlaneParallaxFundamental), and a shared poster's plane given any epipole guides no match.
 #include "analysis/scene/guided.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <opencv2/calib3d.hpp>
 
 #include "analysis/scene/compare.h"
 #include "analysis/scene/frames.h"
@@ -189,6 +191,113 @@ TEST(GuidedMatchingTest, DistinctPlacesCountsNearTwinsOfOneBlobOnce) {
   // With a radius of 1 px every inlier is its own place.
   EXPECT_EQ(DistinctPlaces(m, a, b, 1.0), static_cast<int>(m.pairs.size()));
   EXPECT_EQ(DistinctPlaces(SceneMatch{}, a, b, 12.0), 0);
+}
+
+// Walking 12 m down a street, turned 3 degrees: the far end of the street (a wall 100 m ahead)
+// and the houses at the sides (20-60 m), seen by one camera (f = 800 px, 1024 x 768).
+struct ForwardStep {
+  cv::Matx33d k{800, 0, 512, 0, 800, 384, 0, 0, 1};
+  cv::Matx33d r;
+  cv::Vec3d centre{1.0, 0.2, 12.0};
+  ForwardStep() {
+    const double a = 3 * CV_PI / 180;
+    r = cv::Matx33d(std::cos(a), 0, std::sin(a), 0, 1, 0, -std::sin(a), 0, std::cos(a));
+  }
+  // The point X (first camera's coordinates) in each picture; false when outside either.
+  bool Project(const cv::Vec3d& x, cv::Point2f* a, cv::Point2f* b) const {
+    const cv::Vec3d pa = k * x, pb = k * (r * (x - centre));
+    if (pa[2] <= 0 || pb[2] <= 0) return false;
+    *a = cv::Point2f(pa[0] / pa[2], pa[1] / pa[2]);
+    *b = cv::Point2f(pb[0] / pb[2], pb[1] / pb[2]);
+    auto inside = [](cv::Point2f p) { return p.x >= 0 && p.x < 1024 && p.y >= 0 && p.y < 768; };
+    return inside(*a) && inside(*b);
+  }
+  // Where the first camera's centre is seen from the second: the epipole in B.
+  cv::Point2d Epipole() const {
+    const cv::Vec3d e = k * (r * (-centre));
+    return {e[0] / e[2], e[1] / e[2]};
+  }
+};
+
+TEST(GuidedMatchingTest, APlaneAndItsParallaxGiveTheEpipolarGeometry) {
+  const ForwardStep step;
+  cv::RNG rng(5);
+  Correspondences c;
+  c.a_width = c.b_width = 1024;
+  c.a_height = c.b_height = 768;
+  std::vector<cv::Point2f> plane_a, plane_b;
+  cv::Point2f pa, pb;
+  while (plane_a.size() < 25) {
+    if (!step.Project({rng.uniform(-15.0, 15.0), rng.uniform(-8.0, 4.0), 100}, &pa, &pb)) continue;
+    plane_a.push_back(pa);
+    plane_b.push_back(pb);
+    c.a.push_back(pa);
+    c.b.push_back(pb);
+  }
+  const cv::Mat h = cv::findHomography(plane_a, plane_b, 0);
+  ASSERT_FALSE(h.empty());
+  // Points on the plane alone leave the epipole undetermined: no answer.
+  EXPECT_TRUE(PlaneParallaxFundamental(c, h, 10, 4, 4).empty());
+  // Houses at both sides, and as many mismatches.
+  std::vector<std::pair<cv::Point2f, cv::Point2f>> houses;
+  while (houses.size() < 12) {
+    const double side = houses.size() % 2 ? -1 : 1;
+    if (!step.Project(
+            {side * rng.uniform(5.0, 15.0), rng.uniform(-6.0, 2.0), rng.uniform(20.0, 60.0)}, &pa,
+            &pb))
+      continue;
+    houses.push_back({pa, pb});
+    c.a.push_back(pa);
+    c.b.push_back(pb);
+  }
+  for (int k = 0; k < 12; ++k) {
+    c.a.push_back(cv::Point2f(rng.uniform(0.f, 1024.f), rng.uniform(0.f, 768.f)));
+    c.b.push_back(cv::Point2f(rng.uniform(0.f, 1024.f), rng.uniform(0.f, 768.f)));
+  }
+  const cv::Mat f = PlaneParallaxFundamental(c, h, 10, 4, 4);
+  ASSERT_FALSE(f.empty());
+  const cv::Matx33d fm(f.ptr<double>());
+  // Every house lies on its epipolar line, and the epipole is where the camera came from.
+  for (const auto& [a, b] : houses) {
+    const cv::Vec3d line = fm * cv::Vec3d(a.x, a.y, 1);
+    EXPECT_LT(std::abs(line.dot(cv::Vec3d(b.x, b.y, 1))) / std::hypot(line[0], line[1]), 1.0);
+  }
+  cv::Mat w, u, vt;
+  cv::SVDecomp(f.t(), w, u, vt);  // the epipole in B: F' e' = 0
+  const cv::Vec3d e(vt.at<double>(2, 0), vt.at<double>(2, 1), vt.at<double>(2, 2));
+  EXPECT_LT(cv::norm(cv::Point2d(e[0] / e[2], e[1] / e[2]) - step.Epipole()), 2.0);
+}
+
+TEST(GuidedMatchingTest, ASharedSignsPlaneWithAnyEpipoleGuidesNoMatch) {
+  // The same poster on two different walls: its homography, given any epipole, is an epipolar
+  // geometry that the poster satisfies; what else the guided search finds along its lines must
+  // stay below the gate, and the poster alone is one patch.
+  const cv::Mat poster = sy::Texture(200, 150, 99);
+  cv::Mat wall_a = sy::Texture(800, 600, 1), wall_b = sy::Texture(800, 600, 2);
+  poster.copyTo(wall_a(cv::Rect(80, 90, 200, 150)));
+  poster.copyTo(wall_b(cv::Rect(480, 380, 200, 150)));
+  const SceneFeatures fa = ExtractFeatures(wall_a), fb = ExtractFeatures(wall_b);
+  const SceneMatch sign = MatchFeatures(fa, fb);
+  ASSERT_FALSE(sign.match);
+  ASSERT_EQ(sign.model, SceneModel::kHomography) << sign.reason;
+  const cv::Matx33d h(sign.geometry.ptr<double>());
+  MatchOptions gated;
+  gated.min_inliers_homography = gated.min_inliers_fundamental = gated.min_inliers_guided;
+  for (const cv::Vec3d& e : {cv::Vec3d(400, 300, 1), cv::Vec3d(0, 300, 1), cv::Vec3d(580, 455, 1),
+                             cv::Vec3d(1, 0, 0), cv::Vec3d(0, 1, 0), cv::Vec3d(1, 1, 0)}) {
+    const cv::Matx33d ex(0, -e[2], e[1], e[2], 0, -e[0], -e[1], e[0], 0);
+    const Correspondences guided =
+        GuidedCorrespondences(fa, fb, SceneModel::kFundamental, cv::Mat(ex * h), gated);
+    const SceneMatch m = MatchCorrespondences(guided, gated);
+    EXPECT_FALSE(m.match) << e << ": " << m.reason;
+  }
+  // The whole comparison, with every stage: no match.
+  FileFeatures a, b;
+  a.still = b.still = true;
+  a.features.push_back(fa);
+  b.features.push_back(fb);
+  const FileComparison c = CompareFeatures(a, b);
+  EXPECT_FALSE(c.match.match) << c.match.reason;
 }
 
 }  // namespace

@@ -413,6 +413,16 @@ SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& o)
   if (r.model != SceneModel::kNone && best.matrix.rows == 3 && best.matrix.cols == 3)
     r.geometry = best.matrix;
   std::vector<cv::Point2f> ua, ub;
+  const double near2 = std::pow(o.coverage_neighbour_px * size_factor, 2);
+  auto supported = [&](int i) {
+    if (o.coverage_neighbour_px <= 0) return true;
+    for (int j : best.inliers) {
+      if (j == i) continue;
+      const cv::Point2f da = pa[j] - pa[i], db = pb[j] - pb[i];
+      if (da.dot(da) < near2 && db.dot(db) < near2) return true;
+    }
+    return false;
+  };
   for (int i : best.inliers) {
     PointPair p;
     p.ax = pa[i].x / c.a_width;
@@ -420,6 +430,7 @@ SceneMatch MatchCorrespondences(const Correspondences& c, const MatchOptions& o)
     p.bx = pb[i].x / c.b_width;
     p.by = pb[i].y / c.b_height;
     r.pairs.push_back(p);
+    if (!supported(i)) continue;
     ua.push_back({p.ax, p.ay});
     ub.push_back({p.bx, p.by});
   }

@@ -79,6 +79,15 @@ struct MatchOptions {
   // pairs (doc/scene.md), not by the ordinary gates above.
   int min_seed_inliers = 8;
   int min_inliers_guided = 12;  // consistent inliers, on as many distinct places
+  // When a homography guide finds no match, a fundamental matrix from that plane and the
+  // tentative matches off it (PlaneParallaxFundamental, guided.h) guides a second search, when
+  // at least this many off-plane matches agree on its epipole. 0: off.
+  int parallax_min_support = 0;
+  // When > 0, the hull and cell gates count only inliers with another inlier within this many
+  // pixels (at 1024) in both pictures. Guided matching sets it: guided by a shared poster's
+  // homography, a few chance pairs scattered around the poster stretched its hull past the patch
+  // gate (doc/scene.md, "A shared poster").
+  double coverage_neighbour_px = 0;
   // Burned-in overlays (overlay.h): matches whose ends keep their offset from a corner within
   // `overlay_in_place_px` (at 1024) are an overlay when there are at least `overlay_min_matches`
   // of them, unless they hold `overlay_max_share` of the cells where either picture has texture
