@@ -124,7 +124,30 @@ struct PairOptions {
   bool guided_check = true;   // CompareOptions::guided_beats_mirror
   int parallax = -1;          // MatchOptions::parallax_min_support when >= 0
   double coverage_px = -1;    // MatchOptions::coverage_neighbour_px of guided matching when >= 0
+  double guided_max_distance = -1;  // MatchOptions::guided_max_distance when >= 0
 };
+
+// The comparison options the command line asks for.
+sc::CompareOptions OptionsFrom(const PairOptions& po) {
+  sc::CompareOptions options;
+  options.affine = po.affine;
+  if (!po.pool) options.pool_frame_pairs = 0;
+  options.guided = po.guided;
+  if (po.seed >= 0) options.match.min_seed_inliers = po.seed;
+  if (po.parallax >= 0) options.match.parallax_min_support = po.parallax;
+  if (po.coverage_px >= 0) options.guided_coverage_neighbour_px = po.coverage_px;
+  if (!po.precheck) options.wide_min_tentative = 0;
+  options.mirror = po.mirror;
+  options.guided_beats_mirror = po.guided_check;
+  if (po.places_px >= 0) options.match.guided_place_px = po.places_px;
+  if (po.video_side >= 0) options.video_features.max_side = po.video_side;
+  if (po.video_keypoints > 0) options.video_features.max_keypoints = po.video_keypoints;
+  if (!po.tilts.empty()) options.affine_views.tilts = po.tilts;
+  if (po.keypoints > 0) options.features.max_keypoints = po.keypoints;
+  if (po.view_keypoints > 0) options.affine_views.keypoints_per_view = po.view_keypoints;
+  if (po.guided_max_distance >= 0) options.match.guided_max_distance = po.guided_max_distance;
+  return options;
+}
 
 // Features cache (--cache): raw little-endian records, for this benchmark only.
 void PutFeatures(std::FILE* f, const sc::SceneFeatures& x) {
@@ -205,16 +228,7 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
     std::printf("(skipped: no corpus at %s)\n", corpus.c_str());
     return;
   }
-  sc::CompareOptions options;
-  options.affine = po.affine;
-  if (!po.pool) options.pool_frame_pairs = 0;
-  options.guided = po.guided;
-  if (po.seed >= 0) options.match.min_seed_inliers = po.seed;
-  if (po.parallax >= 0) options.match.parallax_min_support = po.parallax;
-  if (po.coverage_px >= 0) options.guided_coverage_neighbour_px = po.coverage_px;
-  if (!po.precheck) options.wide_min_tentative = 0;
-  options.mirror = po.mirror;
-  options.guided_beats_mirror = po.guided_check;
+  sc::CompareOptions options = OptionsFrom(po);
   if (!po.cache.empty()) fs::create_directories(po.cache);
   std::vector<sc::FileFeatures> features(items.size());
   double affine_s = 0;
@@ -222,12 +236,6 @@ void CorpusPairs(const std::string& corpus, const std::string& work, const PairO
   std::vector<bool> ok(items.size(), false);
   double photo_s = 0, video_s = 0;
   int photos = 0, videos = 0;
-  if (po.places_px >= 0) options.match.guided_place_px = po.places_px;
-  if (po.video_side >= 0) options.video_features.max_side = po.video_side;
-  if (po.video_keypoints > 0) options.video_features.max_keypoints = po.video_keypoints;
-  if (!po.tilts.empty()) options.affine_views.tilts = po.tilts;
-  if (po.keypoints > 0) options.features.max_keypoints = po.keypoints;
-  if (po.view_keypoints > 0) options.affine_views.keypoints_per_view = po.view_keypoints;
   // A clip's cached features are those of its video feature options.
   char video_tag[48];
   std::snprintf(video_tag, sizeof video_tag, ".v%d_%d", options.video_features.max_side,
@@ -555,7 +563,7 @@ void OverlayPairs(const std::string& corpus) {
 // and a guide for guided matching. Compared by default and with a plane's parallax guiding too
 // (MatchOptions::parallax_min_support, not adopted). All stages but the affine-simulated views
 // (which the poster's seed does not need, and which would cost 3 s per picture).
-void PosterPairs(const std::string& corpus) {
+void PosterPairs(const std::string& corpus, const PairOptions& po) {
   std::printf("\nA shared poster on pictures of different places (all stages but affine views)\n");
   const cv::Mat poster = sc::synthetic::Texture(200, 150, 4242);
   auto with_poster = [&poster](cv::Mat g, bool second) {
@@ -587,8 +595,9 @@ void PosterPairs(const std::string& corpus) {
     }
   }
   const double features_s = Since(t0);
-  sc::CompareOptions with, without;
-  with.affine = without.affine = false;
+  sc::CompareOptions without = OptionsFrom(po);
+  without.affine = false;
+  sc::CompareOptions with = without;
   with.match.parallax_min_support = 4;  // the parallax guide, measured and not adopted
   int different = 0, false_with = 0, false_without = 0, guides = 0, most_guided = 0;
   auto different_pair = [&](const sc::FileFeatures& a, const sc::FileFeatures& b) {
@@ -781,6 +790,8 @@ int main(int argc, char** argv) {
       po.view_keypoints = std::atoi(argv[++i]);
     else if (a == "--no-mirror")
       po.mirror = false;
+    else if (a == "--guided-max-distance" && i + 1 < argc)
+      po.guided_max_distance = std::atof(argv[++i]);
     else if (a == "--coverage-px" && i + 1 < argc)
       po.coverage_px = std::atof(argv[++i]);
     else if (a == "--parallax" && i + 1 < argc)
@@ -797,7 +808,8 @@ int main(int argc, char** argv) {
           "[--no-precheck] [--same-only] [--max-lund-gap N] [--cache DIR] [--seed N] "
           "[--video-side N] [--video-keypoints N] [--places-px N] [--tilts T,T,..] "
           "[--keypoints N] [--view-keypoints N] [--clips-only] [--no-mirror] "
-          "[--no-guided-check] [--skip-mirror] [--parallax N] [--coverage-px N]\n");
+          "[--no-guided-check] [--skip-mirror] [--parallax N] [--coverage-px N] "
+          "[--guided-max-distance D]\n");
       return 2;
     }
   }
@@ -806,7 +818,7 @@ int main(int argc, char** argv) {
   if (pairs) CorpusPairs(corpus, work, po);
   if (mirror) MirroredPairs(corpus, po);
   if (overlay) OverlayPairs(corpus);
-  if (overlay) PosterPairs(corpus);
+  if (overlay) PosterPairs(corpus, po);
   if (locate) LocateAtScale(corpus, work, std::max(20, n_refs));
   return 0;
 }
